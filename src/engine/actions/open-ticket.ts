@@ -1,0 +1,44 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { dueAfterCalendarDays } from '../../domain/tickets/due-date.ts';
+import { formatTicketNumber, TICKET_PREFIX } from '../../domain/tickets/ticket-number.ts';
+import type { ActionDefinition } from './types.ts';
+
+const params = z.object({
+  kind: z.enum(['grievance', 'data_rights']),
+  /** The request fields an officer needs; values are resolved `$var` references. */
+  fields: z.record(z.string(), z.unknown()),
+});
+
+/**
+ * Opens a ticket: allocates its number now, so the acknowledgment in the same sprint can say
+ * it, and emits `ticket_open_requested` for the effects layer to store.
+ * @example { "type": "action", "id": "open", "action": "open_ticket", "params": { "kind": "grievance", "fields": { "category": "$category" } }, "save": "ticket" }
+ */
+export const openTicket: ActionDefinition<typeof params> = {
+  name: 'open_ticket',
+  params,
+  exits: [],
+  async run(ctx, { kind, fields }) {
+    const prefix = TICKET_PREFIX[kind];
+    const year = DateTime.fromJSDate(ctx.now, { zone: 'Asia/Kolkata' }).year;
+    const number = formatTicketNumber(prefix, year, await ctx.services.nextTicketNumber(prefix, year));
+    const createdAt = ctx.now.toISOString();
+    const dueAt = dueAfterCalendarDays(ctx.now, ctx.settings.grievanceReplyDays).toISOString();
+    return {
+      result: { number, kind, status: 'open', created_at: createdAt, due_at: dueAt },
+      events: [
+        {
+          type: 'ticket_open_requested',
+          number,
+          kind,
+          fields,
+          createdAt,
+          dueAt,
+          lang: ctx.lang,
+          idempotencyKey: `ticket:${ctx.effectKey}`,
+        },
+      ],
+    };
+  },
+};

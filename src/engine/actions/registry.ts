@@ -1,0 +1,14 @@
+import { lookupTicket } from './lookup-ticket.ts';
+import { openTicket } from './open-ticket.ts';
+import { requestHandoff } from './request-handoff.ts';
+import { setLanguage } from './set-language.ts';
+import { setVar } from './set-var.ts';
+import type { ActionDefinition } from './types.ts';
+
+export type ActionRegistry = ReadonlyMap<string, ActionDefinition>;
+
+/** Every action a flow may name. `flows check` rejects any other name. */
+export function defaultActions(): ActionRegistry {
+  const all: ActionDefinition[] = [setLanguage, setVar, openTicket, lookupTicket, requestHandoff] as ActionDefinition[];
+  return new Map(all.map((a) => [a.name, a]));
+}

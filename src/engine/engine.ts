@@ -1,0 +1,350 @@
+import type { RedactionKind } from '../text/redact.ts';
+import { hasDevanagari, matchForm } from '../text/normalize.ts';
+import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
+import type { ActionRegistry } from './actions/registry.ts';
+import type { EngineServices, EngineSettings } from './actions/types.ts';
+import type { Choice, EngineEvent, ParamValue } from './events.ts';
+import { ENTRY, resolveTarget, STUCK, type FlowSet } from './flow-set.ts';
+import { optionsOf, parseAnswer, type LabelLookup } from './inputs.ts';
+import type { Command, Condition, StepOf, Step } from './schema.ts';
+import type { Json, Lang, Position, SessionState } from './session.ts';
+
+/**
+ * The conversation engine: a flow set, a session and one input in; the next session and the
+ * events of this sprint out. It never replays history, reads no clock and does no I/O of its
+ * own: time, ids and the few look-ups it needs are injected through `EngineEnv`.
+ */
+export interface EngineEnv {
+  readonly flows: FlowSet;
+  readonly actions: ActionRegistry;
+  readonly labels: LabelLookup;
+  readonly services: EngineServices;
+  readonly settings: EngineSettings;
+  readonly now: Date;
+}
+
+export interface EngineInput {
+  /** Unique per channel and platform message: the root of idempotency keys. */
+  readonly messageKey: string;
+  readonly text: string;
+  readonly choiceId?: string | undefined;
+  readonly contact?: { phone: string; own: boolean } | undefined;
+  /** Set for a sticker, voice note, photo… that carries no text the engine can read. */
+  readonly media?: string | undefined;
+  /** Identifiers the router masked before the engine saw the text. */
+  readonly redacted?: readonly RedactionKind[] | undefined;
+}
+
+export interface Sprint {
+  session: SessionState;
+  events: EngineEvent[];
+}
+
+export const MAX_ATTEMPTS = 3;
+const MAX_STEPS_PER_SPRINT = 200;
+
+/** Shared texts the engine itself says; `flows check` requires each in every language. */
+export const ENGINE_KEYS = [
+  'common:answer.yes', 'common:answer.no', 'common:redaction.aadhaar', 'common:redaction.card',
+  'common:input.media_unsupported', 'common:language.changed', 'common:help.general',
+  'common:error.internal', 'common:input.too_many_attempts',
+  ...['empty', 'no_words', 'too_long', 'too_short', 'invalid_choice', 'invalid_yes_no', 'invalid_phone',
+    'invalid_email', 'invalid_number', 'invalid_integer', 'number_too_small', 'number_too_large', 'invalid_date',
+    'date_in_future', 'date_in_past', 'invalid_ticket_ref'].map((r) => `common:input.${r}`),
+] as const;
+
+export function newSession(lang: Lang | null = null): SessionState {
+  return { lang, at: { ...ENTRY }, status: 'ended', vars: {}, attempts: 0, stack: [] };
+}
+
+/** Runs one sprint. `session` undefined means a citizen we have not seen (or whose state expired). */
+export async function resume(env: EngineEnv, session: SessionState | undefined, input: EngineInput): Promise<Sprint> {
+  const run = new Run(env, session ? copy(session) : newSession(), input);
+  await run.handle();
+  return { session: run.s, events: run.events };
+}
+
+function copy(s: SessionState): SessionState {
+  return { ...s, at: { ...s.at }, vars: { ...s.vars }, stack: [...s.stack] };
+}
+
+class Run {
+  readonly events: EngineEvent[] = [];
+  private steps = 0;
+  private readonly hint: Lang;
+
+  constructor(
+    private readonly env: EngineEnv,
+    readonly s: SessionState,
+    private readonly input: EngineInput,
+  ) {
+    // Typed Devanagari is a hint for a citizen who has not chosen a language yet.
+    this.hint = hasDevanagari(input.text) ? 'hi' : 'en';
+  }
+
+  private get lang(): Lang {
+    return this.s.lang ?? this.hint;
+  }
+
+  private get waiting(): boolean {
+    return this.s.status === 'waiting';
+  }
+
+  async handle(): Promise<void> {
+    for (const kind of this.input.redacted ?? []) this.say(`common:redaction.${kind}`);
+    if (this.input.media && this.input.text.trim() === '' && !this.input.choiceId && !this.input.contact) {
+      this.say('common:input.media_unsupported');
+      return this.waiting ? this.reprompt() : this.enter(ENTRY);
+    }
+    const command = this.input.choiceId || this.input.contact || this.answersCurrentChoice() ? undefined : this.matchCommand();
+    if (command) return this.runCommand(command.command, command.arg);
+    if (!this.waiting) return this.enter(ENTRY);
+    return this.answer();
+  }
+
+  // === Commands: words that work at any step
+
+  private matchCommand(): { command: Command; arg?: string } | undefined {
+    const said = matchForm(this.input.text);
+    if (said === '') return undefined;
+    const whole = this.env.flows.commandWords.get(said);
+    if (whole) return { command: whole };
+    const space = said.indexOf(' ');
+    if (space < 0) return undefined;
+    const head = this.env.flows.commandWords.get(said.slice(0, space));
+    if (head?.arg !== 'ticket_ref') return undefined;
+    const arg = parseTicketNumber(said.slice(space + 1));
+    return arg ? { command: head, arg } : undefined;
+  }
+
+  /** A word that is also an option of the waiting choice (e.g. "हिंदी" at the language question) is an answer. */
+  private answersCurrentChoice(): boolean {
+    if (!this.waiting) return false;
+    const step = this.currentAsk();
+    if (!step || (step.input.kind !== 'choice' && step.input.kind !== 'yes_no')) return false;
+    return parseAnswer(step.input, { text: this.input.text }, this.env.labels, this.env.now).ok;
+  }
+
+  private async runCommand(command: Command, arg: string | undefined): Promise<void> {
+    const action = command.do;
+    switch (action.type) {
+      case 'set_language':
+        this.s.lang = action.lang;
+        this.events.push({ type: 'language_changed', lang: action.lang });
+        this.say('common:language.changed');
+        return this.waiting ? this.reprompt() : this.enter(ENTRY);
+      case 'help': {
+        this.say('common:help.general');
+        const step = this.waiting ? this.currentAsk() : undefined;
+        if (step?.hint) this.say(step.hint, this.resolveParams(step.params));
+        return this.waiting ? this.reprompt() : this.enter(ENTRY);
+      }
+      case 'call':
+        if (this.waiting) this.s.stack.push({ ...this.s.at });
+        if (action.argVar && arg !== undefined) this.s.vars[action.argVar] = arg;
+        else if (action.argVar) delete this.s.vars[action.argVar];
+        return this.enter(resolveTarget(ENTRY.flow, action.to));
+      case 'reset':
+        this.s.stack = [];
+        this.s.vars = {};
+        return this.enter(resolveTarget(ENTRY.flow, action.to));
+    }
+  }
+
+  // === Answers
+
+  private async answer(): Promise<void> {
+    const step = this.currentAsk();
+    if (!step) return this.enter(ENTRY);
+    const parsed = parseAnswer(step.input, this.input, this.env.labels, this.env.now);
+    if (parsed.ok) {
+      this.s.vars[step.save] = parsed.value;
+      this.s.attempts = 0;
+      this.events.push({ type: 'result_set', name: step.save });
+      return this.enter(this.after(this.s.at, parsed.next ?? step.next));
+    }
+    this.s.attempts += 1;
+    this.events.push({ type: 'input_rejected', ...this.s.at, reason: parsed.reason, attempt: this.s.attempts });
+    if (this.s.attempts >= MAX_ATTEMPTS) {
+      this.s.attempts = 0;
+      this.s.stack.push({ ...this.s.at });
+      this.say('common:input.too_many_attempts');
+      return this.enter(STUCK);
+    }
+    this.say(`common:input.${parsed.reason}`, parsed.params ?? {});
+    if (step.hint) this.say(step.hint, this.resolveParams(step.params));
+    this.prompt(step);
+  }
+
+  private reprompt(): Promise<void> {
+    return this.enter(this.s.at);
+  }
+
+  private currentAsk(): StepOf<'ask'> | undefined {
+    const step = this.stepAt(this.s.at);
+    return step?.type === 'ask' ? step : undefined;
+  }
+
+  // === Running steps until the next question or the end
+
+  private async enter(start: Position): Promise<void> {
+    let pos = start;
+    for (;;) {
+      if (++this.steps > MAX_STEPS_PER_SPRINT) return this.fail('NIV_FLOW_LOOP', `more than ${MAX_STEPS_PER_SPRINT} steps without a question at ${pos.flow}/${pos.step}`);
+      const step = this.stepAt(pos);
+      if (!step) return this.fail('NIV_FLOW_INVALID', `no step ${pos.flow}/${pos.step}`);
+      this.s.at = { ...pos };
+      switch (step.type) {
+        case 'say':
+          this.say(step.text, this.resolveParams(step.params));
+          pos = this.after(pos, step.next);
+          break;
+        case 'ask':
+          this.s.status = 'waiting';
+          this.s.attempts = 0;
+          this.prompt(step);
+          this.events.push({ type: 'wait_started', ...pos, kind: step.input.kind });
+          return;
+        case 'branch': {
+          const hit = step.cases.find((c) => this.test(c.when));
+          pos = resolveTarget(pos.flow, hit ? hit.goto : step.else);
+          break;
+        }
+        case 'action': {
+          const next = await this.runAction(pos, step);
+          if (!next) return;
+          pos = next;
+          break;
+        }
+        case 'goto':
+          if (step.reset) {
+            this.s.stack = [];
+            this.s.vars = {};
+          }
+          pos = resolveTarget(pos.flow, step.to);
+          break;
+        case 'return':
+          pos = this.s.stack.pop() ?? resolveTarget(pos.flow, step.else);
+          break;
+        case 'end':
+          if (step.text) this.say(step.text, this.resolveParams(step.params));
+          this.end(pos.flow);
+          return;
+      }
+    }
+  }
+
+  private async runAction(pos: Position, step: StepOf<'action'>): Promise<Position | undefined> {
+    const def = this.env.actions.get(step.action);
+    if (!def) {
+      this.fail('NIV_FLOW_INVALID', `unknown action ${step.action} at ${pos.flow}/${pos.step}`);
+      return undefined;
+    }
+    const params = def.params.safeParse(this.resolveDeep(step.params));
+    if (!params.success) {
+      this.fail('NIV_FLOW_INVALID', `action ${step.action} at ${pos.flow}/${pos.step} got bad parameters`);
+      return undefined;
+    }
+    const outcome = await def.run(
+      {
+        session: this.s,
+        lang: this.lang,
+        now: this.env.now,
+        services: this.env.services,
+        effectKey: `${this.input.messageKey}:${pos.flow}/${pos.step}`,
+        settings: this.env.settings,
+      },
+      params.data,
+    );
+    if (outcome.lang) this.s.lang = outcome.lang;
+    if (outcome.events) this.events.push(...outcome.events);
+    if (step.save) {
+      this.s.vars[step.save] = outcome.result ?? null;
+      this.events.push({ type: 'result_set', name: step.save });
+    }
+    const exit = outcome.exit !== undefined ? step.exits?.[outcome.exit] : undefined;
+    return exit ? resolveTarget(pos.flow, exit) : this.after(pos, step.next);
+  }
+
+  private after(pos: Position, next: string | undefined): Position {
+    if (next) return resolveTarget(pos.flow, next);
+    const following = this.env.flows.flows.get(pos.flow)?.following.get(pos.step);
+    // `flows check` rejects a step that falls off the end; treat it as the flow's end at run time.
+    return { flow: pos.flow, step: following ?? '__end__' };
+  }
+
+  private stepAt(pos: Position): Step | undefined {
+    if (pos.step === '__end__') return { id: 'end', type: 'end' };
+    return this.env.flows.flows.get(pos.flow)?.steps.get(pos.step);
+  }
+
+  private end(flow: string): void {
+    this.s.status = 'ended';
+    this.s.stack = [];
+    this.s.attempts = 0;
+    this.events.push({ type: 'flow_ended', flow });
+  }
+
+  /** A flow bug: say sorry, log it, and leave the citizen somewhere they can start again. */
+  private fail(code: string, message: string): void {
+    this.events.push({ type: 'error', code, message });
+    this.say('common:error.internal');
+    this.s.vars = {};
+    this.end(this.s.at.flow);
+  }
+
+  // === Messages, variables and conditions
+
+  private prompt(step: StepOf<'ask'>): void {
+    const choices: Choice[] = optionsOf(step.input).map((o) => ({ id: o.id, label: o.label }));
+    this.say(step.prompt, this.resolveParams(step.params), choices);
+  }
+
+  private say(key: string, params: Record<string, ParamValue> = {}, choices: Choice[] = []): void {
+    this.events.push({ type: 'msg_created', lang: this.lang, key, params, choices });
+  }
+
+  private resolveParams(params: Record<string, unknown> | undefined): Record<string, ParamValue> {
+    const out: Record<string, ParamValue> = {};
+    if (!params) return out;
+    for (const [k, v] of Object.entries(params)) {
+      if (typeof v === 'string' && v.startsWith('t:')) out[k] = { t: v.slice(2) };
+      else if (typeof v === 'string' && v.startsWith('$')) {
+        const [path, filter] = v.slice(1).split('|');
+        const value = this.lookup(path!);
+        if (filter === 'date' && typeof value === 'string') out[k] = { date: value };
+        // `$category|t:grievance.category.` shows the translated label of a choice id.
+        else if (filter?.startsWith('t:') && typeof value === 'string') out[k] = { t: `${filter.slice(2)}${value}` };
+        else out[k] = value === null || value === undefined ? '' : typeof value === 'number' ? value : String(value);
+      } else if (typeof v === 'string' || typeof v === 'number') out[k] = v;
+      else if (typeof v === 'boolean') out[k] = String(v);
+    }
+    return out;
+  }
+
+  private resolveDeep(v: unknown): unknown {
+    if (typeof v === 'string' && v.startsWith('$')) return this.lookup(v.slice(1)) ?? null;
+    if (Array.isArray(v)) return v.map((x) => this.resolveDeep(x));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.resolveDeep(x)]));
+    return v;
+  }
+
+  private lookup(path: string): Json | undefined {
+    // `session.lang` reads the chosen language, which survives a reset of the flow's answers.
+    if (path === 'session.lang') return this.s.lang;
+    let cur: Json | undefined = this.s.vars;
+    for (const part of path.split('.')) {
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+      cur = cur[part];
+    }
+    return cur;
+  }
+
+  private test(c: Condition): boolean {
+    const v = this.lookup(c.var);
+    if (c.exists !== undefined && (v !== undefined && v !== null) !== c.exists) return false;
+    if (c.equals !== undefined && v !== c.equals) return false;
+    if (c.in !== undefined && !c.in.some((x) => x === v)) return false;
+    return true;
+  }
+}

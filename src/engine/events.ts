@@ -1,0 +1,33 @@
+import type { Lang } from './session.ts';
+
+/** A value a message can show: rendered by the i18n layer in the citizen's language. */
+export type ParamValue = string | number | { t: string } | { date: string };
+
+export interface Choice {
+  id: string;
+  /** i18n key of the label. */
+  label: string;
+}
+
+/** What one sprint of the engine produced, in order. The host acts on these; the engine does no I/O. */
+export type EngineEvent =
+  | { type: 'msg_created'; lang: Lang; key: string; params: Record<string, ParamValue>; choices: Choice[] }
+  | { type: 'wait_started'; flow: string; step: string; kind: string }
+  | { type: 'input_rejected'; flow: string; step: string; reason: string; attempt: number }
+  | { type: 'result_set'; name: string }
+  | { type: 'language_changed'; lang: Lang }
+  | {
+      type: 'ticket_open_requested';
+      number: string;
+      kind: string;
+      fields: Record<string, unknown>;
+      createdAt: string;
+      dueAt: string;
+      lang: Lang;
+      idempotencyKey: string;
+    }
+  | { type: 'handoff_requested'; reason: string; lang: Lang; idempotencyKey: string }
+  | { type: 'flow_ended'; flow: string }
+  | { type: 'error'; code: string; message: string };
+
+export type MessageEvent = Extract<EngineEvent, { type: 'msg_created' }>;

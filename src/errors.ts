@@ -1,0 +1,39 @@
+/**
+ * Errors that leave a module carry a stable code and a message a person can act on.
+ * Expected outcomes (bad citizen input, a ticket not found) are never errors: they are
+ * branches of the engine. These are for configuration, storage and programming faults.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'NIV_CONFIG_INVALID',
+  FLOW_INVALID: 'NIV_FLOW_INVALID',
+  FLOW_CHECK_FAILED: 'NIV_FLOW_CHECK_FAILED',
+  FLOW_LOOP: 'NIV_FLOW_LOOP',
+  LOCALE_INVALID: 'NIV_LOCALE_INVALID',
+  STORAGE_OPEN: 'NIV_STORAGE_OPEN',
+  STORAGE_MIGRATION: 'NIV_STORAGE_MIGRATION',
+  SESSION_CONFLICT: 'NIV_SESSION_CONFLICT',
+  TICKET_NOT_FOUND: 'NIV_TICKET_NOT_FOUND',
+  CLI_USAGE: 'NIV_CLI_USAGE',
+  CHANNEL_SEND: 'NIV_CHANNEL_SEND',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options?.details;
+  }
+}
+
+/** `[NIV_X] message` for operators; never includes citizen data. */
+export function describeError(err: unknown): string {
+  if (err instanceof AppError) return `[${err.code}] ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n as I18n } from 'i18next';
+import { DateTime } from 'luxon';
+import { AppError, ERROR_CODES } from '../errors.ts';
+import type { ParamValue } from '../engine/events.ts';
+import { LANGS, type Lang } from '../engine/session.ts';
+import { matchForm } from '../text/normalize.ts';
+
+export const NAMESPACES = ['common', 'flows'] as const;
+export type Resources = Record<Lang, Record<(typeof NAMESPACES)[number], Record<string, unknown>>>;
+
+/** Reads locales/{en,hi}/{common,flows}.json. A missing or malformed file stops start-up. */
+export function readLocales(dir: string): Resources {
+  const out = {} as Resources;
+  for (const lang of LANGS) {
+    out[lang] = {} as Resources[Lang];
+    for (const ns of NAMESPACES) {
+      const file = path.join(dir, lang, `${ns}.json`);
+      try {
+        out[lang][ns] = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch (cause) {
+        throw new AppError(ERROR_CODES.LOCALE_INVALID, `Cannot read the locale file ${file}: it must exist and be valid JSON.`, { cause });
+      }
+    }
+  }
+  return out;
+}
+
+/** Every leaf key of a namespace as `ns:dotted.key` (plural suffixes folded). */
+export function flattenKeys(ns: string, tree: Record<string, unknown>, prefix = ''): string[] {
+  const keys: string[] = [];
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object') keys.push(...flattenKeys(ns, v as Record<string, unknown>, key));
+    else keys.push(`${ns}:${key.replace(/_(zero|one|two|few|many|other)$/, '')}`);
+  }
+  return keys;
+}
+
+/**
+ * Translation for the citizen's language. Keys without a namespace are flow texts; the engine's
+ * own texts are `common:…`. Organisation values (its name) are passed to every text.
+ */
+export class Translator {
+  private readonly i18n: I18n;
+  private readonly labelCache = new Map<string, readonly string[]>();
+
+  constructor(
+    readonly resources: Resources,
+    private readonly globals: Record<Lang, Record<string, string>>,
+  ) {
+    this.i18n = i18next.createInstance();
+    void this.i18n.init({
+      initAsync: false,
+      resources,
+      lng: 'en',
+      fallbackLng: false,
+      supportedLngs: [...LANGS],
+      ns: [...NAMESPACES],
+      defaultNS: 'flows',
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
+  }
+
+  has(lang: Lang, key: string): boolean {
+    return this.i18n.exists(key, { lng: lang });
+  }
+
+  t(lang: Lang, key: string, params: Record<string, ParamValue> = {}): string {
+    const values: Record<string, string | number> = { ...this.globals[lang] };
+    for (const [k, v] of Object.entries(params)) values[k] = this.value(lang, v);
+    if (typeof values.count !== 'number' && typeof params.count === 'number') values.count = params.count;
+    return this.i18n.t(key, { lng: lang, ...values });
+  }
+
+  /** Every language's text for a label, in match form: what a citizen may type to pick it. */
+  labels = (key: string): readonly string[] => {
+    let hit = this.labelCache.get(key);
+    if (!hit) {
+      hit = LANGS.map((l) => matchForm(this.t(l, key)));
+      this.labelCache.set(key, hit);
+    }
+    return hit;
+  };
+
+  private value(lang: Lang, v: ParamValue): string | number {
+    if (typeof v === 'string' || typeof v === 'number') return v;
+    if ('t' in v) return this.t(lang, v.t);
+    return formatDate(lang, v.date);
+  }
+}
+
+/** A date as a citizen reads it: "22 December 2026" / "22 दिसंबर 2026", in IST. */
+export function formatDate(lang: Lang, iso: string): string {
+  const d = iso.length === 10 ? DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }) : DateTime.fromISO(iso).setZone('Asia/Kolkata');
+  return d.setLocale(lang === 'hi' ? 'hi-IN' : 'en-IN').toFormat('d MMMM yyyy');
+}

@@ -1,0 +1,106 @@
+import type { ActionRegistry } from '../engine/actions/registry.ts';
+import type { EngineServices, EngineSettings } from '../engine/actions/types.ts';
+import { resume, type EngineEnv } from '../engine/engine.ts';
+import type { FlowSet } from '../engine/flow-set.ts';
+import { SESSION_VERSION, type SessionState } from '../engine/session.ts';
+import { applyEffects } from '../effects/apply.ts';
+import type { Translator } from '../i18n/i18n.ts';
+import type { Logger } from '../logger.ts';
+import { conversationKey, type InboundMessage } from '../channels/types.ts';
+import type { Store } from '../storage/sqlite-store.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { redact } from '../text/redact.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+
+export interface RouterDeps {
+  store: Store;
+  flows: FlowSet;
+  actions: ActionRegistry;
+  translator: Translator;
+  settings: EngineSettings;
+  clock: () => Date;
+  logger: Logger;
+  /** Called after a message's replies are committed, so the sender can deliver them at once. */
+  onReplies?: (channel: string) => void;
+}
+
+export type HandleResult = { status: 'processed'; replies: number } | { status: 'duplicate' };
+
+const MEDIA_TRANSCRIPT = (kind: string) => `[${kind}]`;
+
+/**
+ * The single choke point for every inbound message: mask identifiers, serialise the
+ * conversation, drop redeliveries, write the transcript, run the engine and apply its effects,
+ * all in one unit of work. A message either leaves every trace or none.
+ */
+export class Router {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(private readonly deps: RouterDeps) {}
+
+  handle(msg: InboundMessage): Promise<HandleResult> {
+    const key = conversationKey(msg.channel, msg.conversationId);
+    return this.mutex.run(key, () => this.process(key, msg));
+  }
+
+  private async process(key: string, msg: InboundMessage): Promise<HandleResult> {
+    const { store, translator, logger } = this.deps;
+    const now = this.deps.clock();
+    const at = now.toISOString();
+    const masked = redact(msg.text);
+    const messageKey = `${msg.channel}:${msg.messageId}`;
+
+    const result = await store.transaction(async (uow): Promise<HandleResult> => {
+      if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
+      const shown = masked.text !== '' ? masked.text : msg.choiceId ? `[choice:${msg.choiceId}]` : msg.media ? MEDIA_TRANSCRIPT(msg.media) : '';
+      await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
+
+      const stored = await uow.sessions.get<SessionState>(key);
+      const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
+      const sprint = await resume(this.env(uow, key, now), session, {
+        messageKey,
+        text: masked.text,
+        choiceId: msg.choiceId,
+        contact: msg.contact,
+        media: msg.media,
+        redacted: masked.kinds,
+      });
+      for (const e of sprint.events) {
+        if (e.type === 'error') logger.error({ code: e.code, conversation: key, detail: e.message }, 'flow error');
+      }
+      const replies = await applyEffects(uow, sprint.events, {
+        channel: msg.channel,
+        conversationId: msg.conversationId,
+        conversationKey: key,
+        messageKey,
+        now,
+        translator,
+      });
+      await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session });
+      return { status: 'processed', replies };
+    });
+
+    if (result.status === 'duplicate') logger.debug({ channel: msg.channel, messageId: msg.messageId }, 'duplicate message dropped');
+    else this.deps.onReplies?.(msg.channel);
+    return result;
+  }
+
+  private env(uow: UnitOfWork, key: string, now: Date): EngineEnv {
+    const services: EngineServices = {
+      nextTicketNumber: (prefix, year) => uow.tickets.nextNumber(prefix, year),
+      findOwnTicket: async (number) => {
+        const t = await uow.tickets.byNumber(number);
+        if (!t || t.conversation_key !== key) return undefined;
+        return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt: t.due_at };
+      },
+    };
+    return {
+      flows: this.deps.flows,
+      actions: this.deps.actions,
+      labels: this.deps.translator.labels,
+      services,
+      settings: this.deps.settings,
+      now,
+    };
+  }
+}

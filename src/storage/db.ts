@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  DummyDriver,
+  Kysely,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type Migration,
+} from 'kysely';
+import { AppError, ERROR_CODES } from '../errors.ts';
+import type { Database as Schema } from './schema.ts';
+import { migration0001 } from './migrations/0001-init.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Every migration, in order. Forward only; a shipped migration is never edited. */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return { '0001-init': migration0001(dialect) };
+}
+
+/** A Kysely that only compiles (no connection): used to prepare the hot-path queries. */
+export function sqliteCompiler(): Kysely<Schema> {
+  return new Kysely<Schema>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new SqliteIntrospector(db),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+}
+
+/**
+ * Opens (creating if needed) the SQLite file, sets the pragmas the hot path relies on and runs
+ * pending migrations. WAL lets readers proceed during a write; synchronous=NORMAL keeps every
+ * committed message across a process crash (a power cut may lose the last few commits).
+ */
+export async function openSqlite(file: string): Promise<Database.Database> {
+  let raw: Database.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    raw = new Database(file);
+  } catch (cause) {
+    throw new AppError(ERROR_CODES.STORAGE_OPEN, `Cannot open the database file ${file}: check DATA_DIR and its permissions.`, { cause });
+  }
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = ON');
+
+  const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: nonClosing(raw) }) });
+  const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => migrations('sqlite') } });
+  const { error, results } = await migrator.migrateToLatest();
+  await kysely.destroy();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    raw.close();
+    throw new AppError(ERROR_CODES.STORAGE_MIGRATION, `Database migration ${failed} failed on ${file}.`, { cause: error });
+  }
+  return raw;
+}
+
+/** Kysely closes its database on destroy(); the store keeps using the connection afterwards. */
+function nonClosing(db: Database.Database): Database.Database {
+  return new Proxy(db, {
+    get: (t, k) => {
+      if (k === 'close') return () => undefined;
+      const v: unknown = Reflect.get(t, k, t);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+}

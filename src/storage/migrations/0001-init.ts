@@ -1,0 +1,95 @@
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../db.ts';
+
+/**
+ * The first schema. Written with Kysely's schema builder so that the same migration runs on
+ * SQLite and PostgreSQL; the only dialect difference is how an auto-increment key is declared.
+ */
+export function migration0001(dialect: Dialect) {
+  // biome-ignore lint: Kysely migrations take Kysely<any> by design
+  const autoId = (db: Kysely<unknown>, table: string) => {
+    const b = db.schema.createTable(table);
+    return dialect === 'postgres'
+      ? b.addColumn('id', 'bigserial', (c) => c.primaryKey())
+      : b.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+  };
+
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await autoId(db, 'tickets')
+        .addColumn('number', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('conversation_key', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .execute();
+      await db.schema.createIndex('tickets_conversation').on('tickets').columns(['conversation_key', 'id']).execute();
+
+      await db.schema
+        .createTable('ticket_sequences')
+        .addColumn('prefix', 'text', (c) => c.notNull())
+        .addColumn('year', 'integer', (c) => c.notNull())
+        .addColumn('last', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ticket_sequences_pk', ['prefix', 'year'])
+        .execute();
+
+      await autoId(db, 'transcripts')
+        .addColumn('conversation_key', 'text', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text')
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('transcripts_conversation').on('transcripts').columns(['conversation_key', 'id']).execute();
+
+      await autoId(db, 'outbox')
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('conversation_key', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text')
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .execute();
+      // Only pending rows are ever scanned by the sender; a partial index keeps it small.
+      await db.schema
+        .createIndex('outbox_pending')
+        .on('outbox')
+        .columns(['channel', 'id'])
+        .where(sql.ref('status'), '=', 'pending')
+        .execute();
+
+      await db.schema
+        .createTable('processed_messages')
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('processed_messages_pk', ['channel', 'message_id'])
+        .execute();
+
+      await autoId(db, 'handoffs')
+        .addColumn('conversation_key', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .execute();
+
+      await db.schema
+        .createTable('keyv')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Text as citizens type it: Devanagari digits, stray control characters from copy-paste,
+ * trailing "।", mixed case. These helpers turn it into something the engine can compare.
+ */
+
+const DEVANAGARI_ZERO = 0x0966;
+const DEVANAGARI_DIGITS = /[\u0966-\u096F]/g;
+// C0/C1 controls (keeping tab and newline), bidi overrides and the BOM; ZWJ/ZWNJ stay because
+// Devanagari conjuncts depend on them.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+const TRAILING_PUNCTUATION = /[\s.!?,;:।॥]+$/u;
+const LEADING_PUNCTUATION = /^[\s.!?,;:।॥]+/u;
+const WHITESPACE_RUN = /\s+/g;
+const DEVANAGARI_LETTER = /[\u0900-\u097F]/;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/** ०-९ → 0-9, so that every numeric input accepts Devanagari digits. */
+export function toAsciiDigits(s: string): string {
+  return s.replace(DEVANAGARI_DIGITS, (d) => String(d.charCodeAt(0) - DEVANAGARI_ZERO));
+}
+
+/** NFC, no control characters, trimmed. The form kept for free-text answers. */
+export function cleanText(s: string): string {
+  return s.normalize('NFC').replace(CONTROL_CHARS, '').replace(/\r\n?/g, '\n').trim();
+}
+
+/**
+ * The form used to match commands, choices and yes/no: lower case, ASCII digits, single
+ * spaces, no surrounding punctuation.
+ */
+export function matchForm(s: string): string {
+  return toAsciiDigits(cleanText(s))
+    .toLowerCase()
+    .replace(WHITESPACE_RUN, ' ')
+    .replace(TRAILING_PUNCTUATION, '')
+    .replace(LEADING_PUNCTUATION, '');
+}
+
+export function hasDevanagari(s: string): boolean {
+  return DEVANAGARI_LETTER.test(s);
+}
+
+/** False for text made only of emoji, symbols or punctuation. */
+export function hasWords(s: string): boolean {
+  return LETTER_OR_DIGIT.test(s);
+}
+
+/** Length in user-perceived characters (a Devanagari conjunct or an emoji counts once). */
+const segmenter = new Intl.Segmenter('hi', { granularity: 'grapheme' });
+export function visibleLength(s: string): number {
+  let n = 0;
+  for (const _ of segmenter.segment(s)) n++;
+  return n;
+}
