@@ -27,8 +27,11 @@ export interface Config {
   readonly localesDir: string;
 }
 
-/** Where the packaged flows and locales live (the repository root). */
-export const PACKAGE_ROOT = path.resolve(import.meta.dirname, '..');
+/**
+ * Where the packaged flows and locales live (the repository root). The bin script's bundle
+ * defines NIVARAN_ROOT at build time; run from source, it is the parent of src/.
+ */
+export const PACKAGE_ROOT = process.env.NIVARAN_ROOT ?? path.resolve(import.meta.dirname, '..');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);

@@ -34,8 +34,8 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
           conversation_key: ctx.conversationKey,
           payload: JSON.stringify({ to: ctx.conversationId, ...message }),
           created_at: at,
-          idempotency_key: `${ctx.messageKey}:out:${replies++}`,
         });
+        replies++;
         break;
       }
       case 'ticket_open_requested':

@@ -176,8 +176,11 @@ class Run {
     this.prompt(step);
   }
 
-  private reprompt(): Promise<void> {
-    return this.enter(this.s.at);
+  /** Asks the waiting question again; the count of answers that did not fit stays. */
+  private async reprompt(): Promise<void> {
+    const step = this.currentAsk();
+    if (step) this.prompt(step);
+    else await this.enter(ENTRY);
   }
 
   private currentAsk(): StepOf<'ask'> | undefined {

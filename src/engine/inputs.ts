@@ -5,6 +5,7 @@ import { cleanText, hasWords, matchForm, toAsciiDigits, visibleLength } from '..
 import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
 import type { InputSpec } from './schema.ts';
 import type { Json } from './session.ts';
+import { IST } from '../domain/time/ist.ts';
 
 /**
  * How each ask kind reads an answer. A bad answer is an expected outcome with a reason (an
@@ -30,7 +31,6 @@ const YES_NO_OPTIONS = [
   { id: 'no', label: 'common:answer.no' },
 ] as const;
 
-const IST = 'Asia/Kolkata';
 const DATE_FORMATS = ['d/M/yyyy', 'd-M-yyyy', 'd.M.yyyy', 'yyyy-M-d', 'd/M/yy', 'd-M-yy'];
 const TODAY = new Set(['today', 'aaj', 'आज']);
 const YESTERDAY = new Set(['yesterday', 'beeta kal', 'बीता कल', 'कल (बीता)']);

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n as I18n } from 'i18next';
-import { DateTime } from 'luxon';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { ParamValue } from '../engine/events.ts';
 import { LANGS, type Lang } from '../engine/session.ts';
@@ -45,6 +44,8 @@ export function flattenKeys(ns: string, tree: Record<string, unknown>, prefix = 
 export class Translator {
   private readonly i18n: I18n;
   private readonly labelCache = new Map<string, readonly string[]>();
+  /** Texts without parameters (most prompts and labels) rendered once per language. */
+  private readonly plainCache = new Map<string, string>();
 
   constructor(
     readonly resources: Resources,
@@ -69,6 +70,19 @@ export class Translator {
   }
 
   t(lang: Lang, key: string, params: Record<string, ParamValue> = {}): string {
+    if (Object.keys(params).length === 0) {
+      const cacheKey = `${lang}\u0000${key}`;
+      let hit = this.plainCache.get(cacheKey);
+      if (hit === undefined) {
+        hit = this.render(lang, key, params);
+        this.plainCache.set(cacheKey, hit);
+      }
+      return hit;
+    }
+    return this.render(lang, key, params);
+  }
+
+  private render(lang: Lang, key: string, params: Record<string, ParamValue>): string {
     const values: Record<string, string | number> = { ...this.globals[lang] };
     for (const [k, v] of Object.entries(params)) values[k] = this.value(lang, v);
     if (typeof values.count !== 'number' && typeof params.count === 'number') values.count = params.count;
@@ -92,8 +106,14 @@ export class Translator {
   }
 }
 
-/** A date as a citizen reads it: "22 December 2026" / "22 दिसंबर 2026", in IST. */
+/** Built once: creating an Intl formatter costs far more than using one. */
+const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Kolkata' }),
+  hi: new Intl.DateTimeFormat('hi-IN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Kolkata' }),
+};
+
+/** A date as a citizen reads it: "22 December 2026" / "22 दिसंबर 2026", in IST. A bare date is a day in IST. */
 export function formatDate(lang: Lang, iso: string): string {
-  const d = iso.length === 10 ? DateTime.fromISO(iso, { zone: 'Asia/Kolkata' }) : DateTime.fromISO(iso).setZone('Asia/Kolkata');
-  return d.setLocale(lang === 'hi' ? 'hi-IN' : 'en-IN').toFormat('d MMMM yyyy');
+  const instant = iso.length === 10 ? new Date(`${iso}T12:00:00+05:30`) : new Date(iso);
+  return DATE_FORMATS[lang].format(instant);
 }

@@ -7,7 +7,7 @@ const BATCH = 100;
 const MAX_ATTEMPTS = 10;
 
 /**
- * Delivers committed replies, oldest first, one channel at a time. A reply is marked sent only
+ * Delivers committed replies, oldest first, one channel at a time. A reply leaves the queue only
  * after its adapter accepted it; a failure is retried with exponential back-off and, after
  * MAX_ATTEMPTS, left as `failed` for an operator to see. Sending happens outside any unit of work.
  */
@@ -50,7 +50,7 @@ export class OutboxSender {
         const { to, ...message } = JSON.parse(row.payload) as OutboundMessage & { to: string };
         try {
           await adapter.send(to, message);
-          await this.store.transaction((uow) => uow.outbox.markSent(row.id, this.clock().toISOString()));
+          await this.store.transaction((uow) => uow.outbox.markSent(row.id));
           sent++;
         } catch (err) {
           blocked.add(row.conversation_key);

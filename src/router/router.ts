@@ -27,6 +27,8 @@ export interface RouterDeps {
 export type HandleResult = { status: 'processed'; replies: number } | { status: 'duplicate' };
 
 const MEDIA_TRANSCRIPT = (kind: string) => `[${kind}]`;
+/** Longer inbound text is cut before it is stored: no flow accepts more, and it bounds abuse. */
+export const MAX_INBOUND_CHARS = 16_000;
 
 /**
  * The single choke point for every inbound message: mask identifiers, serialise the
@@ -47,7 +49,7 @@ export class Router {
     const { store, translator, logger } = this.deps;
     const now = this.deps.clock();
     const at = now.toISOString();
-    const masked = redact(msg.text);
+    const masked = redact(msg.text.length > MAX_INBOUND_CHARS ? msg.text.slice(0, MAX_INBOUND_CHARS) : msg.text);
     const messageKey = `${msg.channel}:${msg.messageId}`;
 
     const result = await store.transaction(async (uow): Promise<HandleResult> => {

@@ -51,6 +51,10 @@ export async function openSqlite(file: string): Promise<Database.Database> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
+  // Hot pages (sessions, index roots) are rewritten by every message; checkpointing less often
+  // copies each of them back once per checkpoint instead of many times. 32 MB of page cache.
+  raw.pragma('wal_autocheckpoint = 10000');
+  raw.pragma('cache_size = -32768');
 
   const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: nonClosing(raw) }) });
   const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => migrations('sqlite') } });

@@ -7,7 +7,7 @@ export type OutboxRow = Omit<OutboxTable, 'id'> & { id: number };
 export type TranscriptRow = Omit<TranscriptsTable, 'id'> & { id: number };
 type NewTicket = Omit<TicketsTable, 'id'>;
 type NewTranscript = Omit<TranscriptsTable, 'id'>;
-type NewOutbox = Pick<OutboxTable, 'channel' | 'conversation_key' | 'payload' | 'created_at' | 'idempotency_key'>;
+type NewOutbox = Pick<OutboxTable, 'channel' | 'conversation_key' | 'payload' | 'created_at'>;
 type NewHandoff = Omit<HandoffsTable, 'id' | 'status'>;
 
 /**
@@ -48,16 +48,14 @@ export function compileQueries(db: Kysely<Database>) {
     enqueueOutbox: prepare<NewOutbox, never>((p) =>
       db.insertInto('outbox').values({
         channel: p.channel, conversation_key: p.conversation_key, payload: p.payload, status: 'pending',
-        attempts: 0, created_at: p.created_at, next_attempt_at: p.created_at, idempotency_key: p.idempotency_key,
-      }).onConflict((oc) => oc.column('idempotency_key').doNothing()),
+        attempts: 0, created_at: p.created_at, next_attempt_at: p.created_at,
+      }),
     ),
     pendingOutbox: prepare<{ channel: string; now: string; limit: number }, OutboxRow>((p) =>
       db.selectFrom('outbox').selectAll()
         .where('status', '=', 'pending').where('channel', '=', p.channel).where('next_attempt_at', '<=', p.now)
         .orderBy('id').limit(p.limit)),
-    markOutboxSent: prepare<{ id: number; at: string }, never>((p) =>
-      db.updateTable('outbox').set({ status: 'sent', sent_at: p.at, attempts: sql<number>`attempts + 1` })
-        .where('id', '=', p.id).where('status', '=', 'pending')),
+    deleteSentOutbox: prepare<{ id: number }, never>((p) => db.deleteFrom('outbox').where('id', '=', p.id)),
     deferOutbox: prepare<{ id: number; next_attempt_at: string; status: 'pending' | 'failed' }, never>((p) =>
       db.updateTable('outbox').set({ status: p.status, next_attempt_at: p.next_attempt_at, attempts: sql<number>`attempts + 1` })
         .where('id', '=', p.id)),

@@ -42,12 +42,11 @@ export interface OutboxTable {
   conversation_key: string;
   /** The rendered `OutboundMessage` as JSON. */
   payload: string;
-  status: 'pending' | 'sent' | 'failed';
+  /** Sent rows are deleted; `failed` ones stay for an operator to see. */
+  status: 'pending' | 'failed';
   attempts: number;
   created_at: string;
   next_attempt_at: string;
-  sent_at: string | null;
-  idempotency_key: string;
 }
 
 export interface ProcessedMessagesTable {

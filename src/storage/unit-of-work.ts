@@ -29,9 +29,10 @@ export interface UnitOfWork {
     of(conversationKey: string): Promise<TranscriptRow[]>;
   };
   readonly outbox: {
-    enqueue(row: { channel: string; conversation_key: string; payload: string; created_at: string; idempotency_key: string }): Promise<void>;
+    enqueue(row: { channel: string; conversation_key: string; payload: string; created_at: string }): Promise<void>;
     pending(channel: string, now: string, limit: number): Promise<OutboxRow[]>;
-    markSent(id: number, at: string): Promise<boolean>;
+    /** The channel accepted the message: it leaves the queue. */
+    markSent(id: number): Promise<boolean>;
     defer(id: number, nextAttemptAt: string, status: 'pending' | 'failed'): Promise<void>;
   };
   readonly handoffs: {
@@ -68,7 +69,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
         await ex.run(q.enqueueOutbox, row);
       },
       pending: (channel, now, limit) => ex.all(q.pendingOutbox, { channel, now, limit }),
-      markSent: async (id, at) => (await ex.run(q.markOutboxSent, { id, at })).changes === 1,
+      markSent: async (id) => (await ex.run(q.deleteSentOutbox, { id })).changes === 1,
       defer: async (id, next_attempt_at, status) => {
         await ex.run(q.deferOutbox, { id, next_attempt_at, status });
       },

@@ -45,9 +45,14 @@ export function hasWords(s: string): boolean {
   return LETTER_OR_DIGIT.test(s);
 }
 
-/** Length in user-perceived characters (a Devanagari conjunct or an emoji counts once). */
+/**
+ * Length in user-perceived characters (a Devanagari conjunct or an emoji counts once). Grapheme
+ * segmentation is slow, so it runs only where the answer could differ from the UTF-16 length.
+ */
 const segmenter = new Intl.Segmenter('hi', { granularity: 'grapheme' });
+const SIMPLE = /^[\u0000-\u02FF]*$/;
 export function visibleLength(s: string): number {
+  if (SIMPLE.test(s)) return s.length;
   let n = 0;
   for (const _ of segmenter.segment(s)) n++;
   return n;

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ActionDefinition } from './types.ts';
+import { istDayNumber } from '../../domain/time/ist.ts';
 
 const params = z.object({ number: z.string().min(1) });
 
@@ -16,9 +16,7 @@ export const lookupTicket: ActionDefinition<typeof params> = {
   async run(ctx, { number }) {
     const t = await ctx.services.findOwnTicket(number);
     if (!t) return { exit: 'not_found', result: null };
-    const today = DateTime.fromJSDate(ctx.now, { zone: 'Asia/Kolkata' }).startOf('day');
-    const dueDay = DateTime.fromISO(t.dueAt, { zone: 'Asia/Kolkata' }).startOf('day');
-    const daysLeft = Math.round(dueDay.diff(today, 'days').days);
+    const daysLeft = istDayNumber(new Date(t.dueAt)) - istDayNumber(ctx.now);
     return {
       exit: 'found',
       result: { number: t.number, kind: t.kind, status: t.status, created_at: t.createdAt, due_at: t.dueAt, days_left: daysLeft, overdue: daysLeft < 0 },

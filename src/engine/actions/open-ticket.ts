@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { dueAfterCalendarDays } from '../../domain/tickets/due-date.ts';
 import { formatTicketNumber, TICKET_PREFIX } from '../../domain/tickets/ticket-number.ts';
 import type { ActionDefinition } from './types.ts';
+import { istYear } from '../../domain/time/ist.ts';
 
 const params = z.object({
   kind: z.enum(['grievance', 'data_rights']),
@@ -21,7 +21,7 @@ export const openTicket: ActionDefinition<typeof params> = {
   exits: [],
   async run(ctx, { kind, fields }) {
     const prefix = TICKET_PREFIX[kind];
-    const year = DateTime.fromJSDate(ctx.now, { zone: 'Asia/Kolkata' }).year;
+    const year = istYear(ctx.now);
     const number = formatTicketNumber(prefix, year, await ctx.services.nextTicketNumber(prefix, year));
     const createdAt = ctx.now.toISOString();
     const dueAt = dueAfterCalendarDays(ctx.now, ctx.settings.grievanceReplyDays).toISOString();

@@ -11,7 +11,9 @@ export function migration0001(dialect: Dialect) {
     const b = db.schema.createTable(table);
     return dialect === 'postgres'
       ? b.addColumn('id', 'bigserial', (c) => c.primaryKey())
-      : b.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+            // A plain INTEGER PRIMARY KEY is the rowid: always increasing for these append-only tables,
+      // without AUTOINCREMENT's extra write to sqlite_sequence on every insert.
+      : b.addColumn('id', 'integer', (c) => c.primaryKey());
   };
 
   return {
@@ -56,16 +58,11 @@ export function migration0001(dialect: Dialect) {
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('next_attempt_at', 'text', (c) => c.notNull())
-        .addColumn('sent_at', 'text')
-        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
         .execute();
-      // Only pending rows are ever scanned by the sender; a partial index keeps it small.
-      await db.schema
-        .createIndex('outbox_pending')
-        .on('outbox')
-        .columns(['channel', 'id'])
-        .where(sql.ref('status'), '=', 'pending')
-        .execute();
+      // The outbox is a queue, not a history (the transcript is the history): a row is deleted
+      // once its channel accepted it, so the table holds only what is still to be sent and
+      // needs no index beyond its key. The processed-message mark, written in the same
+      // transaction as these rows, is what makes a redelivered message add none.
 
       await db.schema
         .createTable('processed_messages')
@@ -73,6 +70,8 @@ export function migration0001(dialect: Dialect) {
         .addColumn('message_id', 'text', (c) => c.notNull())
         .addColumn('at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('processed_messages_pk', ['channel', 'message_id'])
+        // One B-tree instead of a rowid table plus its key index: one insert per message, not two.
+        .$call((b) => (dialect === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
         .execute();
 
       await autoId(db, 'handoffs')

@@ -1,0 +1,186 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadContent } from '../app.ts';
+import { loadConfig, PACKAGE_ROOT } from '../config.ts';
+import { compileFlowSet, type FlowSet } from '../engine/flow-set.ts';
+import type { FlowDefinition } from '../engine/schema.ts';
+import { createLogger } from '../logger.ts';
+import { Router } from '../router/router.ts';
+import { SqliteStore } from '../storage/sqlite-store.ts';
+
+/**
+ * `npm run bench`: figures for the performance targets in DESIGN.md. It prints numbers and
+ * ratios; tests assert behaviour, never timings. Everything runs on a temporary SQLite file.
+ */
+const GRIEVANCE = ['hello', '2', '1', '1', 'The water supply in our lane has been irregular for two weeks.', '3', 'yes'];
+const LONG_STEPS = 60;
+
+export async function runBench(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { citizens: { type: 'string', default: '1000' }, live: { type: 'string', default: '10000' }, only: { type: 'string' } },
+  });
+  const citizens = Number(values.citizens);
+  const live = Number(values.live);
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  if (values.only === undefined) {
+    // Each section runs in a fresh process, so JIT state and heap of one do not colour the next.
+    out(`Nivaran bench: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+    for (const section of ['grievance', 'depth', 'memory', 'startup']) {
+      await runChild(['bench', '--only', section, '--citizens', String(citizens), '--live', String(live)]);
+    }
+    return 0;
+  }
+  const run = (section: string) => values.only === section;
+
+  if (run('grievance')) {
+  const grievance = await withRouter(undefined, async (router, store) => {
+    // A server runs warm: one full round first lets V8 compile the hot path before timing.
+    await round(router, 'warm', Array.from({ length: citizens }, (_, i) => `w${i}`), GRIEVANCE);
+    const users = Array.from({ length: citizens }, (_, i) => `c${i}`);
+    const t0 = process.hrtime.bigint();
+    const messages = await round(router, 'g', users, GRIEVANCE);
+    const ns = Number(process.hrtime.bigint() - t0);
+    const tickets = await store.transaction((u) => u.tickets.list(3 * citizens));
+    return { messages, ns, tickets: tickets.length - citizens };
+  });
+  const perMsg = grievance.ns / grievance.messages / 1000;
+  out(`\n1. Durable path (dedupe, session, transcript in+out, effects, outbox), ${citizens} citizens in flight each filing a grievance`);
+  out(`   ${grievance.messages} messages, ${grievance.tickets} tickets in ${(grievance.ns / 1e9).toFixed(2)} s`);
+  out(`   ${perMsg.toFixed(1)} µs per message, ${Math.round(1e6 / perMsg)} messages/s   (target ≤ 85 µs, ~12,000/s)`);
+  }
+
+  if (run('depth')) {
+  out(`\n2. Cost by depth in a ${LONG_STEPS}-question flow: two cohorts of ${citizens / 2} citizens, one near step 2 and one near step 40, measured in alternation against the same database`);
+  for (const keepAnswers of [true, false]) {
+    const { early, late } = await withRouter(longFlowSet(keepAnswers), async (router) => {
+      const half = citizens / 2;
+      const deep = Array.from({ length: half }, (_, i) => `d${i}`);
+      const shallow = Array.from({ length: half }, (_, i) => `s${i}`);
+      const answer = (k: number) => [`answer number ${k} from the citizen`];
+      await round(router, 'enter-d', deep, ['hello', '2', 'bench long']);
+      for (let k = 1; k <= 37; k++) await round(router, `d${k}`, deep, answer(k));
+      await round(router, 'enter-s', shallow, ['hello', '2', 'bench long', ...answer(1)]);
+      let e = 0;
+      let l = 0;
+      const reps = 3;
+      for (let r = 0; r < reps; r++) {
+        // Deep cohort answers steps 38–40, shallow cohort steps 2–4, turn about.
+        let t0 = process.hrtime.bigint();
+        await round(router, `s${r}`, shallow, answer(r + 2));
+        e += Number(process.hrtime.bigint() - t0) / half / 1000;
+        t0 = process.hrtime.bigint();
+        await round(router, `d${38 + r}`, deep, answer(38 + r));
+        l += Number(process.hrtime.bigint() - t0) / half / 1000;
+      }
+      return { early: e / reps, late: l / reps };
+    });
+    const label = keepAnswers ? 'each answer kept (the session grows ~40 B per answer)' : 'answers overwrite one variable (session size constant)';
+    out(`   ${label}:`);
+    out(`     step 2–4: ${early.toFixed(1)} µs/message   step 38–40: ${late.toFixed(1)} µs/message   ratio ${(late / early).toFixed(2)}   (target within 10%)`);
+  }
+  }
+
+  if (run('memory')) {
+  const memory = await withRouter(undefined, async (router) => {
+    const users = Array.from({ length: live }, (_, i) => `m${i}`);
+    await round(router, 'warm', users.slice(0, 100), GRIEVANCE.slice(0, 4));
+    const before = process.memoryUsage().rss;
+    for (let i = 0; i < users.length; i += 1000) await round(router, 'live', users.slice(i, i + 1000), GRIEVANCE.slice(0, 4));
+    global.gc?.();
+    return { before, after: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed };
+  });
+  out(`\n3. Memory with ${live} live conversations (each waiting mid-flow, state in SQLite)`);
+  out(`   RSS ${(memory.after / 2 ** 20).toFixed(0)} MB (was ${(memory.before / 2 ** 20).toFixed(0)} MB before), heap ${(memory.heap / 2 ** 20).toFixed(0)} MB   (target < 200 MB)`);
+  }
+
+  if (run('startup')) {
+  const startMs = await timeToFirstReply();
+  out(`\n4. Start-up: \`nivaran chat\` from process start to the first reply on stdout: ${startMs.toFixed(0)} ms   (target < 1,500 ms)`);
+  }
+  return 0;
+}
+
+async function withRouter<T>(flows: FlowSet | undefined, body: (router: Router, store: SqliteStore) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-bench-'));
+  const config = loadConfig({ ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' });
+  const content = loadContent(config);
+  const store = await SqliteStore.open(config.databaseFile);
+  const router = new Router({
+    store,
+    flows: flows ?? content.flows.set,
+    actions: content.actions,
+    translator: content.translator,
+    settings: { grievanceReplyDays: 30 },
+    clock: () => new Date(),
+    logger: createLogger('silent'),
+  });
+  try {
+    return await body(router, store);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every citizen sends each text in turn; all citizens are in flight at once. */
+async function round(router: Router, tag: string, users: string[], texts: string[]): Promise<number> {
+  let n = 0;
+  for (const [i, text] of texts.entries()) {
+    const t0 = performance.now();
+    await Promise.all(
+      users.map((u) => router.handle({ channel: 'bench', conversationId: u, senderId: u, messageId: `${tag}-${u}-${i}`, text, at: new Date() })),
+    );
+    // BENCH_TRACE=1 prints the cost of each round (each kind of message) on stderr.
+    if (process.env.BENCH_TRACE) process.stderr.write(`${tag} ${JSON.stringify(text.slice(0, 20))}: ${(((performance.now() - t0) * 1000) / users.length).toFixed(1)} µs\n`);
+    n += users.length;
+  }
+  return n;
+}
+
+/** The shipped flows plus a 60-question flow, entered by the words "bench long". */
+function longFlowSet(keepAnswers: boolean): FlowSet {
+  const content = loadContent(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+  const steps: FlowDefinition['steps'] = Array.from({ length: LONG_STEPS }, (_, i) => ({
+    id: `q${i + 1}`,
+    type: 'ask' as const,
+    prompt: 'grievance.ask_description',
+    save: keepAnswers ? `a${i + 1}` : 'answer',
+    input: { kind: 'text' as const, min: 1, max: 2000 },
+  }));
+  steps.push({ id: 'done', type: 'end' });
+  const long: FlowDefinition = { specVersion: '1.0.0', id: 'long', start: 'q1', steps };
+  return compileFlowSet([...content.flows.flows, long], {
+    ...content.flows.commands,
+    commands: [...content.flows.commands.commands, { id: 'bench_long', words: ['bench long'], do: { type: 'call', to: 'long/q1' } }],
+  });
+}
+
+function runChild(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (d: Buffer) => process.stdout.write(d.toString().replace(/^Nivaran bench:.*\n/, '')));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench ${args.join(' ')} exited ${code}`))));
+    child.on('error', reject);
+  });
+}
+
+function timeToFirstReply(): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-bench-start-'));
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), 'chat', '--json'], {
+      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    child.stdout.once('data', () => {
+      resolve(performance.now() - t0);
+      child.stdin.end();
+    });
+    child.on('error', reject);
+    child.stdin.write('hello\n');
+  });
+}

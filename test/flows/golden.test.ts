@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/harness.ts';
+
+/**
+ * Golden conversations: each file in golden/ is a script of citizen messages and the whole
+ * transcript the bot must produce (read back from the database, as an auditor would), plus the
+ * tickets it must open. `UPDATE_GOLDEN=1 npm test` rewrites them; review the diff before committing.
+ */
+type ScriptItem = string | { text?: string; media?: string; choiceId?: string; repeat?: string; times?: number };
+interface Golden {
+  description: string;
+  user?: string;
+  script: ScriptItem[];
+  transcript?: Array<{ in?: string; out?: string }>;
+  tickets?: Array<Record<string, unknown>>;
+}
+
+const dir = path.join(import.meta.dirname, 'golden');
+const update = process.env.UPDATE_GOLDEN === '1';
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('golden conversations', () => {
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    it(file, async () => {
+      const golden = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Golden;
+      h = await startHarness();
+      const user = golden.user ?? 'citizen-1';
+      for (const item of golden.script) {
+        if (typeof item === 'string') await h.say(item, { user });
+        else await h.say(item.repeat ? item.repeat.repeat(item.times ?? 1) : (item.text ?? ''), { user, media: item.media, choiceId: item.choiceId });
+      }
+      const rows = await h.app.store.transaction((uow) => uow.transcripts.of(`console:${user}`));
+      const transcript = rows.map((r) => (r.direction === 'in' ? { in: r.text } : { out: r.text }));
+      const tickets = (await h.app.store.transaction((uow) => uow.tickets.list(100))).map((t) => ({
+        number: t.number,
+        kind: t.kind,
+        status: t.status,
+        language: t.language,
+        fields: JSON.parse(t.fields) as unknown,
+        created_at: t.created_at,
+        due_at: t.due_at,
+      }));
+      if (update) {
+        fs.writeFileSync(path.join(dir, file), `${JSON.stringify({ ...golden, transcript, tickets }, null, 2)}\n`);
+        return;
+      }
+      expect(golden.transcript, `${file} has no transcript yet: run UPDATE_GOLDEN=1 npm test and review it`).toBeDefined();
+      expect(transcript).toEqual(golden.transcript);
+      expect(tickets).toEqual(golden.tickets ?? []);
+    });
+  }
+});

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../src/app.ts';
+import type { ChannelAdapter, OutboundMessage } from '../../src/channels/types.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+
+/** A clock that only moves when a test moves it. */
+export class FakeClock {
+  private t: number;
+  constructor(iso = '2026-11-22T05:30:00.000Z') {
+    this.t = Date.parse(iso);
+  }
+  now = (): Date => new Date(this.t);
+  advance(ms: number): void {
+    this.t += ms;
+  }
+  set(iso: string): void {
+    this.t = Date.parse(iso);
+  }
+}
+
+/** Collects what the bot sends, per conversation, as a channel would. */
+export class CapturingAdapter implements ChannelAdapter {
+  readonly sent: Array<{ to: string; message: OutboundMessage }> = [];
+  constructor(readonly name = 'console') {}
+  async send(to: string, message: OutboundMessage): Promise<void> {
+    this.sent.push({ to, message });
+  }
+  take(): OutboundMessage[] {
+    return this.sent.splice(0).map((s) => s.message);
+  }
+}
+
+export function tempDataDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-test-'));
+}
+
+export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ORG_NAME: 'Jal Board', ORG_NAME_HI: 'जल बोर्ड', ...env });
+}
+
+export interface Harness {
+  app: App;
+  clock: FakeClock;
+  adapter: CapturingAdapter;
+  dataDir: string;
+  /** Sends one citizen message and returns the replies it produced. */
+  say(text: string, extra?: { messageId?: string; user?: string; media?: string; choiceId?: string }): Promise<OutboundMessage[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { dataDir?: string; clock?: FakeClock; env?: Record<string, string> } = {}): Promise<Harness> {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  const clock = opts.clock ?? new FakeClock();
+  const adapter = new CapturingAdapter();
+  const app = await createApp(testConfig(dataDir, opts.env), { logger: createLogger('silent'), adapters: [adapter], clock: clock.now });
+  let seq = 0;
+  return {
+    app,
+    clock,
+    adapter,
+    dataDir,
+    async say(text, extra = {}) {
+      seq += 1;
+      const user = extra.user ?? 'citizen-1';
+      await app.router.handle({
+        channel: 'console',
+        conversationId: user,
+        senderId: user,
+        messageId: extra.messageId ?? `m-${user}-${clock.now().getTime()}-${seq}`,
+        text,
+        choiceId: extra.choiceId,
+        media: extra.media,
+        at: clock.now(),
+      });
+      await app.sender.drain('console');
+      clock.advance(1000);
+      return adapter.take();
+    },
+    close: () => app.close(),
+  };
+}
+
+export function texts(messages: OutboundMessage[]): string {
+  return messages.map((m) => m.text).join('\n---\n');
+}

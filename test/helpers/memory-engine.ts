@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { loadContent } from '../../src/app.ts';
+import type { EngineServices, TicketView } from '../../src/engine/actions/types.ts';
+import type { EngineEnv } from '../../src/engine/engine.ts';
+import type { EngineEvent } from '../../src/engine/events.ts';
+import { testConfig } from './harness.ts';
+
+/** The shipped flows and texts with in-memory services: the engine alone, no store. */
+export function memoryEngine(now = new Date('2026-11-22T05:30:00.000Z')) {
+  const content = loadContent(testConfig(path.join('/tmp', 'unused')));
+  const tickets = new Map<string, TicketView>();
+  const seq = new Map<string, number>();
+  const services: EngineServices = {
+    async nextTicketNumber(prefix, year) {
+      const k = `${prefix}-${year}`;
+      const n = (seq.get(k) ?? 0) + 1;
+      seq.set(k, n);
+      return n;
+    },
+    async findOwnTicket(number) {
+      return tickets.get(number);
+    },
+  };
+  const env: EngineEnv = {
+    flows: content.flows.set,
+    actions: content.actions,
+    labels: content.translator.labels,
+    services,
+    settings: { grievanceReplyDays: 30 },
+    now,
+  };
+  const render = (events: EngineEvent[]) =>
+    events.flatMap((e) => (e.type === 'msg_created' ? [content.translator.t(e.lang, e.key, e.params)] : []));
+  return { env, tickets, content, render };
+}
