@@ -9,22 +9,31 @@ import { AppError, ERROR_CODES } from './errors.ts';
 const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ORG_NAME: z.string().min(1).max(120).default('Nivaran Demo Organisation'),
-  ORG_NAME_HI: z.string().min(1).max(120).optional(),
-  /** Days within which a grievance must be answered until per-regime policies arrive. */
-  GRIEVANCE_REPLY_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  /** The organisation's profile (YAML): name, contact, policies, calendar, ladder. */
+  PROFILE_FILE: z.string().min(1).optional(),
+  CALENDARS_DIR: z.string().min(1).optional(),
   FLOWS_DIR: z.string().min(1).optional(),
   LOCALES_DIR: z.string().min(1).optional(),
+  /** How often the scheduler looks for due reminders, breaches and escalations. */
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** When set, PostgreSQL holds the data instead of the SQLite file in DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL connection string: postgres://user:password@host:5432/database')
+    .optional(),
 });
 
 export interface Config {
   readonly dataDir: string;
   readonly databaseFile: string;
+  /** A `postgres://` connection string: when set the store is PostgreSQL, not `databaseFile`. */
+  readonly databaseUrl: string | undefined;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  readonly orgName: { readonly en: string; readonly hi: string };
-  readonly grievanceReplyDays: number;
+  readonly profileFile: string;
+  readonly calendarsDir: string;
   readonly flowsDir: string;
   readonly localesDir: string;
+  readonly schedulerIntervalMs: number;
 }
 
 /**
@@ -47,9 +56,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     dataDir,
     databaseFile: path.join(dataDir, 'nivaran.sqlite'),
+    databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
-    orgName: Object.freeze({ en: e.ORG_NAME, hi: e.ORG_NAME_HI ?? e.ORG_NAME }),
-    grievanceReplyDays: e.GRIEVANCE_REPLY_DAYS,
+    profileFile: path.resolve(e.PROFILE_FILE ?? path.join(PACKAGE_ROOT, 'profiles', 'default.yaml')),
+    calendarsDir: path.resolve(e.CALENDARS_DIR ?? path.join(PACKAGE_ROOT, 'calendars')),
+    schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     flowsDir: path.resolve(e.FLOWS_DIR ?? path.join(PACKAGE_ROOT, 'flows')),
     localesDir: path.resolve(e.LOCALES_DIR ?? path.join(PACKAGE_ROOT, 'locales')),
   });

@@ -10,6 +10,7 @@ import type { FlowDefinition } from '../engine/schema.ts';
 import { createLogger } from '../logger.ts';
 import { Router } from '../router/router.ts';
 import { SqliteStore } from '../storage/sqlite-store.ts';
+import { TicketService } from '../tickets/service.ts';
 
 /**
  * `npm run bench`: figures for the performance targets in DESIGN.md. It prints numbers and
@@ -109,14 +110,16 @@ async function withRouter<T>(flows: FlowSet | undefined, body: (router: Router, 
   const config = loadConfig({ ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' });
   const content = loadContent(config);
   const store = await SqliteStore.open(config.databaseFile);
+  const logger = createLogger('silent');
+  const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger });
   const router = new Router({
     store,
     flows: flows ?? content.flows.set,
     actions: content.actions,
     translator: content.translator,
-    settings: { grievanceReplyDays: 30 },
+    tickets,
     clock: () => new Date(),
-    logger: createLogger('silent'),
+    logger,
   });
   try {
     return await body(router, store);
@@ -152,7 +155,7 @@ function longFlowSet(keepAnswers: boolean): FlowSet {
     input: { kind: 'text' as const, min: 1, max: 2000 },
   }));
   steps.push({ id: 'done', type: 'end' });
-  const long: FlowDefinition = { specVersion: '1.0.0', id: 'long', start: 'q1', steps };
+  const long: FlowDefinition = { specVersion: '1.0.0', id: 'long', start: 'q1', entries: [], inputs: [], steps };
   return compileFlowSet([...content.flows.flows, long], {
     ...content.flows.commands,
     commands: [...content.flows.commands.commands, { id: 'bench_long', words: ['bench long'], do: { type: 'call', to: 'long/q1' } }],

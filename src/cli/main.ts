@@ -1,32 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp, loadContent } from '../app.ts';
+import { checkContent, createApp, loadContent } from '../app.ts';
 import { ConsoleAdapter } from '../channels/console/adapter.ts';
 import { runConsoleChat } from '../channels/console/run.ts';
 import { loadConfig } from '../config.ts';
-import { inspectFlows } from '../engine/inspect.ts';
+import { durationSchema, type Duration } from '../domain/sla/duration.ts';
+import { calendarFileFromIcs } from '../domain/sla/ics.ts';
+import { isTicketStatus, TICKET_STATUSES } from '../domain/tickets/state-machine.ts';
+import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
 import { AppError, describeError, ERROR_CODES } from '../errors.ts';
 import { createLogger } from '../logger.ts';
-import { SqliteStore } from '../storage/sqlite-store.ts';
+import { ticketDetail, ticketSummary } from '../tickets/view.ts';
 
 const USAGE = `Usage: nivaran <command>
 
-  start                         run the bot: console chat in this terminal (the embedded default)
-  chat [--user ID] [--json]     one citizen message per line of stdin, replies on stdout
-  tickets list [--json]         the tickets in the database
-  flows check                   check flows and texts (both languages); exit 1 on a problem
-  bench                         measure messages per second and per-message cost
+  start                           run the bot: console chat in this terminal, and the scheduler
+  chat [--user ID] [--json]       one citizen message per line of stdin, replies on stdout
+  tickets list [--json]           every ticket with its policy, due times, paused time and level
+  tickets show NUMBER [--json]    one ticket with its request, history, timers and officers' notes
+  tickets set NUMBER STATUS [--reason TEXT] [--as OFFICER]
+                                  an officer's action: acknowledged, in_progress, awaiting_citizen
+                                  (--reason is the question put to the citizen), resolved (--reason
+                                  is the answer), closed, reopened, escalated, appealed
+  tickets extend NUMBER (--days N | --working-days N | --hours N | --months N) --reason TEXT [--as OFFICER]
+  scheduler run                   fire every due reminder, breach and escalation once, then exit
+  calendar import FILE.ics --id ID --year YYYY [--extends ID]
+                                  write CALENDARS_DIR/ID-YYYY.json from an iCalendar file
+  flows check                     check flows and texts (both languages); exit 1 on a problem
+  bench                           measure throughput, per-message cost, memory and start-up
 
-Environment: see .env.example (DATA_DIR, LOG_LEVEL, ORG_NAME, …).`;
+Environment: see .env.example (DATA_DIR, DATABASE_URL, PROFILE_FILE, LOG_LEVEL, …).`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start':
-      return chat(['--user', 'local', ...rest], process.stdin.isTTY === true);
+      return chat(['--user', 'local', ...rest], process.stdin.isTTY === true, true);
     case 'chat':
-      return chat(rest, false);
+      return chat(rest, false, false);
     case 'tickets':
       return tickets(rest);
+    case 'scheduler':
+      return scheduler(rest);
+    case 'calendar':
+      return calendar(rest);
     case 'flows':
       return flows(rest);
     case 'bench': {
@@ -44,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function chat(args: string[], interactive: boolean): Promise<number> {
+async function chat(args: string[], interactive: boolean, withScheduler: boolean): Promise<number> {
   const { values } = parseArgs({ args, options: { user: { type: 'string', default: 'local' }, json: { type: 'boolean', default: false } } });
   const user = values.user ?? 'local';
   if (!/^[\w.@+-]{1,64}$/.test(user)) throw new AppError(ERROR_CODES.CLI_USAGE, '--user takes 1–64 letters, digits or . _ @ + -');
@@ -52,6 +70,10 @@ async function chat(args: string[], interactive: boolean): Promise<number> {
   const logger = createLogger(config.logLevel);
   const adapter = new ConsoleAdapter({ output: process.stdout, json: values.json ?? false, interactive });
   const app = await createApp(config, { logger, adapters: [adapter] });
+  if (withScheduler) {
+    await app.scheduler.sweep();
+    app.scheduler.start(config.schedulerIntervalMs);
+  }
   try {
     await runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive });
   } finally {
@@ -60,38 +82,131 @@ async function chat(args: string[], interactive: boolean): Promise<number> {
   return 0;
 }
 
+/** Officer and operator commands on tickets; the desk offers the same actions. */
 async function tickets(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
-  if (positionals[0] !== 'list') throw new AppError(ERROR_CODES.CLI_USAGE, 'Usage: nivaran tickets list [--json]');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      reason: { type: 'string' },
+      as: { type: 'string', default: 'operator' },
+      days: { type: 'string' },
+      'working-days': { type: 'string' },
+      hours: { type: 'string' },
+      months: { type: 'string' },
+    },
+  });
+  const [sub, rawNumber, status] = positionals;
   const config = loadConfig();
-  const store = await SqliteStore.open(config.databaseFile);
+  const app = await createApp(config, { logger: createLogger(config.logLevel), adapters: [] });
+  const ladder = app.content.profile.ladder;
+  const now = new Date();
+  const out = (v: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(v, null, 2)}\n` : `${text}\n`);
+  const numberArg = () => {
+    const n = rawNumber ? parseTicketNumber(rawNumber) : undefined;
+    if (!n) throw new AppError(ERROR_CODES.CLI_USAGE, `Give a ticket number such as GRV-2026-000001 (got "${rawNumber ?? ''}").`);
+    return n;
+  };
   try {
-    const rows = await store.transaction((uow) => uow.tickets.list(100_000));
-    const out = rows.map((t) => ({
-      number: t.number,
-      kind: t.kind,
-      status: t.status,
-      language: t.language,
-      channel: t.channel,
-      createdAt: t.created_at,
-      dueAt: t.due_at,
-    }));
-    if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    else if (out.length === 0) process.stdout.write('No tickets yet.\n');
-    else for (const t of out) process.stdout.write(`${t.number}  ${t.status.padEnd(12)} ${t.language}  ${t.channel.padEnd(8)} created ${t.createdAt}  due ${t.dueAt}\n`);
+    switch (sub) {
+      case 'list': {
+        const rows = await app.store.transaction((uow) => uow.tickets.list(100_000));
+        const list = rows.map((t) => ticketSummary(t, app.tickets, ladder, now));
+        out(list, list.length === 0 ? 'No tickets yet.' : list.map((t) => `${t.number}  ${t.status.padEnd(16)} level ${t.level} (${t.levelRole})  due ${t.dueAt}${t.paused ? '  [paused]' : ''}${t.breachedAt ? '  [breached]' : ''}`).join('\n'));
+        return 0;
+      }
+      case 'show': {
+        const number = numberArg();
+        const detail = await app.store.transaction(async (uow) => {
+          const t = await uow.tickets.byNumber(number);
+          return t ? ticketDetail(uow, t, app.tickets, ladder, now) : undefined;
+        });
+        if (!detail) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `There is no ticket ${number}.`);
+        out(detail, JSON.stringify(detail, null, 2));
+        return 0;
+      }
+      case 'set': {
+        const number = numberArg();
+        if (!status || !isTicketStatus(status)) throw new AppError(ERROR_CODES.CLI_USAGE, `Give the new status: one of ${TICKET_STATUSES.join(', ')}.`);
+        if ((status === 'awaiting_citizen' || status === 'resolved') && !values.reason) {
+          throw new AppError(ERROR_CODES.CLI_USAGE, status === 'resolved' ? 'A resolution needs --reason: the answer the citizen will read.' : 'Asking the citizen needs --reason: the question they will read.');
+        }
+        const t = await app.store.transaction((uow) => app.tickets.transition(uow, number, status, { actor: values.as ?? 'operator', reason: values.reason, now }));
+        out(ticketSummary(t, app.tickets, ladder, now), `${t.number} is now ${t.status}; due ${t.due_at}.`);
+        return 0;
+      }
+      case 'extend': {
+        const number = numberArg();
+        if (!values.reason) throw new AppError(ERROR_CODES.CLI_USAGE, 'An extension needs --reason: the citizen is told it.');
+        const duration = extensionArg(values);
+        const t = await app.store.transaction((uow) => app.tickets.extend(uow, number, duration, { actor: values.as ?? 'operator', reason: values.reason!, now }));
+        out(ticketSummary(t, app.tickets, ladder, now), `${t.number} now due ${t.due_at}.`);
+        return 0;
+      }
+      default:
+        throw new AppError(ERROR_CODES.CLI_USAGE, `Usage: nivaran tickets list|show|set|extend …\n\n${USAGE}`);
+    }
   } finally {
-    await store.close();
+    await app.close();
   }
+}
+
+function extensionArg(v: { days?: string | undefined; 'working-days'?: string | undefined; hours?: string | undefined; months?: string | undefined }): Duration {
+  const given = (
+    [
+      ['calendar_days', v.days],
+      ['working_days', v['working-days']],
+      ['hours', v.hours],
+      ['months', v.months],
+    ] as const
+  ).filter(([, x]) => x !== undefined);
+  if (given.length !== 1) throw new AppError(ERROR_CODES.CLI_USAGE, 'Give exactly one of --days, --working-days, --hours, --months.');
+  const [unit, raw] = given[0]!;
+  const parsed = durationSchema.safeParse({ unit, value: Number(raw) });
+  if (!parsed.success) throw new AppError(ERROR_CODES.CLI_USAGE, `The extension must be a positive whole number (got "${raw}").`);
+  return parsed.data;
+}
+
+async function scheduler(args: string[]): Promise<number> {
+  if (args[0] !== 'run') throw new AppError(ERROR_CODES.CLI_USAGE, 'Usage: nivaran scheduler run');
+  const config = loadConfig();
+  const app = await createApp(config, { logger: createLogger(config.logLevel), adapters: [] });
+  try {
+    const r = await app.scheduler.sweep();
+    process.stdout.write(`scheduler: ${r.due} due, ${r.fired} fired, ${r.skipped} taken by another instance, ${r.failed} failed\n`);
+    return r.failed > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}
+
+async function calendar(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { id: { type: 'string' }, year: { type: 'string' }, extends: { type: 'string' } },
+  });
+  const [sub, file] = positionals;
+  if (sub !== 'import' || !file || !values.id || !values.year) {
+    throw new AppError(ERROR_CODES.CLI_USAGE, 'Usage: nivaran calendar import FILE.ics --id ID --year YYYY [--extends ID]');
+  }
+  const config = loadConfig();
+  const year = Number(values.year);
+  const data = calendarFileFromIcs(fs.readFileSync(file, 'utf8'), { id: values.id, year, extends: values.extends ?? null });
+  const target = path.join(config.calendarsDir, `${values.id}-${year}.json`);
+  fs.mkdirSync(config.calendarsDir, { recursive: true });
+  fs.writeFileSync(target, `${JSON.stringify(data, null, 2)}\n`);
+  process.stdout.write(`calendar: ${data.holidays.length} holidays written to ${target}. Add the Hindi names there.\n`);
   return 0;
 }
 
 async function flows(args: string[]): Promise<number> {
   if (args[0] !== 'check') throw new AppError(ERROR_CODES.CLI_USAGE, 'Usage: nivaran flows check');
-  const config = loadConfig();
-  const { flows: loaded, translator, actions } = loadContent(config);
-  const problems = inspectFlows(loaded.set, actions, translator);
+  const content = loadContent(loadConfig());
+  const problems = checkContent(content);
   if (problems.length === 0) {
-    process.stdout.write(`flows check: ${loaded.flows.length} flows, ${loaded.commands.commands.length} commands, both languages complete: OK\n`);
+    process.stdout.write(`flows check: ${content.flows.flows.length} flows, ${content.flows.commands.commands.length} commands, both languages complete: OK\n`);
     return 0;
   }
   for (const p of problems) process.stderr.write(`${p.code}: ${p.where}: ${p.message}\n`);

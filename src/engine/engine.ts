@@ -2,7 +2,7 @@ import type { RedactionKind } from '../text/redact.ts';
 import { hasDevanagari, matchForm } from '../text/normalize.ts';
 import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
 import type { ActionRegistry } from './actions/registry.ts';
-import type { EngineServices, EngineSettings } from './actions/types.ts';
+import type { EngineServices } from './actions/types.ts';
 import type { Choice, EngineEvent, ParamValue } from './events.ts';
 import { ENTRY, resolveTarget, STUCK, type FlowSet } from './flow-set.ts';
 import { optionsOf, parseAnswer, type LabelLookup } from './inputs.ts';
@@ -19,7 +19,6 @@ export interface EngineEnv {
   readonly actions: ActionRegistry;
   readonly labels: LabelLookup;
   readonly services: EngineServices;
-  readonly settings: EngineSettings;
   readonly now: Date;
 }
 
@@ -255,7 +254,6 @@ class Run {
         now: this.env.now,
         services: this.env.services,
         effectKey: `${this.input.messageKey}:${pos.flow}/${pos.step}`,
-        settings: this.env.settings,
       },
       params.data,
     );

@@ -27,6 +27,8 @@ export type EngineEvent =
       idempotencyKey: string;
     }
   | { type: 'handoff_requested'; reason: string; lang: Lang; idempotencyKey: string }
+  | { type: 'ticket_info_provided'; number: string; text: string }
+  | { type: 'ticket_feedback_given'; number: string; satisfied: boolean }
   | { type: 'flow_ended'; flow: string }
   | { type: 'error'; code: string; message: string };
 

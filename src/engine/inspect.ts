@@ -16,12 +16,14 @@ export interface Problem {
  * Static checks run by `nivaran flows check`, by start-up and by the test suite: every text in
  * both languages, every action known, every target real, every step reachable.
  */
-export function inspectFlows(set: FlowSet, actions: ActionRegistry, translator: Translator): Problem[] {
+export function inspectFlows(set: FlowSet, actions: ActionRegistry, translator: Translator, hostKeys: readonly string[] = []): Problem[] {
   const problems: Problem[] = [];
   const add = (code: Problem['code'], where: string, message: string) => problems.push({ code, where, message });
-  const usedKeys = new Set<string>(ENGINE_KEYS);
+  // The engine's own texts and those the host sends (ticket notices) are required like flow texts.
+  const usedKeys = new Set<string>([...ENGINE_KEYS, ...hostKeys]);
   const saved = new Set<string>();
   for (const c of set.commands) if (c.do.type === 'call' && c.do.argVar) saved.add(c.do.argVar);
+  for (const flow of set.flows.values()) for (const v of flow.def.inputs) saved.add(v);
 
   const targetOk = (from: string, t: string, where: string) => {
     const p = resolveTarget(from, t);
@@ -52,6 +54,7 @@ export function inspectFlows(set: FlowSet, actions: ActionRegistry, translator: 
       }
     }
     if (!ids.has(flow.def.start)) add('missing_start', flowId, `start step "${flow.def.start}" does not exist`);
+    for (const e of flow.def.entries) if (!ids.has(e)) add('bad_target', flowId, `entry step "${e}" does not exist`);
   }
   for (const c of set.commands) {
     if (c.do.type === 'call' || c.do.type === 'reset') targetOk(ENTRY.flow, c.do.to, `commands/${c.id}`);
@@ -68,7 +71,12 @@ export function inspectFlows(set: FlowSet, actions: ActionRegistry, translator: 
 
   // Reachability from the entry, the stuck step and every command.
   const seen = new Set<string>();
-  const queue = [ENTRY, STUCK, ...set.commands.flatMap((c) => (c.do.type === 'call' || c.do.type === 'reset' ? [resolveTarget(ENTRY.flow, c.do.to)] : []))];
+  const queue = [
+    ENTRY,
+    STUCK,
+    ...set.commands.flatMap((c) => (c.do.type === 'call' || c.do.type === 'reset' ? [resolveTarget(ENTRY.flow, c.do.to)] : [])),
+    ...[...set.flows.values()].flatMap((f) => f.def.entries.map((step) => ({ flow: f.def.id, step }))),
+  ];
   while (queue.length) {
     const pos = queue.pop()!;
     const key = `${pos.flow}/${pos.step}`;

@@ -97,6 +97,10 @@ export const flowSchema = z.object({
   specVersion: z.literal(CURRENT_SPEC_VERSION),
   id,
   start: id,
+  /** Steps the host may put a citizen at directly (e.g. an officer's question): checked as reachable. */
+  entries: z.array(id).default([]),
+  /** Variables the host sets when it enters the flow that way: checked as known. */
+  inputs: z.array(id).default([]),
   steps: z.array(stepSchema).min(1),
 });
 

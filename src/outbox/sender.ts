@@ -21,11 +21,14 @@ export class OutboxSender {
     private readonly logger: Logger,
   ) {}
 
-  /** Sends everything due on `channel`; concurrent calls share one pass. Returns how many were sent. */
-  drain(channel: string): Promise<number> {
+  /**
+   * Sends everything due on `channel` (or only one conversation's, for the console, which
+   * serves one citizen at a time); concurrent calls queue behind the pass under way.
+   */
+  drain(channel: string, conversationKey?: string): Promise<number> {
     const running = this.busy.get(channel);
-    if (running) return running.then(() => this.drain(channel));
-    const pass = this.pass(channel).finally(() => this.busy.delete(channel));
+    if (running) return running.then(() => this.drain(channel, conversationKey));
+    const pass = this.pass(channel, conversationKey).finally(() => this.busy.delete(channel));
     this.busy.set(channel, pass);
     return pass;
   }
@@ -36,12 +39,14 @@ export class OutboxSender {
     return n;
   }
 
-  private async pass(channel: string): Promise<number> {
+  private async pass(channel: string, conversationKey: string | undefined): Promise<number> {
     const adapter = this.adapters.get(channel);
     if (!adapter) return 0;
     let sent = 0;
     for (;;) {
-      const rows = await this.store.transaction((uow) => uow.outbox.pending(channel, this.clock().toISOString(), BATCH));
+      const now = this.clock().toISOString();
+      const rows = await this.store.transaction((uow) =>
+        conversationKey ? uow.outbox.pendingOf(conversationKey, now, BATCH) : uow.outbox.pending(channel, now, BATCH));
       if (rows.length === 0) return sent;
       const blocked = new Set<string>();
       for (const row of rows) {

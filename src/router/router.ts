@@ -1,9 +1,10 @@
 import type { ActionRegistry } from '../engine/actions/registry.ts';
-import type { EngineServices, EngineSettings } from '../engine/actions/types.ts';
+import type { EngineServices } from '../engine/actions/types.ts';
 import { resume, type EngineEnv } from '../engine/engine.ts';
 import type { FlowSet } from '../engine/flow-set.ts';
 import { SESSION_VERSION, type SessionState } from '../engine/session.ts';
 import { applyEffects } from '../effects/apply.ts';
+import type { TicketService } from '../tickets/service.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
 import { conversationKey, type InboundMessage } from '../channels/types.ts';
@@ -17,7 +18,7 @@ export interface RouterDeps {
   flows: FlowSet;
   actions: ActionRegistry;
   translator: Translator;
-  settings: EngineSettings;
+  tickets: TicketService;
   clock: () => Date;
   logger: Logger;
   /** Called after a message's replies are committed, so the sender can deliver them at once. */
@@ -71,12 +72,11 @@ export class Router {
         if (e.type === 'error') logger.error({ code: e.code, conversation: key, detail: e.message }, 'flow error');
       }
       const replies = await applyEffects(uow, sprint.events, {
-        channel: msg.channel,
-        conversationId: msg.conversationId,
-        conversationKey: key,
+        recipient: { channel: msg.channel, conversationId: msg.conversationId, conversationKey: key },
         messageKey,
         now,
         translator,
+        tickets: this.deps.tickets,
       });
       await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session });
       return { status: 'processed', replies };
@@ -95,13 +95,13 @@ export class Router {
         if (!t || t.conversation_key !== key) return undefined;
         return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt: t.due_at };
       },
+      dueFor: (kind, receivedAt) => this.deps.tickets.dueFor(kind, receivedAt),
     };
     return {
       flows: this.deps.flows,
       actions: this.deps.actions,
       labels: this.deps.translator.labels,
       services,
-      settings: this.deps.settings,
       now,
     };
   }

@@ -5,6 +5,9 @@ import {
   DummyDriver,
   Kysely,
   Migrator,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
   SqliteAdapter,
   SqliteDialect,
   SqliteIntrospector,
@@ -14,12 +17,13 @@ import {
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { Database as Schema } from './schema.ts';
 import { migration0001 } from './migrations/0001-init.ts';
+import { migration0002 } from './migrations/0002-ticket-clocks.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 /** Every migration, in order. Forward only; a shipped migration is never edited. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001-init': migration0001(dialect) };
+  return { '0001-init': migration0001(dialect), '0002-ticket-clocks': migration0002(dialect) };
 }
 
 /** A Kysely that only compiles (no connection): used to prepare the hot-path queries. */
@@ -30,6 +34,21 @@ export function sqliteCompiler(): Kysely<Schema> {
       createDriver: () => new DummyDriver(),
       createIntrospector: (db) => new SqliteIntrospector(db),
       createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+}
+
+/**
+ * The PostgreSQL counterpart of {@link sqliteCompiler}: the same builder code compiles to `$n`
+ * placeholders and PostgreSQL quoting. It never connects; `PgStore` runs what it compiles.
+ */
+export function pgCompiler(): Kysely<Schema> {
+  return new Kysely<Schema>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
 }

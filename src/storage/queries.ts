@@ -1,10 +1,32 @@
 import { sql, type Kysely } from 'kysely';
 import { prepare } from './prepared.ts';
-import type { Database, HandoffsTable, OutboxTable, TicketsTable, TranscriptsTable } from './schema.ts';
+import type {
+  Database, HandoffsTable, OfficerNotificationsTable, OutboxTable, TicketEventsTable, TicketsTable, TimersTable, TranscriptsTable,
+} from './schema.ts';
 
 export type TicketRow = Omit<TicketsTable, 'id'> & { id: number };
 export type OutboxRow = Omit<OutboxTable, 'id'> & { id: number };
 export type TranscriptRow = Omit<TranscriptsTable, 'id'> & { id: number };
+export type TicketEventRow = Omit<TicketEventsTable, 'id'> & { id: number };
+export type TimerRow = Omit<TimersTable, 'id'> & { id: number };
+/** The fields of a ticket that change after it is opened. */
+export type TicketState = Pick<
+  TicketsTable,
+  | 'status' | 'updated_at' | 'ack_due_at' | 'acknowledged_at' | 'due_at' | 'level' | 'level_started_at' | 'level_due_at'
+  | 'pauses' | 'extension' | 'breached_at' | 'board_notified_at' | 'resolved_at' | 'closed_at'
+>;
+const TICKET_STATE_COLUMNS = [
+  'status', 'updated_at', 'ack_due_at', 'acknowledged_at', 'due_at', 'level', 'level_started_at', 'level_due_at',
+  'pauses', 'extension', 'breached_at', 'board_notified_at', 'resolved_at', 'closed_at',
+] as const satisfies ReadonlyArray<keyof TicketState>;
+const NEW_TICKET_COLUMNS = [
+  'number', 'kind', 'language', 'channel', 'conversation_key', 'fields', 'created_at', 'idempotency_key', 'policy_id', 'regime',
+  ...TICKET_STATE_COLUMNS,
+] as const satisfies ReadonlyArray<keyof NewTicket>;
+/** Kysely values whose every column is a placeholder of the same name. */
+function placeholders<K extends string, P extends Record<K, unknown>>(p: P, columns: readonly K[]): Pick<P, K> {
+  return Object.fromEntries(columns.map((c) => [c, p[c]])) as Pick<P, K>;
+}
 type NewTicket = Omit<TicketsTable, 'id'>;
 type NewTranscript = Omit<TranscriptsTable, 'id'>;
 type NewOutbox = Pick<OutboxTable, 'channel' | 'conversation_key' | 'payload' | 'created_at'>;
@@ -26,12 +48,34 @@ export function compileQueries(db: Kysely<Database>) {
         .returning('last'),
     ),
     insertTicket: prepare<NewTicket, never>((p) =>
-      db.insertInto('tickets').values({
-        number: p.number, kind: p.kind, status: p.status, language: p.language, channel: p.channel,
-        conversation_key: p.conversation_key, fields: p.fields, created_at: p.created_at, due_at: p.due_at,
-        updated_at: p.updated_at, idempotency_key: p.idempotency_key,
-      }).onConflict((oc) => oc.column('idempotency_key').doNothing()),
+      db.insertInto('tickets').values(placeholders(p, NEW_TICKET_COLUMNS))
+        .onConflict((oc) => oc.column('idempotency_key').doNothing()),
     ),
+    updateTicketState: prepare<TicketState & { id: number }, never>((p) =>
+      db.updateTable('tickets').set(placeholders(p, TICKET_STATE_COLUMNS)).where('id', '=', p.id)),
+    ticketById: prepare<{ id: number }, TicketRow>((p) => db.selectFrom('tickets').selectAll().where('id', '=', p.id)),
+    insertTicketEvent: prepare<Omit<TicketEventsTable, 'id'>, never>((p) =>
+      db.insertInto('ticket_events').values({
+        ticket_id: p.ticket_id, at: p.at, actor: p.actor, kind: p.kind, from_status: p.from_status, to_status: p.to_status,
+        reason: p.reason, data: p.data,
+      })),
+    ticketEvents: prepare<{ ticket_id: number }, TicketEventRow>((p) =>
+      db.selectFrom('ticket_events').selectAll().where('ticket_id', '=', p.ticket_id).orderBy('id')),
+    insertTimer: prepare<Omit<TimersTable, 'id' | 'fired_at'>, never>((p) =>
+      db.insertInto('timers').values({ ticket_id: p.ticket_id, kind: p.kind, fire_at: p.fire_at, data: p.data })),
+    dropPendingTimers: prepare<{ ticket_id: number }, never>((p) =>
+      db.deleteFrom('timers').where('ticket_id', '=', p.ticket_id).where('fired_at', 'is', null)),
+    dueTimers: prepare<{ now: string; limit: number }, TimerRow>((p) =>
+      db.selectFrom('timers').selectAll().where('fired_at', 'is', null).where('fire_at', '<=', p.now).orderBy('fire_at').limit(p.limit)),
+    pendingTimersOf: prepare<{ ticket_id: number }, TimerRow>((p) =>
+      db.selectFrom('timers').selectAll().where('ticket_id', '=', p.ticket_id).where('fired_at', 'is', null).orderBy('fire_at')),
+    /** The claim: the UPDATE takes the row lock, so of two instances racing only one changes the row. */
+    claimTimer: prepare<{ id: number; now: string }, never>((p) =>
+      db.updateTable('timers').set({ fired_at: p.now }).where('id', '=', p.id).where('fired_at', 'is', null)),
+    insertOfficerNotification: prepare<Omit<OfficerNotificationsTable, 'id' | 'read_at'>, never>((p) =>
+      db.insertInto('officer_notifications').values({ ticket_id: p.ticket_id, role: p.role, kind: p.kind, at: p.at, data: p.data })),
+    officerNotificationsOf: prepare<{ ticket_id: number }, Omit<OfficerNotificationsTable, 'id'> & { id: number }>((p) =>
+      db.selectFrom('officer_notifications').selectAll().where('ticket_id', '=', p.ticket_id).orderBy('id')),
     ticketByNumber: prepare<{ number: string }, TicketRow>((p) =>
       db.selectFrom('tickets').selectAll().where('number', '=', p.number)),
     ticketByIdempotencyKey: prepare<{ key: string }, TicketRow>((p) =>
@@ -54,6 +98,10 @@ export function compileQueries(db: Kysely<Database>) {
     pendingOutbox: prepare<{ channel: string; now: string; limit: number }, OutboxRow>((p) =>
       db.selectFrom('outbox').selectAll()
         .where('status', '=', 'pending').where('channel', '=', p.channel).where('next_attempt_at', '<=', p.now)
+        .orderBy('id').limit(p.limit)),
+    pendingOutboxOf: prepare<{ conversation_key: string; now: string; limit: number }, OutboxRow>((p) =>
+      db.selectFrom('outbox').selectAll()
+        .where('status', '=', 'pending').where('conversation_key', '=', p.conversation_key).where('next_attempt_at', '<=', p.now)
         .orderBy('id').limit(p.limit)),
     deleteSentOutbox: prepare<{ id: number }, never>((p) => db.deleteFrom('outbox').where('id', '=', p.id)),
     deferOutbox: prepare<{ id: number; next_attempt_at: string; status: 'pending' | 'failed' }, never>((p) =>

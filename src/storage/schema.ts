@@ -19,6 +19,54 @@ export interface TicketsTable {
   updated_at: string;
   /** Derived from the inbound message and step, so a retry never opens a second ticket. */
   idempotency_key: string;
+  policy_id: string;
+  regime: string;
+  ack_due_at: string | null;
+  acknowledged_at: string | null;
+  /** 0 = the first rung of the organisation's ladder. */
+  level: number;
+  level_started_at: string | null;
+  level_due_at: string | null;
+  /** JSON [{from, to|null}]: while awaiting the citizen the clock stands still. */
+  pauses: string;
+  /** JSON {duration, reason, at, actor} or null: at most one extension. */
+  extension: string | null;
+  breached_at: string | null;
+  board_notified_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+}
+
+export interface TicketEventsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  at: string;
+  /** `citizen`, `system`, or the officer's id. */
+  actor: string;
+  kind: 'opened' | 'transition' | 'extension' | 'escalation' | 'reminder' | 'breach' | 'board_notice' | 'citizen_reply' | 'feedback';
+  from_status: string | null;
+  to_status: string | null;
+  reason: string | null;
+  data: string;
+}
+
+export interface TimersTable {
+  id: Generated<number>;
+  ticket_id: number;
+  kind: 'ack_due' | 'reminder' | 'level_due' | 'resolve_due';
+  fire_at: string;
+  fired_at: string | null;
+  data: string;
+}
+
+export interface OfficerNotificationsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  role: string;
+  kind: string;
+  at: string;
+  data: string;
+  read_at: string | null;
 }
 
 export interface TicketSequencesTable {
@@ -79,4 +127,7 @@ export interface Database {
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;
+  ticket_events: TicketEventsTable;
+  timers: TimersTable;
+  officer_notifications: OfficerNotificationsTable;
 }

@@ -1,7 +1,7 @@
 import type Keyv from 'keyv';
 import type { Executor } from './prepared.ts';
-import type { OutboxRow, Queries, TicketRow, TranscriptRow } from './queries.ts';
-import type { HandoffsTable, TicketsTable, TranscriptsTable } from './schema.ts';
+import type { OutboxRow, Queries, TicketEventRow, TicketRow, TicketState, TimerRow, TranscriptRow } from './queries.ts';
+import type { HandoffsTable, OfficerNotificationsTable, TicketEventsTable, TicketsTable, TimersTable, TranscriptsTable } from './schema.ts';
 
 /** The session blob as kept in keyv: versioned so a format change starts conversations over. */
 export interface StoredSession<S> {
@@ -23,6 +23,23 @@ export interface UnitOfWork {
     byNumber(number: string): Promise<TicketRow | undefined>;
     byIdempotencyKey(key: string): Promise<TicketRow | undefined>;
     list(limit: number): Promise<TicketRow[]>;
+    byId(id: number): Promise<TicketRow | undefined>;
+    update(id: number, state: TicketState): Promise<void>;
+    addEvent(event: Omit<TicketEventsTable, 'id'>): Promise<void>;
+    events(ticketId: number): Promise<TicketEventRow[]>;
+  };
+  readonly timers: {
+    add(timer: Omit<TimersTable, 'id' | 'fired_at'>): Promise<void>;
+    /** Forgets a ticket's timers that have not fired (before scheduling its new ones). */
+    dropPending(ticketId: number): Promise<void>;
+    due(now: string, limit: number): Promise<TimerRow[]>;
+    pendingOf(ticketId: number): Promise<TimerRow[]>;
+    /** True for exactly one caller: the timer is now fired and is theirs to act on. */
+    claim(id: number, now: string): Promise<boolean>;
+  };
+  readonly officerNotifications: {
+    add(n: Omit<OfficerNotificationsTable, 'id' | 'read_at'>): Promise<void>;
+    of(ticketId: number): Promise<Array<Omit<OfficerNotificationsTable, 'id'> & { id: number }>>;
   };
   readonly transcripts: {
     append(row: Omit<TranscriptsTable, 'id'>): Promise<void>;
@@ -31,6 +48,8 @@ export interface UnitOfWork {
   readonly outbox: {
     enqueue(row: { channel: string; conversation_key: string; payload: string; created_at: string }): Promise<void>;
     pending(channel: string, now: string, limit: number): Promise<OutboxRow[]>;
+    /** One conversation's pending replies (the console serves one citizen at a time). */
+    pendingOf(conversationKey: string, now: string, limit: number): Promise<OutboxRow[]>;
     /** The channel accepted the message: it leaves the queue. */
     markSent(id: number): Promise<boolean>;
     defer(id: number, nextAttemptAt: string, status: 'pending' | 'failed'): Promise<void>;
@@ -57,6 +76,31 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
       byNumber: async (number) => (await ex.all(q.ticketByNumber, { number }))[0],
       byIdempotencyKey: async (key) => (await ex.all(q.ticketByIdempotencyKey, { key }))[0],
       list: (limit) => ex.all(q.listTickets, { limit }),
+      byId: async (id) => (await ex.all(q.ticketById, { id }))[0],
+      update: async (id, state) => {
+        await ex.run(q.updateTicketState, { ...state, id });
+      },
+      addEvent: async (event) => {
+        await ex.run(q.insertTicketEvent, event);
+      },
+      events: (ticket_id) => ex.all(q.ticketEvents, { ticket_id }),
+    },
+    timers: {
+      add: async (timer) => {
+        await ex.run(q.insertTimer, timer);
+      },
+      dropPending: async (ticket_id) => {
+        await ex.run(q.dropPendingTimers, { ticket_id });
+      },
+      due: (now, limit) => ex.all(q.dueTimers, { now, limit }),
+      pendingOf: (ticket_id) => ex.all(q.pendingTimersOf, { ticket_id }),
+      claim: async (id, now) => (await ex.run(q.claimTimer, { id, now })).changes === 1,
+    },
+    officerNotifications: {
+      add: async (n) => {
+        await ex.run(q.insertOfficerNotification, n);
+      },
+      of: (ticket_id) => ex.all(q.officerNotificationsOf, { ticket_id }),
     },
     transcripts: {
       append: async (row) => {
@@ -69,6 +113,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
         await ex.run(q.enqueueOutbox, row);
       },
       pending: (channel, now, limit) => ex.all(q.pendingOutbox, { channel, now, limit }),
+      pendingOf: (conversation_key, now, limit) => ex.all(q.pendingOutboxOf, { conversation_key, now, limit }),
       markSent: async (id) => (await ex.run(q.deleteSentOutbox, { id })).changes === 1,
       defer: async (id, next_attempt_at, status) => {
         await ex.run(q.deferOutbox, { id, next_attempt_at, status });

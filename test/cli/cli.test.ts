@@ -69,9 +69,9 @@ describe('nivaran chat / tickets (the console channel, as a script would use it)
   });
 
   it('bad configuration stops start-up with a message naming the variable', () => {
-    const r = nivaran(['chat'], { env: { DATA_DIR: tempDataDir(), GRIEVANCE_REPLY_DAYS: '120' } });
+    const r = nivaran(['chat'], { env: { DATA_DIR: tempDataDir(), SCHEDULER_INTERVAL_SECONDS: 'often' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('GRIEVANCE_REPLY_DAYS');
+    expect(r.stderr).toContain('SCHEDULER_INTERVAL_SECONDS');
     expect(r.stderr).toContain('NIV_CONFIG_INVALID');
   });
 

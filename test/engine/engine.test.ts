@@ -111,7 +111,7 @@ describe('engine', () => {
   it('stops a flow that loops without asking and says sorry instead of hanging', async () => {
     const { env, content, render } = memoryEngine();
     const looping = compileFlowSet(
-      [{ specVersion: '1.0.0', id: 'main', start: 'start', steps: [{ id: 'start', type: 'goto', to: 'again', reset: false }, { id: 'again', type: 'goto', to: 'start', reset: false }] }],
+      [{ specVersion: '1.0.0', id: 'main', start: 'start', entries: [], inputs: [], steps: [{ id: 'start', type: 'goto', to: 'again', reset: false }, { id: 'again', type: 'goto', to: 'start', reset: false }] }],
       content.flows.commands,
     );
     const r = await resume({ ...env, flows: looping }, newSession('en'), msg('hello'));

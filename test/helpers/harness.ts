@@ -37,8 +37,11 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-test-'));
 }
 
+/** The profile the tests run with: the shipped default, renamed "Jal Board" / "जल बोर्ड". */
+export const TEST_PROFILE = path.join(import.meta.dirname, '..', 'fixtures', 'profile.yaml');
+
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ORG_NAME: 'Jal Board', ORG_NAME_HI: 'जल बोर्ड', ...env });
+  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PROFILE_FILE: TEST_PROFILE, ...env });
 }
 
 export interface Harness {

@@ -3,6 +3,7 @@ import { loadContent } from '../../src/app.ts';
 import type { EngineServices, TicketView } from '../../src/engine/actions/types.ts';
 import type { EngineEnv } from '../../src/engine/engine.ts';
 import type { EngineEvent } from '../../src/engine/events.ts';
+import { deadline } from '../../src/domain/sla/deadline.ts';
 import { testConfig } from './harness.ts';
 
 /** The shipped flows and texts with in-memory services: the engine alone, no store. */
@@ -20,13 +21,13 @@ export function memoryEngine(now = new Date('2026-11-22T05:30:00.000Z')) {
     async findOwnTicket(number) {
       return tickets.get(number);
     },
+    dueFor: (kind, at) => deadline(at, content.profile.policies[kind === 'data_rights' ? 'data_rights' : 'grievance'].resolve, content.calendar),
   };
   const env: EngineEnv = {
     flows: content.flows.set,
     actions: content.actions,
     labels: content.translator.labels,
     services,
-    settings: { grievanceReplyDays: 30 },
     now,
   };
   const render = (events: EngineEvent[]) =>

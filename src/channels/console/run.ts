@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { App } from '../../app.ts';
+import { conversationKey } from '../types.ts';
 
 export interface ConsoleChatOptions {
   input: Readable;
@@ -25,6 +26,9 @@ export async function runConsoleChat(app: App, options: ConsoleChatOptions): Pro
   if (options.interactive) {
     options.output.write('Nivaran console chat: type as a citizen would (Ctrl+D to leave). / नागरिक की तरह लिखें।\n');
   }
+  const conversation = conversationKey('console', options.user);
+  // Notices queued while this citizen was away (a status change, an officer's question) come first.
+  await app.sender.drain('console', conversation);
   prompt();
   for await (const line of rl) {
     await app.router.handle({
@@ -35,8 +39,8 @@ export async function runConsoleChat(app: App, options: ConsoleChatOptions): Pro
       text: line,
       at: new Date(),
     });
-    await app.sender.drain('console');
+    await app.sender.drain('console', conversation);
     prompt();
   }
-  await app.sender.drain('console');
+  await app.sender.drain('console', conversation);
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { dueAfterCalendarDays } from '../../domain/tickets/due-date.ts';
 import { formatTicketNumber, TICKET_PREFIX } from '../../domain/tickets/ticket-number.ts';
 import type { ActionDefinition } from './types.ts';
 import { istYear } from '../../domain/time/ist.ts';
@@ -24,7 +23,7 @@ export const openTicket: ActionDefinition<typeof params> = {
     const year = istYear(ctx.now);
     const number = formatTicketNumber(prefix, year, await ctx.services.nextTicketNumber(prefix, year));
     const createdAt = ctx.now.toISOString();
-    const dueAt = dueAfterCalendarDays(ctx.now, ctx.settings.grievanceReplyDays).toISOString();
+    const dueAt = ctx.services.dueFor(kind, ctx.now).toISOString();
     return {
       result: { number, kind, status: 'open', created_at: createdAt, due_at: dueAt },
       events: [

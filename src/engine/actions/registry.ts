@@ -3,12 +3,13 @@ import { openTicket } from './open-ticket.ts';
 import { requestHandoff } from './request-handoff.ts';
 import { setLanguage } from './set-language.ts';
 import { setVar } from './set-var.ts';
+import { provideTicketInfo, recordFeedback } from './ticket-followup.ts';
 import type { ActionDefinition } from './types.ts';
 
 export type ActionRegistry = ReadonlyMap<string, ActionDefinition>;
 
 /** Every action a flow may name. `flows check` rejects any other name. */
 export function defaultActions(): ActionRegistry {
-  const all: ActionDefinition[] = [setLanguage, setVar, openTicket, lookupTicket, requestHandoff] as ActionDefinition[];
+  const all: ActionDefinition[] = [setLanguage, setVar, openTicket, lookupTicket, requestHandoff, provideTicketInfo, recordFeedback] as ActionDefinition[];
   return new Map(all.map((a) => [a.name, a]));
 }

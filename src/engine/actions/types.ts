@@ -20,6 +20,8 @@ export interface EngineServices {
   nextTicketNumber(prefix: string, year: number): Promise<number>;
   /** A ticket of this conversation, or undefined (also for another citizen's ticket). */
   findOwnTicket(number: string): Promise<TicketView | undefined>;
+  /** The reply-due instant for a new ticket of this kind received now, under the organisation's policy. */
+  dueFor(kind: string, receivedAt: Date): Date;
 }
 
 export interface ActionContext {
@@ -29,11 +31,6 @@ export interface ActionContext {
   readonly services: EngineServices;
   /** Unique per inbound message and step: the root of every idempotency key. */
   readonly effectKey: string;
-  readonly settings: EngineSettings;
-}
-
-export interface EngineSettings {
-  grievanceReplyDays: number;
 }
 
 export interface ActionOutcome {

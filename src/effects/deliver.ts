@@ -1,0 +1,34 @@
+import type { OutboundMessage } from '../channels/types.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+
+/** Where a message goes: the channel and the chat, as recorded with the conversation or ticket. */
+export interface Recipient {
+  channel: string;
+  conversationId: string;
+  conversationKey: string;
+}
+
+/**
+ * Every message to a citizen takes this path: written to the transcript (what they saw,
+ * choices included) and queued in the outbox, in the caller's unit of work.
+ */
+export async function deliver(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string): Promise<void> {
+  await uow.transcripts.append({ conversation_key: to.conversationKey, direction: 'out', message_id: null, text: renderForTranscript(message), at });
+  await uow.outbox.enqueue({
+    channel: to.channel,
+    conversation_key: to.conversationKey,
+    payload: JSON.stringify({ to: to.conversationId, ...message }),
+    created_at: at,
+  });
+}
+
+/** The transcript keeps what the citizen saw, choices included, as plain text. */
+export function renderForTranscript(m: OutboundMessage): string {
+  return m.choices.length === 0 ? m.text : `${m.text}\n${m.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}`;
+}
+
+/** `telegram:12345` → the channel and the chat id (chat ids may themselves contain colons). */
+export function recipientOf(conversationKey: string): Recipient {
+  const i = conversationKey.indexOf(':');
+  return { channel: conversationKey.slice(0, i), conversationId: conversationKey.slice(i + 1), conversationKey };
+}

@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { AppError, ERROR_CODES } from '../errors.ts';
+import { profileSchema, resolvePolicies, type Profile } from './schema.ts';
+
+/** Reads and validates the profile YAML; every problem names the file and the field. */
+export function loadProfile(file: string): Profile {
+  let raw: unknown;
+  try {
+    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new AppError(ERROR_CODES.CONFIG_INVALID, `Cannot read the organisation profile ${file} (PROFILE_FILE): ${(cause as Error).message}`, { cause });
+  }
+  const parsed = profileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile ${file} (PROFILE_FILE) is invalid:\n${z.prettifyError(parsed.error)}`);
+  }
+  const { policies, error } = resolvePolicies(parsed.data.policies);
+  if (!policies) throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile ${file} (PROFILE_FILE) is invalid: ${error}`);
+  return Object.freeze({ ...parsed.data, policies });
+}

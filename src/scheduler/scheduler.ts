@@ -1,0 +1,79 @@
+import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../storage/sqlite-store.ts';
+import type { TicketService } from '../tickets/service.ts';
+
+export interface SweepResult {
+  due: number;
+  fired: number;
+  /** Claimed by another sweep or instance first. */
+  skipped: number;
+  failed: number;
+}
+
+const BATCH = 500;
+
+/**
+ * Fires due timers: reminders, acknowledgment and resolution breaches, escalations and the Board
+ * notice. Timers live in SQL beside the tickets, so they survive a restart; each is claimed by a
+ * row-locking UPDATE in its own unit of work, so it fires once even with several instances.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<SweepResult> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly tickets: TicketService,
+    private readonly clock: () => Date,
+    private readonly logger: Logger,
+    private readonly onDelivered?: () => void,
+  ) {}
+
+  /** One pass over everything due now. Overlapping calls share the pass under way. */
+  sweep(): Promise<SweepResult> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  start(intervalMs: number): void {
+    this.stop();
+    this.timer = setInterval(() => {
+      this.sweep().catch((err: unknown) => this.logger.error({ error: describeError(err) }, 'scheduler sweep failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async pass(): Promise<SweepResult> {
+    const result: SweepResult = { due: 0, fired: 0, skipped: 0, failed: 0 };
+    for (;;) {
+      const now = this.clock();
+      const due = await this.store.transaction((uow) => uow.timers.due(now.toISOString(), BATCH));
+      result.due += due.length;
+      await Promise.all(
+        due.map((timer) =>
+          this.store
+            .transaction((uow) => this.tickets.fire(uow, timer, now))
+            .then((outcome) => {
+              if (outcome === 'claimed_elsewhere') result.skipped++;
+              else result.fired++;
+            })
+            .catch((err: unknown) => {
+              result.failed++;
+              this.logger.error({ timer: timer.id, ticket: timer.ticket_id, kind: timer.kind, error: describeError(err) }, 'timer failed; it will be retried');
+            }),
+        ),
+      );
+      if (result.fired > 0) this.onDelivered?.();
+      // A failed timer stays unfired; stop rather than spin on it within one pass.
+      if (due.length < BATCH || result.failed > 0) return result;
+    }
+  }
+}

@@ -1,0 +1,339 @@
+import type { BusinessCalendar } from '../domain/sla/calendar.ts';
+import { deadline, type Pause } from '../domain/sla/deadline.ts';
+import type { Duration } from '../domain/sla/duration.ts';
+import { canTransition, clockRuns, isOpen, isTicketStatus, type TicketStatus } from '../domain/tickets/state-machine.ts';
+import type { ParamValue } from '../engine/events.ts';
+import { isLang, type Lang } from '../engine/session.ts';
+import { deliver, recipientOf } from '../effects/deliver.ts';
+import { AppError, ERROR_CODES } from '../errors.ts';
+import type { Translator } from '../i18n/i18n.ts';
+import type { Logger } from '../logger.ts';
+import type { Profile, TicketKind } from '../profile/schema.ts';
+import { TICKET_KINDS } from '../profile/schema.ts';
+import { interject } from '../router/interject.ts';
+import type { TicketRow, TicketState, TimerRow } from '../storage/queries.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { computeClock, parseExtension, parsePauses, reminderTimes, serializePauses, type ClockView, type Extension } from './clock.ts';
+
+/** Where the citizen answers an officer's question, and where they say whether they are satisfied. */
+export const INFO_REPLY_STEP = { flow: 'followup', step: 'info_reply' } as const;
+export const FEEDBACK_STEP = { flow: 'followup', step: 'feedback' } as const;
+
+/** Texts the ticket service sends; `flows check` requires each in both languages. */
+export const TICKET_NOTICE_KEYS = [
+  'common:ticket.acknowledged', 'common:ticket.in_progress', 'common:ticket.awaiting_citizen', 'common:ticket.escalated',
+  'common:ticket.resolved', 'common:ticket.closed', 'common:ticket.reopened', 'common:ticket.appealed',
+  'common:ticket.extended', 'common:ticket.board_notice', 'common:ticket.board_url', 'common:ticket.resumed',
+] as const;
+
+export interface TicketServiceDeps {
+  profile: Profile;
+  calendar: BusinessCalendar;
+  translator: Translator;
+  logger: Logger;
+}
+
+export interface NewTicket {
+  number: string;
+  kind: string;
+  fields: Record<string, unknown>;
+  lang: Lang;
+  conversationKey: string;
+  createdAt: string;
+  idempotencyKey: string;
+}
+
+export interface ActionOptions {
+  /** `citizen`, `system`, or an officer's id. */
+  actor: string;
+  reason?: string | undefined;
+  now: Date;
+}
+
+/**
+ * Tickets and their statutory clocks. Every method runs inside the caller's unit of work and
+ * records what it did: the transition in the ticket's history, the citizen's notice in the
+ * transcript and outbox, the officers' notes, and the timers the scheduler will fire.
+ */
+export class TicketService {
+  constructor(private readonly deps: TicketServiceDeps) {}
+
+  /** The reply-due instant a new ticket of this kind would get: said in the acknowledgment. */
+  dueFor(kind: string, receivedAt: Date): Date {
+    return deadline(receivedAt, this.policyOf(kind).resolve, this.deps.calendar);
+  }
+
+  async open(uow: UnitOfWork, t: NewTicket): Promise<TicketRow | undefined> {
+    const policy = this.policyOf(t.kind);
+    const base = { created_at: t.createdAt, pauses: '[]', extension: null, level: 0, level_started_at: t.createdAt };
+    const clock = computeClock(base, policy, this.deps.profile.ladder, this.deps.calendar, new Date(t.createdAt));
+    const { channel } = recipientOf(t.conversationKey);
+    const inserted = await uow.tickets.insert({
+      number: t.number,
+      kind: t.kind,
+      language: t.lang,
+      channel,
+      conversation_key: t.conversationKey,
+      fields: JSON.stringify(t.fields),
+      created_at: t.createdAt,
+      idempotency_key: t.idempotencyKey,
+      policy_id: policy.id,
+      regime: policy.regime,
+      status: 'open',
+      updated_at: t.createdAt,
+      ack_due_at: clock.ackDueAt,
+      acknowledged_at: null,
+      due_at: clock.dueAt,
+      level: 0,
+      level_started_at: t.createdAt,
+      level_due_at: clock.levelDueAt,
+      pauses: '[]',
+      extension: null,
+      breached_at: null,
+      board_notified_at: null,
+      resolved_at: null,
+      closed_at: null,
+    });
+    if (!inserted) return undefined;
+    const row = (await uow.tickets.byNumber(t.number))!;
+    await uow.tickets.addEvent({ ticket_id: row.id, at: t.createdAt, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null, data: JSON.stringify({ policy: policy.id }) });
+    await this.notifyOfficers(uow, row, 'new_ticket', {}, new Date(t.createdAt));
+    await this.schedule(uow, row, new Date(t.createdAt));
+    return row;
+  }
+
+  /** An officer's (or the citizen's) change of state, with every consequence. */
+  async transition(uow: UnitOfWork, number: string, to: TicketStatus, opts: ActionOptions & { question?: string }): Promise<TicketRow> {
+    const t = await this.get(uow, number);
+    const from = this.status(t);
+    if (!canTransition(from, to)) {
+      throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is ${from}; it cannot become ${to}.`, { details: { from, to } });
+    }
+    const now = opts.now;
+    const at = now.toISOString();
+    const pauses = parsePauses(t.pauses);
+    const state: TicketState = this.stateOf(t);
+    state.status = to;
+    state.updated_at = at;
+    if (!t.acknowledged_at) state.acknowledged_at = at;
+    if (to === 'awaiting_citizen') pauses.push({ from: now, to: null });
+    if (from === 'awaiting_citizen') closeOpenPause(pauses, now);
+    if (to === 'resolved') state.resolved_at = at;
+    if (to === 'closed') state.closed_at = at;
+    let boardNotice = false;
+    if (to === 'escalated' || to === 'appealed') {
+      if (t.level + 1 < this.deps.profile.ladder.length) {
+        state.level = t.level + 1;
+        state.level_started_at = at;
+      } else if (to === 'appealed') boardNotice = true;
+      else throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is already with the last rung of the ladder.`);
+    }
+    state.pauses = serializePauses(pauses);
+    this.applyClock(state, t, now);
+    if (boardNotice && !t.board_notified_at) state.board_notified_at = at;
+    await uow.tickets.update(t.id, state);
+    await uow.tickets.addEvent({
+      ticket_id: t.id, at, actor: opts.actor, kind: to === 'escalated' ? 'escalation' : 'transition', from_status: from, to_status: to,
+      reason: opts.reason ?? null, data: JSON.stringify(to === 'escalated' || to === 'appealed' ? { level: state.level } : {}),
+    });
+    const updated = { ...t, ...state };
+    await this.noticeFor(uow, updated, to, opts, now);
+    if (boardNotice && !t.board_notified_at) await this.sendBoardNotice(uow, updated, opts.actor, now);
+    if (to === 'escalated' || (to === 'appealed' && !boardNotice)) await this.notifyOfficers(uow, updated, 'escalated', { reason: opts.reason ?? '' }, now);
+    await this.schedule(uow, updated, now);
+    return updated;
+  }
+
+  /** The one extension a ticket may get: a reason, and the citizen told the new date. */
+  async extend(uow: UnitOfWork, number: string, duration: Duration, opts: ActionOptions & { reason: string }): Promise<TicketRow> {
+    const t = await this.get(uow, number);
+    if (!isOpen(this.status(t))) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is ${t.status}; only an open ticket can be extended.`);
+    if (t.extension) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} was already extended once (${parseExtension(t.extension)!.reason}); the law allows one extension.`);
+    if (opts.reason.trim().length < 5) throw new AppError(ERROR_CODES.TICKET_TRANSITION, 'An extension needs a reason the citizen can read (at least 5 characters).');
+    const now = opts.now;
+    const extension: Extension = { duration, reason: opts.reason.trim(), at: now.toISOString(), actor: opts.actor };
+    const state = this.stateOf(t);
+    state.extension = JSON.stringify(extension);
+    state.updated_at = now.toISOString();
+    this.applyClock(state, t, now);
+    await uow.tickets.update(t.id, state);
+    await uow.tickets.addEvent({ ticket_id: t.id, at: now.toISOString(), actor: opts.actor, kind: 'extension', from_status: t.status, to_status: t.status, reason: extension.reason, data: JSON.stringify({ duration, previousDueAt: t.due_at, dueAt: state.due_at }) });
+    const updated = { ...t, ...state };
+    await this.tellCitizen(uow, updated, 'common:ticket.extended', { due: { date: updated.due_at }, reason: extension.reason }, now);
+    await this.schedule(uow, updated, now);
+    return updated;
+  }
+
+  /** The citizen answered an officer's question: the clock runs again. */
+  async citizenReplied(uow: UnitOfWork, number: string, conversationKey: string, text: string, now: Date): Promise<boolean> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t || t.conversation_key !== conversationKey || t.status !== 'awaiting_citizen') return false;
+    await uow.tickets.addEvent({ ticket_id: t.id, at: now.toISOString(), actor: 'citizen', kind: 'citizen_reply', from_status: null, to_status: null, reason: null, data: JSON.stringify({ text }) });
+    await this.transition(uow, number, 'in_progress', { actor: 'citizen', reason: 'citizen replied', now });
+    await this.notifyOfficers(uow, t, 'citizen_replied', {}, now);
+    return true;
+  }
+
+  /** After a resolution: satisfied closes the ticket; not satisfied appeals it one rung up (or to the Board). */
+  async citizenFeedback(uow: UnitOfWork, number: string, conversationKey: string, satisfied: boolean, now: Date): Promise<boolean> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t || t.conversation_key !== conversationKey || t.status !== 'resolved') return false;
+    await uow.tickets.addEvent({ ticket_id: t.id, at: now.toISOString(), actor: 'citizen', kind: 'feedback', from_status: null, to_status: null, reason: null, data: JSON.stringify({ satisfied }) });
+    if (satisfied) await this.transition(uow, number, 'closed', { actor: 'citizen', reason: 'citizen satisfied', now });
+    else await this.transition(uow, number, 'appealed', { actor: 'citizen', reason: 'citizen not satisfied with the resolution', now });
+    return true;
+  }
+
+  /** Acts on a due timer, once: the claim makes sure no other sweep or instance does it too. */
+  async fire(uow: UnitOfWork, timer: TimerRow, now: Date): Promise<'fired' | 'claimed_elsewhere' | 'moot'> {
+    if (!(await uow.timers.claim(timer.id, now.toISOString()))) return 'claimed_elsewhere';
+    const t = await uow.tickets.byId(timer.ticket_id);
+    if (!t || !isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return 'moot';
+    const at = now.toISOString();
+    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
+    switch (timer.kind) {
+      case 'reminder': {
+        const data = JSON.parse(timer.data) as { fraction: number };
+        await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'reminder', from_status: null, to_status: null, reason: null, data: JSON.stringify({ fraction: data.fraction, role: rung.role, levelDueAt: t.level_due_at }) });
+        await this.notifyOfficers(uow, t, 'reminder', { fraction: data.fraction, due: t.level_due_at ?? t.due_at }, now);
+        return 'fired';
+      }
+      case 'ack_due':
+        if (t.acknowledged_at) return 'moot';
+        await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'not acknowledged in time', data: JSON.stringify({ what: 'acknowledge', due: t.ack_due_at }) });
+        await this.notifyOfficers(uow, t, 'ack_overdue', { due: t.ack_due_at ?? '' }, now);
+        return 'fired';
+      case 'resolve_due': {
+        const state = this.stateOf(t);
+        state.breached_at ??= at;
+        await uow.tickets.update(t.id, state);
+        await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'statutory deadline passed', data: JSON.stringify({ what: 'resolve', due: t.due_at }) });
+        await this.notifyOfficers(uow, t, 'breach', { due: t.due_at }, now);
+        return 'fired';
+      }
+      case 'level_due':
+        if (t.level + 1 < this.deps.profile.ladder.length) {
+          await this.transition(uow, t.number, 'escalated', { actor: 'system', reason: `no answer from the ${rung.role} in time`, now });
+        } else if (!t.board_notified_at) {
+          const state = this.stateOf(t);
+          state.board_notified_at = at;
+          if (now.toISOString() > t.due_at) state.breached_at ??= at;
+          await uow.tickets.update(t.id, state);
+          await this.sendBoardNotice(uow, { ...t, ...state }, 'system', now);
+          await this.notifyOfficers(uow, t, 'ladder_exhausted', {}, now);
+        }
+        return 'fired';
+    }
+  }
+
+  /** The clock of a ticket now, for status answers, the CLI and the desk. */
+  clockOf(t: TicketRow, now: Date): ClockView {
+    return computeClock(t, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
+  }
+
+  policyOf(kind: string) {
+    const k = (TICKET_KINDS as readonly string[]).includes(kind) ? (kind as TicketKind) : 'grievance';
+    return this.deps.profile.policies[k];
+  }
+
+  // === internals
+
+  private async get(uow: UnitOfWork, number: string): Promise<TicketRow> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `There is no ticket ${number}.`);
+    return t;
+  }
+
+  private status(t: TicketRow): TicketStatus {
+    if (!isTicketStatus(t.status)) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${t.number} has an unknown status ${t.status}.`);
+    return t.status;
+  }
+
+  private stateOf(t: TicketRow): TicketState {
+    const { status, updated_at, ack_due_at, acknowledged_at, due_at, level, level_started_at, level_due_at, pauses, extension, breached_at, board_notified_at, resolved_at, closed_at } = t;
+    return { status, updated_at, ack_due_at, acknowledged_at, due_at, level, level_started_at, level_due_at, pauses, extension, breached_at, board_notified_at, resolved_at, closed_at };
+  }
+
+  /** Recomputes the stored due times from the (changed) state; they are kept for queries and timers. */
+  private applyClock(state: TicketState, t: TicketRow, now: Date): void {
+    const clock = computeClock({ ...t, ...state }, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
+    state.ack_due_at = clock.ackDueAt;
+    state.due_at = clock.dueAt;
+    state.level_due_at = clock.levelDueAt;
+  }
+
+  /** Replaces the ticket's pending timers with those its clock now implies; none while it stands still. */
+  private async schedule(uow: UnitOfWork, t: TicketRow, now: Date): Promise<void> {
+    await uow.timers.dropPending(t.id);
+    if (!isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return;
+    const add = (kind: TimerRow['kind'], fireAt: string, data: Record<string, unknown> = {}) =>
+      uow.timers.add({ ticket_id: t.id, kind, fire_at: fireAt, data: JSON.stringify(data) });
+    if (t.ack_due_at && !t.acknowledged_at) await add('ack_due', t.ack_due_at);
+    const levelStart = new Date(t.level_started_at ?? t.created_at);
+    const levelDue = new Date(t.level_due_at ?? t.due_at);
+    for (const [i, when] of reminderTimes(levelStart, levelDue, this.deps.profile.reminders, now).entries()) {
+      await add('reminder', when.toISOString(), { fraction: this.deps.profile.reminders[i], level: t.level });
+    }
+    if (!t.board_notified_at) await add('level_due', levelDue.toISOString(), { level: t.level });
+    if (!t.breached_at && t.due_at !== levelDue.toISOString()) await add('resolve_due', t.due_at);
+  }
+
+  private async noticeFor(uow: UnitOfWork, t: TicketRow, to: TicketStatus, opts: ActionOptions & { question?: string }, now: Date): Promise<void> {
+    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
+    const lang = this.langOf(t);
+    const params: Record<string, ParamValue> = {
+      due: { date: t.due_at },
+      reason: opts.reason ?? '',
+      officer: rung.title[lang],
+      question: opts.question ?? opts.reason ?? '',
+    };
+    if (to === 'in_progress' && opts.actor === 'citizen') {
+      await this.tellCitizen(uow, t, 'common:ticket.resumed', params, now);
+      return;
+    }
+    // The resolution asks whether the citizen is satisfied: offer the answers as choices.
+    const choices = to === 'resolved' ? (['yes', 'no'] as const).map((id) => ({ id, label: this.deps.translator.t(lang, `common:answer.${id}`) })) : [];
+    await this.tellCitizen(uow, t, `common:ticket.${to}`, params, now, choices);
+    if (to === 'awaiting_citizen') await interject(uow, t.conversation_key, INFO_REPLY_STEP, { info_ticket: t.number }, lang);
+    if (to === 'resolved') await interject(uow, t.conversation_key, FEEDBACK_STEP, { feedback_ticket: t.number }, lang);
+  }
+
+  private async sendBoardNotice(uow: UnitOfWork, t: TicketRow, actor: string, now: Date): Promise<void> {
+    const lang = this.langOf(t);
+    const fields = JSON.parse(t.fields) as Record<string, unknown>;
+    const asked = typeof fields.description === 'string' ? fields.description : JSON.stringify(fields);
+    const params: Record<string, ParamValue> = {
+      received: { date: t.created_at },
+      due: { date: t.due_at },
+      asked: asked.length > 300 ? `${asked.slice(0, 300)}…` : asked,
+      status: { t: `status.state.${t.status}` },
+    };
+    await this.tellCitizen(uow, t, 'common:ticket.board_notice', params, now);
+    const url = this.deps.profile.board.url;
+    if (url) await this.tellCitizen(uow, t, 'common:ticket.board_url', { url }, now);
+    await uow.tickets.addEvent({ ticket_id: t.id, at: now.toISOString(), actor, kind: 'board_notice', from_status: null, to_status: null, reason: null, data: '{}' });
+  }
+
+  private async tellCitizen(
+    uow: UnitOfWork, t: TicketRow, key: string, params: Record<string, ParamValue>, now: Date, choices: Array<{ id: string; label: string }> = [],
+  ): Promise<void> {
+    const lang = this.langOf(t);
+    const text = this.deps.translator.t(lang, key, { number: t.number, ...params });
+    await deliver(uow, recipientOf(t.conversation_key), { text, choices }, now.toISOString());
+  }
+
+  private async notifyOfficers(uow: UnitOfWork, t: TicketRow, kind: string, data: Record<string, unknown>, now: Date): Promise<void> {
+    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
+    await uow.officerNotifications.add({ ticket_id: t.id, role: rung.role, kind, at: now.toISOString(), data: JSON.stringify({ number: t.number, ...data }) });
+    this.deps.logger.info({ ticket: t.number, role: rung.role, kind }, 'officer notification');
+  }
+
+  private langOf(t: TicketRow): Lang {
+    return isLang(t.language) ? t.language : 'en';
+  }
+}
+
+function closeOpenPause(pauses: Pause[], now: Date): void {
+  const open = pauses.find((p) => p.to === null);
+  if (open) open.to = now;
+}
