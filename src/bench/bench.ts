@@ -22,7 +22,7 @@ const LONG_STEPS = 60;
 export async function runBench(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { citizens: { type: 'string', default: '1000' }, live: { type: 'string', default: '10000' }, only: { type: 'string' } },
+    options: { citizens: { type: 'string', default: '1000' }, live: { type: 'string', default: '10000' }, tickets: { type: 'string', default: '1000000' }, only: { type: 'string' } },
   });
   const citizens = Number(values.citizens);
   const live = Number(values.live);
@@ -30,8 +30,8 @@ export async function runBench(args: string[]): Promise<number> {
   if (values.only === undefined) {
     // Each section runs in a fresh process, so JIT state and heap of one do not colour the next.
     out(`Nivaran bench: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
-    for (const section of ['grievance', 'depth', 'memory', 'startup']) {
-      await runChild(['bench', '--only', section, '--citizens', String(citizens), '--live', String(live)]);
+    for (const section of ['grievance', 'depth', 'memory', 'startup', 'sweep']) {
+      await runChild(['bench', '--only', section, '--citizens', String(citizens), '--live', String(live), '--tickets', String(values.tickets)]);
     }
     return 0;
   }
@@ -96,6 +96,21 @@ export async function runBench(args: string[]): Promise<number> {
   });
   out(`\n3. Memory with ${live} live conversations (each waiting mid-flow, state in SQLite)`);
   out(`   RSS ${(memory.after / 2 ** 20).toFixed(0)} MB (was ${(memory.before / 2 ** 20).toFixed(0)} MB before), heap ${(memory.heap / 2 ** 20).toFixed(0)} MB   (target < 200 MB)`);
+  }
+
+  if (run('sweep')) {
+    const { sweepBench } = await import('./sweep-bench.ts');
+    const content = loadContent(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+    const total = Number(values.tickets);
+    out(`\n5. Scheduler: one sweep over ${total.toLocaleString('en-US')} tickets (each with a timer) of which 1,000 are due`);
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const f = await sweepBench(dialect, content, total, 1000);
+      if (!f) {
+        out(`   ${dialect}: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL server)`);
+        continue;
+      }
+      out(`   ${dialect}: due-timer query ${f.queryMs.toFixed(1)} ms; whole sweep (claim + fire ${f.fired}) ${f.sweepMs.toFixed(0)} ms, ${((f.sweepMs * 1000) / f.fired).toFixed(0)} µs per timer   (bulk load ${(f.loadMs / 1000).toFixed(1)} s; target: query < 20 ms, flat in the number not due)`);
+    }
   }
 
   if (run('startup')) {

@@ -1,5 +1,6 @@
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { TimerRow } from '../storage/queries.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { TicketService } from '../tickets/service.ts';
 
@@ -12,6 +13,12 @@ export interface SweepResult {
 }
 
 const BATCH = 500;
+/**
+ * Timers fired in one unit of work. On PostgreSQL each commit waits for the WAL to reach disk,
+ * so firing timers one per transaction costs a flush each; fifty share one. A chunk that fails
+ * is retried timer by timer, so one bad timer never holds the others back.
+ */
+const CHUNK = 50;
 
 /**
  * Fires due timers: reminders, acknowledgment and resolution breaches, escalations and the Board
@@ -57,19 +64,33 @@ export class Scheduler {
       const now = this.clock();
       const due = await this.store.transaction((uow) => uow.timers.due(now.toISOString(), BATCH));
       result.due += due.length;
+      const count = (outcome: Awaited<ReturnType<TicketService['fire']>>) => {
+        if (outcome === 'claimed_elsewhere') result.skipped++;
+        else result.fired++;
+      };
+      const chunks: TimerRow[][] = [];
+      for (let i = 0; i < due.length; i += CHUNK) chunks.push(due.slice(i, i + CHUNK));
       await Promise.all(
-        due.map((timer) =>
-          this.store
-            .transaction((uow) => this.tickets.fire(uow, timer, now))
-            .then((outcome) => {
-              if (outcome === 'claimed_elsewhere') result.skipped++;
-              else result.fired++;
-            })
-            .catch((err: unknown) => {
-              result.failed++;
-              this.logger.error({ timer: timer.id, ticket: timer.ticket_id, kind: timer.kind, error: describeError(err) }, 'timer failed; it will be retried');
-            }),
-        ),
+        chunks.map(async (chunk) => {
+          try {
+            const outcomes = await this.store.transaction(async (uow) => {
+              const out: Array<Awaited<ReturnType<TicketService['fire']>>> = [];
+              for (const timer of chunk) out.push(await this.tickets.fire(uow, timer, now));
+              return out;
+            });
+            outcomes.forEach(count);
+          } catch {
+            for (const timer of chunk) {
+              await this.store
+                .transaction((uow) => this.tickets.fire(uow, timer, now))
+                .then(count)
+                .catch((err: unknown) => {
+                  result.failed++;
+                  this.logger.error({ timer: timer.id, ticket: timer.ticket_id, kind: timer.kind, error: describeError(err) }, 'timer failed; it will be retried');
+                });
+            }
+          }
+        }),
       );
       if (result.fired > 0) this.onDelivered?.();
       // A failed timer stays unfired; stop rather than spin on it within one pass.

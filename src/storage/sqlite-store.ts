@@ -53,6 +53,8 @@ export class SqliteStore implements Store {
       namespace: 'session',
       serialize: JSON.stringify,
       deserialize: JSON.parse,
+      // A failed session write must fail the unit of work, not be swallowed by keyv.
+      throwOnErrors: true,
     });
     this.uow = createUnitOfWork(executor, compileQueries(sqliteCompiler()), sessions);
     this.stmt = {

@@ -54,6 +54,50 @@ describe('nivaran chat / tickets (the console channel, as a script would use it)
     }
   });
 
+  it('officers act on a ticket from the command line; the citizen sees it on their next chat and answers', () => {
+    const env = { DATA_DIR: tempDataDir() };
+    nivaran(['chat', '--user', 'meena', '--json'], { env, input: ['hi', '2', '1', '1', 'Streetlight on Lane 3 has been off for two weeks.', '3', 'yes'].join('\n') });
+    const ask = nivaran(['tickets', 'set', 'GRV-2026-000001', 'awaiting_citizen', '--reason', 'Which pole number is it?', '--as', 'officer-12'], { env });
+    expect(ask.code, ask.stderr).toBe(0);
+    const chat = nivaran(['chat', '--user', 'meena', '--json'], { env, input: 'Pole 3-17 near the temple\n' });
+    const out = lines(chat.stdout).map((l) => l.text);
+    expect(out[0]).toContain('Which pole number is it?');
+    expect(out.join('\n')).toContain('passed to the officer');
+
+    const ext = nivaran(['tickets', 'extend', 'GRV-2026-000001', '--working-days', '5', '--reason', 'A site visit is needed.'], { env });
+    expect(ext.code, ext.stderr).toBe(0);
+    expect(nivaran(['tickets', 'extend', 'GRV-2026-000001', '--days', '5', '--reason', 'Again.'], { env }).stderr).toContain('already extended once');
+
+    const list = JSON.parse(nivaran(['tickets', 'list', '--json'], { env }).stdout) as Array<Record<string, unknown>>;
+    expect(list[0]).toMatchObject({
+      number: 'GRV-2026-000001', status: 'in_progress', level: 0, levelRole: 'officer', paused: false,
+      policy: { id: 'dpdp', regime: 'dpdp', resolve: { unit: 'calendar_days', value: 30 } },
+      extension: { duration: { unit: 'working_days', value: 5 }, reason: 'A site visit is needed.' },
+    });
+    for (const k of ['dueAt', 'levelDueAt', 'pausedMs', 'acknowledgedAt']) expect(list[0]).toHaveProperty(k);
+    expect(list[0]!.pausedMs as number).toBeGreaterThan(0);
+
+    const show = JSON.parse(nivaran(['tickets', 'show', 'grv-2026-1', '--json'], { env }).stdout) as { history: Array<{ kind: string; actor: string }>; fields: unknown; timers: unknown[] };
+    expect(show.history.map((e) => `${e.kind}/${e.actor}`)).toEqual(['opened/citizen', 'transition/officer-12', 'citizen_reply/citizen', 'transition/citizen', 'extension/operator']);
+    expect(show.fields).toMatchObject({ description: 'Streetlight on Lane 3 has been off for two weeks.' });
+    expect(show.timers.length).toBeGreaterThan(0);
+
+    expect(nivaran(['scheduler', 'run'], { env }).stdout).toMatch(/^scheduler: \d+ due, \d+ fired/);
+    const bad = nivaran(['tickets', 'set', 'GRV-2026-000001', 'closed'], { env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('NIV_TICKET_TRANSITION');
+  });
+
+  it('imports a holiday calendar from an iCalendar file', () => {
+    const dir = tempDataDir();
+    const ics = path.join(dir, 'up.ics');
+    fs.writeFileSync(ics, ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:1@test', 'DTSTAMP:20260101T000000Z', 'DTSTART;VALUE=DATE:20260114', 'SUMMARY:Makar Sankranti', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'));
+    const r = nivaran(['calendar', 'import', ics, '--id', 'in-up', '--year', '2026', '--extends', 'in-central'], { env: { CALENDARS_DIR: dir } });
+    expect(r.code, r.stderr).toBe(0);
+    const file = JSON.parse(fs.readFileSync(path.join(dir, 'in-up-2026.json'), 'utf8')) as { holidays: Array<{ date: string }> };
+    expect(file.holidays.map((x) => x.date)).toEqual(['2026-01-14']);
+  });
+
   it('flows check passes, and fails naming the key when a Hindi text is deleted', () => {
     expect(nivaran(['flows', 'check']).code).toBe(0);
     const locales = tempDataDir();

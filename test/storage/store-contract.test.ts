@@ -160,6 +160,79 @@ for (const backend of backends) {
       expect(await count('keyv')).toBe(2);
     });
 
+    it('tickets.byId, update, addEvent and events: the clock state and the history of a ticket', async () => {
+      const { store } = await open();
+      await store.transaction((u) => u.tickets.insert(ticket('GRV-2026-000001', 'k1')));
+      const t = (await store.transaction((u) => u.tickets.byNumber('GRV-2026-000001')))!;
+      expect(await store.transaction((u) => u.tickets.byId(t.id))).toEqual(t);
+      const state = {
+        status: 'awaiting_citizen', updated_at: '2026-11-23T00:00:00.000Z', ack_due_at: null, acknowledged_at: '2026-11-23T00:00:00.000Z',
+        due_at: '2026-12-25T18:29:59.000Z', level: 1, level_started_at: '2026-11-23T00:00:00.000Z', level_due_at: '2026-12-08T18:29:59.000Z',
+        pauses: '[{"from":"2026-11-23T00:00:00.000Z","to":null}]', extension: null, breached_at: null, board_notified_at: null,
+        resolved_at: null, closed_at: null,
+      };
+      await store.transaction((u) => u.tickets.update(t.id, state));
+      expect(await store.transaction((u) => u.tickets.byId(t.id))).toEqual({ ...t, ...state });
+      await store.transaction(async (u) => {
+        await u.tickets.addEvent({ ticket_id: t.id, at: T0, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null, data: '{}' });
+        await u.tickets.addEvent({ ticket_id: t.id, at: T0, actor: 'officer-3', kind: 'transition', from_status: 'open', to_status: 'awaiting_citizen', reason: 'ward?', data: '{"k":1}' });
+      });
+      const events = await store.transaction((u) => u.tickets.events(t.id));
+      expect(events.map((e) => [e.actor, e.kind, e.from_status, e.to_status, e.reason, e.data])).toEqual([
+        ['citizen', 'opened', null, 'open', null, '{}'],
+        ['officer-3', 'transition', 'open', 'awaiting_citizen', 'ward?', '{"k":1}'],
+      ]);
+      expect(typeof events[0]!.id).toBe('number');
+    });
+
+    it('timers: due ones in order, pending per ticket, dropped before rescheduling, claimed once', async () => {
+      const { store } = await open();
+      await store.transaction(async (u) => {
+        await u.timers.add({ ticket_id: 7, kind: 'reminder', fire_at: '2026-11-25T00:00:00.000Z', data: '{"fraction":0.5}' });
+        await u.timers.add({ ticket_id: 7, kind: 'level_due', fire_at: '2026-11-30T00:00:00.000Z', data: '{}' });
+        await u.timers.add({ ticket_id: 8, kind: 'ack_due', fire_at: '2026-11-24T00:00:00.000Z', data: '{}' });
+      });
+      const due = await store.transaction((u) => u.timers.due('2026-11-26T00:00:00.000Z', 10));
+      expect(due.map((x) => [x.ticket_id, x.kind])).toEqual([[8, 'ack_due'], [7, 'reminder']]);
+      expect(await store.transaction((u) => u.timers.claim(due[0]!.id, '2026-11-26T00:00:00.000Z'))).toBe(true);
+      expect(await store.transaction((u) => u.timers.claim(due[0]!.id, '2026-11-26T00:00:01.000Z'))).toBe(false);
+      expect((await store.transaction((u) => u.timers.due('2026-11-26T00:00:00.000Z', 10))).map((x) => x.kind)).toEqual(['reminder']);
+      await store.transaction((u) => u.timers.dropPending(7));
+      expect(await store.transaction((u) => u.timers.pendingOf(7))).toEqual([]);
+      expect(await store.transaction((u) => u.timers.pendingOf(8))).toEqual([]);
+    });
+
+    it('timers.claim: of many concurrent claims of one timer, exactly one wins', async () => {
+      const { store } = await open();
+      await store.transaction((u) => u.timers.add({ ticket_id: 1, kind: 'level_due', fire_at: T0, data: '{}' }));
+      const [timer] = await store.transaction((u) => u.timers.due('2030-01-01T00:00:00.000Z', 1));
+      const wins = await Promise.all(Array.from({ length: 8 }, () => store.transaction(async (u) => {
+        const won = await u.timers.claim(timer!.id, T0);
+        await sleep(2); // keep the row lock, so that on a pool the other claims wait on it
+        return won;
+      })));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('officerNotifications: added and read back per ticket', async () => {
+      const { store } = await open();
+      await store.transaction(async (u) => {
+        await u.officerNotifications.add({ ticket_id: 3, role: 'officer', kind: 'reminder', at: T0, data: '{"fraction":0.5}' });
+        await u.officerNotifications.add({ ticket_id: 4, role: 'dpo', kind: 'breach', at: T0, data: '{}' });
+      });
+      const notes = await store.transaction((u) => u.officerNotifications.of(3));
+      expect(notes.map((n) => [n.role, n.kind, n.data, n.read_at])).toEqual([['officer', 'reminder', '{"fraction":0.5}', null]]);
+    });
+
+    it('outbox.pendingOf: one conversation only', async () => {
+      const { store } = await open();
+      await store.transaction(async (u) => {
+        await u.outbox.enqueue({ channel: 'console', conversation_key: 'console:a', payload: '{"n":1}', created_at: T0 });
+        await u.outbox.enqueue({ channel: 'console', conversation_key: 'console:b', payload: '{"n":2}', created_at: T0 });
+      });
+      expect((await store.transaction((u) => u.outbox.pendingOf('console:b', T0, 10))).map((r) => r.payload)).toEqual(['{"n":2}']);
+    });
+
     it('a unit of work reads its own writes before it commits, sessions included', async () => {
       const { store } = await open();
       const seen = await store.transaction(async (u) => {

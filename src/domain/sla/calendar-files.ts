@@ -36,6 +36,9 @@ export function loadCalendar(dir: string, id: string): BusinessCalendar {
   for (let current: string | null = id; current !== null && !loaded.has(current); ) {
     loaded.add(current);
     const own = names.filter((n) => isYearFileOf(n, current as string)).map((n) => readCalendarFile(path.join(dir, n), current as string));
+    if (own.length === 0 && current === id) {
+      throw new AppError(ERROR_CODES.CONFIG_INVALID, `There is no calendar file for "${id}" in ${dir} (expected ${id}-<year>.json, e.g. ${id}-2026.json).`);
+    }
     sources.push(...own);
     // buildCalendar reports a missing calendar and disagreeing `extends` with the file names.
     current = own[0]?.file.extends ?? null;

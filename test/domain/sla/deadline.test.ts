@@ -117,6 +117,22 @@ const rows: Row[] = [
     received: '2026-12-07T04:30:00Z', target: cd(10), pauses: [pause('2026-12-08T09:30:00Z', null)], due: '2026-12-17T18:29:59Z',
   },
   {
+    what: 'pause boundary: a pause ending exactly at 23:59:59 IST 10 Dec does not hold 10 Dec (ends of 8, 9 only) → +2 → 19 Dec',
+    received: '2026-12-07T04:30:00Z', target: cd(10), pauses: [pause('2026-12-08T09:30:00Z', '2026-12-10T18:29:59Z')], due: '2026-12-19T18:29:59Z',
+  },
+  {
+    what: 'pause boundary: a pause starting exactly at 23:59:59 IST 8 Dec holds 8 Dec → +1 → 18 Dec',
+    received: '2026-12-07T04:30:00Z', target: cd(10), pauses: [pause('2026-12-08T18:29:59Z', '2026-12-09T06:30:00Z')], due: '2026-12-18T18:29:59Z',
+  },
+  {
+    what: 'pause over a weekend only (Sat 12 Dec 09:00 → Mon 14 Dec 08:00 IST), wd: Thu 10 Dec + 3 → 11, 14, Tue 15 (unchanged)',
+    received: '2026-12-10T04:30:00Z', target: wd(3), pauses: [pause('2026-12-12T03:30:00Z', '2026-12-14T02:30:00Z')], due: '2026-12-15T18:29:59Z',
+  },
+  {
+    what: 'same weekend pause, cd: Thu 10 Dec + 3 (base Sun 13) → 11 (1), 12 and 13 held, 14 (2), Tue 15 (3)',
+    received: '2026-12-10T04:30:00Z', target: cd(3), pauses: [pause('2026-12-12T03:30:00Z', '2026-12-14T02:30:00Z')], due: '2026-12-15T18:29:59Z',
+  },
+  {
     what: 'pause h: 24 h from 16:30Z, paused 04:30Z–07:00Z next day (2 h 30 min) → 19:00Z',
     received: '2026-11-20T16:30:00Z', target: h(24), pauses: [pause('2026-11-21T04:30:00Z', '2026-11-21T07:00:00Z')], due: '2026-11-21T19:00:00Z',
   },
