@@ -2,6 +2,7 @@ import type { ChannelAdapter } from './channels/types.ts';
 import type { Config } from './config.ts';
 import type { BusinessCalendar } from './domain/sla/calendar.ts';
 import { loadCalendar } from './domain/sla/calendar-files.ts';
+import { istYear } from './domain/time/ist.ts';
 import { defaultActions, type ActionRegistry } from './engine/actions/registry.ts';
 import { inspectFlows, type Problem } from './engine/inspect.ts';
 import { loadFlows, type LoadedFlows } from './engine/load.ts';
@@ -73,6 +74,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     throw new AppError(
       ERROR_CODES.FLOW_CHECK_FAILED,
       `The flows in ${config.flowsDir} have problems (run \`npx nivaran flows check\`):\n${problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`,
+    );
+  }
+  const year = istYear(clock());
+  const missing = [year, year + 1].filter((y) => !content.calendar.covers(y));
+  if (missing.length > 0) {
+    options.logger.warn(
+      { calendar: content.calendar.id, years: missing, dir: config.calendarsDir },
+      'no holiday list for these years: working-day deadlines will skip weekends only; add calendars/<id>-<year>.json or run `nivaran calendar import`',
     );
   }
   const store = await openStore(config);

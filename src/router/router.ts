@@ -93,7 +93,9 @@ export class Router {
       findOwnTicket: async (number) => {
         const t = await uow.tickets.byNumber(number);
         if (!t || t.conversation_key !== key) return undefined;
-        return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt: t.due_at };
+        // Live, not the stored due time: while the ticket awaits the citizen its deadline moves daily.
+        const dueAt = this.deps.tickets.clockOf(t, now).dueAt;
+        return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt };
       },
       dueFor: (kind, receivedAt) => this.deps.tickets.dueFor(kind, receivedAt),
     };

@@ -19,6 +19,7 @@ const BATCH = 500;
  * is retried timer by timer, so one bad timer never holds the others back.
  */
 const CHUNK = 50;
+const MAX_ROUNDS = 100;
 
 /**
  * Fires due timers: reminders, acknowledgment and resolution breaches, escalations and the Board
@@ -60,7 +61,9 @@ export class Scheduler {
 
   private async pass(): Promise<SweepResult> {
     const result: SweepResult = { due: 0, fired: 0, skipped: 0, failed: 0 };
-    for (;;) {
+    // Firing a timer schedules its ticket's next one, which may itself be due (after downtime):
+    // query again until nothing is due, within a bound so that a bug cannot spin forever.
+    for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.clock();
       const due = await this.store.transaction((uow) => uow.timers.due(now.toISOString(), BATCH));
       result.due += due.length;
@@ -92,9 +95,10 @@ export class Scheduler {
           }
         }),
       );
-      if (result.fired > 0) this.onDelivered?.();
-      // A failed timer stays unfired; stop rather than spin on it within one pass.
-      if (due.length < BATCH || result.failed > 0) return result;
+      if (due.length === 0 || result.failed > 0) break;
     }
+    // A failed timer stays unfired and is retried by the next sweep.
+    if (result.fired > 0) this.onDelivered?.();
+    return result;
   }
 }

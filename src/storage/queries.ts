@@ -47,9 +47,11 @@ export function compileQueries(db: Kysely<Database>) {
         .onConflict((oc) => oc.columns(['prefix', 'year']).doUpdateSet({ last: sql<number>`ticket_sequences.last + 1` }))
         .returning('last'),
     ),
-    insertTicket: prepare<NewTicket, never>((p) =>
+    /** Returns the new row, or nothing when a ticket with this idempotency key exists. */
+    insertTicket: prepare<NewTicket, TicketRow>((p) =>
       db.insertInto('tickets').values(placeholders(p, NEW_TICKET_COLUMNS))
-        .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returningAll(),
     ),
     updateTicketState: prepare<TicketState & { id: number }, never>((p) =>
       db.updateTable('tickets').set(placeholders(p, TICKET_STATE_COLUMNS)).where('id', '=', p.id)),

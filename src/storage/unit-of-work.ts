@@ -19,7 +19,8 @@ export interface UnitOfWork {
   markProcessed(channel: string, messageId: string, at: string): Promise<boolean>;
   readonly tickets: {
     nextNumber(prefix: string, year: number): Promise<number>;
-    insert(row: Omit<TicketsTable, 'id'>): Promise<boolean>;
+    /** The new row; undefined when a ticket with the same idempotency key already exists. */
+    insert(row: Omit<TicketsTable, 'id'>): Promise<TicketRow | undefined>;
     byNumber(number: string): Promise<TicketRow | undefined>;
     byIdempotencyKey(key: string): Promise<TicketRow | undefined>;
     list(limit: number): Promise<TicketRow[]>;
@@ -72,7 +73,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
         if (!row) throw new Error('ticket sequence returned no row');
         return row.last;
       },
-      insert: async (row) => (await ex.run(q.insertTicket, row)).changes === 1,
+      insert: async (row) => (await ex.all(q.insertTicket, row))[0],
       byNumber: async (number) => (await ex.all(q.ticketByNumber, { number }))[0],
       byIdempotencyKey: async (key) => (await ex.all(q.ticketByIdempotencyKey, { key }))[0],
       list: (limit) => ex.all(q.listTickets, { limit }),

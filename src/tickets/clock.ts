@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../domain/sla/calendar.ts';
-import { deadline, reminderInstants, type Pause } from '../domain/sla/deadline.ts';
+import { deadline, type Pause } from '../domain/sla/deadline.ts';
 import type { Duration } from '../domain/sla/duration.ts';
 import type { SlaPolicy } from '../domain/sla/presets.ts';
 import type { Profile } from '../profile/schema.ts';
@@ -71,9 +71,4 @@ export function computeClock(
     pausedMs,
     paused: pauses.some((p) => p.to === null),
   };
-}
-
-/** Officer reminders for the current rung: the instants still to come. */
-export function reminderTimes(levelStart: Date, levelDue: Date, fractions: readonly number[], now: Date): Date[] {
-  return reminderInstants(levelStart, levelDue, [...fractions]).filter((d) => d > now);
 }

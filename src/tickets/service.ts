@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../domain/sla/calendar.ts';
-import { deadline, type Pause } from '../domain/sla/deadline.ts';
+import { deadline, reminderInstants, type Pause } from '../domain/sla/deadline.ts';
 import type { Duration } from '../domain/sla/duration.ts';
 import { canTransition, clockRuns, isOpen, isTicketStatus, type TicketStatus } from '../domain/tickets/state-machine.ts';
 import type { ParamValue } from '../engine/events.ts';
@@ -13,7 +13,7 @@ import { TICKET_KINDS } from '../profile/schema.ts';
 import { interject } from '../router/interject.ts';
 import type { TicketRow, TicketState, TimerRow } from '../storage/queries.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
-import { computeClock, parseExtension, parsePauses, reminderTimes, serializePauses, type ClockView, type Extension } from './clock.ts';
+import { computeClock, parseExtension, parsePauses, serializePauses, type ClockView, type Extension } from './clock.ts';
 
 /** Where the citizen answers an officer's question, and where they say whether they are satisfied. */
 export const INFO_REPLY_STEP = { flow: 'followup', step: 'info_reply' } as const;
@@ -68,7 +68,7 @@ export class TicketService {
     const base = { created_at: t.createdAt, pauses: '[]', extension: null, level: 0, level_started_at: t.createdAt };
     const clock = computeClock(base, policy, this.deps.profile.ladder, this.deps.calendar, new Date(t.createdAt));
     const { channel } = recipientOf(t.conversationKey);
-    const inserted = await uow.tickets.insert({
+    const row = await uow.tickets.insert({
       number: t.number,
       kind: t.kind,
       language: t.lang,
@@ -94,11 +94,10 @@ export class TicketService {
       resolved_at: null,
       closed_at: null,
     });
-    if (!inserted) return undefined;
-    const row = (await uow.tickets.byNumber(t.number))!;
+    if (!row) return undefined;
     await uow.tickets.addEvent({ ticket_id: row.id, at: t.createdAt, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null, data: JSON.stringify({ policy: policy.id }) });
     await this.notifyOfficers(uow, row, 'new_ticket', {}, new Date(t.createdAt));
-    await this.schedule(uow, row, new Date(t.createdAt));
+    await this.schedule(uow, row, new Date(t.createdAt), { fresh: true });
     return row;
   }
 
@@ -196,12 +195,15 @@ export class TicketService {
         const data = JSON.parse(timer.data) as { fraction: number };
         await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'reminder', from_status: null, to_status: null, reason: null, data: JSON.stringify({ fraction: data.fraction, role: rung.role, levelDueAt: t.level_due_at }) });
         await this.notifyOfficers(uow, t, 'reminder', { fraction: data.fraction, due: t.level_due_at ?? t.due_at }, now);
+        await this.schedule(uow, t, now, { after: new Date(timer.fire_at) });
         return 'fired';
       }
       case 'ack_due':
-        if (t.acknowledged_at) return 'moot';
-        await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'not acknowledged in time', data: JSON.stringify({ what: 'acknowledge', due: t.ack_due_at }) });
-        await this.notifyOfficers(uow, t, 'ack_overdue', { due: t.ack_due_at ?? '' }, now);
+        if (!t.acknowledged_at) {
+          await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'not acknowledged in time', data: JSON.stringify({ what: 'acknowledge', due: t.ack_due_at }) });
+          await this.notifyOfficers(uow, t, 'ack_overdue', { due: t.ack_due_at ?? '' }, now);
+        }
+        await this.schedule(uow, t, now, { after: new Date(timer.fire_at) });
         return 'fired';
       case 'resolve_due': {
         const state = this.stateOf(t);
@@ -209,6 +211,7 @@ export class TicketService {
         await uow.tickets.update(t.id, state);
         await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'statutory deadline passed', data: JSON.stringify({ what: 'resolve', due: t.due_at }) });
         await this.notifyOfficers(uow, t, 'breach', { due: t.due_at }, now);
+        await this.schedule(uow, { ...t, ...state }, now, { after: new Date(timer.fire_at) });
         return 'fired';
       }
       case 'level_due':
@@ -262,20 +265,32 @@ export class TicketService {
     state.level_due_at = clock.levelDueAt;
   }
 
-  /** Replaces the ticket's pending timers with those its clock now implies; none while it stands still. */
-  private async schedule(uow: UnitOfWork, t: TicketRow, now: Date): Promise<void> {
-    await uow.timers.dropPending(t.id);
+  /**
+   * Keeps one pending timer per ticket: the next thing its clock implies (several only when they
+   * fall on the same instant). Firing it schedules the one after, so a ticket costs one timer
+   * row, not one per reminder and deadline. None while the clock stands still.
+   * `after`: only what falls later (the instant just fired); `fresh`: the ticket has no timers yet.
+   */
+  private async schedule(uow: UnitOfWork, t: TicketRow, now: Date, opts: { after?: Date; fresh?: boolean } = {}): Promise<void> {
+    if (!opts.fresh) await uow.timers.dropPending(t.id);
     if (!isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return;
-    const add = (kind: TimerRow['kind'], fireAt: string, data: Record<string, unknown> = {}) =>
-      uow.timers.add({ ticket_id: t.id, kind, fire_at: fireAt, data: JSON.stringify(data) });
-    if (t.ack_due_at && !t.acknowledged_at) await add('ack_due', t.ack_due_at);
+    const after = (opts.after ?? now).toISOString();
     const levelStart = new Date(t.level_started_at ?? t.created_at);
-    const levelDue = new Date(t.level_due_at ?? t.due_at);
-    for (const [i, when] of reminderTimes(levelStart, levelDue, this.deps.profile.reminders, now).entries()) {
-      await add('reminder', when.toISOString(), { fraction: this.deps.profile.reminders[i], level: t.level });
+    const levelDue = (t.level_due_at ?? t.due_at);
+    const planned: Array<{ kind: TimerRow['kind']; at: string; data: Record<string, unknown> }> = [];
+    if (t.ack_due_at && !t.acknowledged_at) planned.push({ kind: 'ack_due', at: t.ack_due_at, data: {} });
+    const fractions = this.deps.profile.reminders;
+    reminderInstants(levelStart, new Date(levelDue), fractions).forEach((when, i) => {
+      planned.push({ kind: 'reminder', at: when.toISOString(), data: { fraction: fractions[i], level: t.level } });
+    });
+    if (!t.board_notified_at) planned.push({ kind: 'level_due', at: levelDue, data: { level: t.level } });
+    if (!t.breached_at && t.due_at !== levelDue) planned.push({ kind: 'resolve_due', at: t.due_at, data: {} });
+    const future = planned.filter((p) => p.at > after);
+    if (future.length === 0) return;
+    const next = future.reduce((min, p) => (p.at < min ? p.at : min), future[0]!.at);
+    for (const p of future) {
+      if (p.at === next) await uow.timers.add({ ticket_id: t.id, kind: p.kind, fire_at: p.at, data: JSON.stringify(p.data) });
     }
-    if (!t.board_notified_at) await add('level_due', levelDue.toISOString(), { level: t.level });
-    if (!t.breached_at && t.due_at !== levelDue.toISOString()) await add('resolve_due', t.due_at);
   }
 
   private async noticeFor(uow: UnitOfWork, t: TicketRow, to: TicketStatus, opts: ActionOptions & { question?: string }, now: Date): Promise<void> {

@@ -57,8 +57,8 @@ for (const backend of backends) {
 
     it('tickets.insert ignores a second ticket with the same idempotency key', async () => {
       const { store } = await open();
-      expect(await store.transaction((u) => u.tickets.insert(ticket('GRV-2026-000001', 'same')))).toBe(true);
-      expect(await store.transaction((u) => u.tickets.insert(ticket('GRV-2026-000002', 'same')))).toBe(false);
+      expect(await store.transaction((u) => u.tickets.insert(ticket('GRV-2026-000001', 'same')))).toMatchObject({ number: 'GRV-2026-000001', id: expect.any(Number) });
+      expect(await store.transaction((u) => u.tickets.insert(ticket('GRV-2026-000002', 'same')))).toBeUndefined();
       expect((await store.transaction((u) => u.tickets.list(10))).map((t) => t.number)).toEqual(['GRV-2026-000001']);
     });
 
