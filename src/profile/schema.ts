@@ -19,6 +19,15 @@ const rung = z.object({
 });
 
 export const TICKET_KINDS = ['grievance', 'data_rights'] as const;
+
+/** Identity assurance, weakest first: none; the channel's own attestation; a one-time code. */
+export const ASSURANCE_LEVELS = ['none', 'channel', 'otp'] as const;
+export type AssuranceLevel = (typeof ASSURANCE_LEVELS)[number];
+export const REQUEST_KINDS = ['grievance', 'access', 'correction', 'erasure', 'nomination', 'withdraw_consent'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** A header value: literal, or `env:NAME` to read a secret from the environment (never the file). */
+const headerValue = z.string().min(1).max(500);
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
 export const profileSchema = z.object({
@@ -40,6 +49,32 @@ export const profileSchema = z.object({
   /** Officer reminders at these fractions of each rung's time (0 < f < 1). */
   reminders: z.array(z.number().gt(0).lt(1)).max(5).default([0.5, 0.8]),
   board: z.object({ url: z.url().optional() }).default({}),
+  /** The identity assurance each kind of request needs (rights requests: a one-time code). */
+  verification: z
+    .object({
+      grievance: z.enum(ASSURANCE_LEVELS).default('none'),
+      access: z.enum(ASSURANCE_LEVELS).default('otp'),
+      correction: z.enum(ASSURANCE_LEVELS).default('otp'),
+      erasure: z.enum(ASSURANCE_LEVELS).default('otp'),
+      nomination: z.enum(ASSURANCE_LEVELS).default('otp'),
+      withdraw_consent: z.enum(ASSURANCE_LEVELS).default('channel'),
+    })
+    .default({ grievance: 'none', access: 'otp', correction: 'otp', erasure: 'otp', nomination: 'otp', withdraw_consent: 'channel' }),
+  /**
+   * Where principals on file are looked up when they are not in the local directory (imported
+   * from CSV): `{mobile}` and `{email}` in the URL are filled in, URL-encoded.
+   */
+  directory: z
+    .object({
+      url: z.string().regex(/^https?:\/\//, 'an http(s) URL with {mobile} or {email}'),
+      headers: z.record(z.string(), headerValue).default({}),
+      timeoutMs: z.number().int().min(100).max(10_000).default(2000),
+    })
+    .optional(),
+  erasure: z.object({ coolingOffDays: z.number().int().min(0).max(30).default(7) }).default({ coolingOffDays: 7 }),
+  retention: z.object({ transcriptMonths: z.number().int().min(12).max(120).default(12) }).default({ transcriptMonths: 12 }),
+  /** Bump when the consent notice's content changes: citizens are then asked again. */
+  consent: z.object({ noticeVersion: z.string().min(1).max(40).default('2026-11') }).default({ noticeVersion: '2026-11' }),
 });
 
 export type ProfileInput = z.input<typeof profileSchema>;

@@ -18,12 +18,17 @@ import { AppError, ERROR_CODES } from '../errors.ts';
 import type { Database as Schema } from './schema.ts';
 import { migration0001 } from './migrations/0001-init.ts';
 import { migration0002 } from './migrations/0002-ticket-clocks.ts';
+import { migration0003 } from './migrations/0003-consent-identity.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 /** Every migration, in order. Forward only; a shipped migration is never edited. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001-init': migration0001(dialect), '0002-ticket-clocks': migration0002(dialect) };
+  return {
+    '0001-init': migration0001(dialect),
+    '0002-ticket-clocks': migration0002(dialect),
+    '0003-consent-identity': migration0003(dialect),
+  };
 }
 
 /** A Kysely that only compiles (no connection): used to prepare the hot-path queries. */

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { prepare } from './prepared.ts';
 import type {
-  Database, HandoffsTable, OfficerNotificationsTable, OutboxTable, TicketEventsTable, TicketsTable, TimersTable, TranscriptsTable,
+  ConsentLedgerTable, Database, HandoffsTable, NominationsTable, OfficerNotificationsTable, OutboxTable, PrincipalsTable,
+  TicketEventsTable, TicketsTable, TimersTable, TranscriptsTable, VerificationsTable,
 } from './schema.ts';
 
 export type TicketRow = Omit<TicketsTable, 'id'> & { id: number };
@@ -9,6 +10,10 @@ export type OutboxRow = Omit<OutboxTable, 'id'> & { id: number };
 export type TranscriptRow = Omit<TranscriptsTable, 'id'> & { id: number };
 export type TicketEventRow = Omit<TicketEventsTable, 'id'> & { id: number };
 export type TimerRow = Omit<TimersTable, 'id'> & { id: number };
+export type ConsentRow = Omit<ConsentLedgerTable, 'id'> & { id: number };
+export type PrincipalRow = Omit<PrincipalsTable, 'id'> & { id: number };
+export type VerificationRow = Omit<VerificationsTable, 'id'> & { id: number };
+export type NominationRow = Omit<NominationsTable, 'id'> & { id: number };
 /** The fields of a ticket that change after it is opened. */
 export type TicketState = Pick<
   TicketsTable,
@@ -76,6 +81,39 @@ export function compileQueries(db: Kysely<Database>) {
       db.updateTable('timers').set({ fired_at: p.now }).where('id', '=', p.id).where('fired_at', 'is', null)),
     insertOfficerNotification: prepare<Omit<OfficerNotificationsTable, 'id' | 'read_at'>, never>((p) =>
       db.insertInto('officer_notifications').values({ ticket_id: p.ticket_id, role: p.role, kind: p.kind, at: p.at, data: p.data })),
+    insertConsent: prepare<Omit<ConsentLedgerTable, 'id'>, never>((p) =>
+      db.insertInto('consent_ledger').values({
+        conversation_key: p.conversation_key, channel: p.channel, lang: p.lang, notice_version: p.notice_version,
+        notice_hash: p.notice_hash, action: p.action, at: p.at, message_id: p.message_id,
+      })),
+    consentOf: prepare<{ conversation_key: string }, ConsentRow>((p) =>
+      db.selectFrom('consent_ledger').selectAll().where('conversation_key', '=', p.conversation_key).orderBy('id')),
+    upsertPrincipal: prepare<Omit<PrincipalsTable, 'id'>, never>((p) =>
+      db.insertInto('principals').values({ external_ref: p.external_ref, name: p.name, mobile: p.mobile, email: p.email, source: p.source, updated_at: p.updated_at })
+        .onConflict((oc) => oc.column('external_ref').doUpdateSet({
+          name: (eb) => eb.ref('excluded.name'), mobile: (eb) => eb.ref('excluded.mobile'), email: (eb) => eb.ref('excluded.email'),
+          source: (eb) => eb.ref('excluded.source'), updated_at: (eb) => eb.ref('excluded.updated_at'),
+        }))),
+    principalByMobile: prepare<{ mobile: string }, PrincipalRow>((p) =>
+      db.selectFrom('principals').selectAll().where('mobile', '=', p.mobile).orderBy('id').limit(2)),
+    principalByEmail: prepare<{ email: string }, PrincipalRow>((p) =>
+      db.selectFrom('principals').selectAll().where('email', '=', p.email).orderBy('id').limit(2)),
+    principalById: prepare<{ id: number }, PrincipalRow>((p) => db.selectFrom('principals').selectAll().where('id', '=', p.id)),
+    insertVerification: prepare<Omit<VerificationsTable, 'id'>, never>((p) =>
+      db.insertInto('verifications').values({
+        conversation_key: p.conversation_key, principal_id: p.principal_id, level: p.level, method: p.method, at: p.at, detail: p.detail,
+      })),
+    verificationsOf: prepare<{ conversation_key: string }, VerificationRow>((p) =>
+      db.selectFrom('verifications').selectAll().where('conversation_key', '=', p.conversation_key).orderBy('id')),
+    insertNomination: prepare<Omit<NominationsTable, 'id'>, NominationRow>((p) =>
+      db.insertInto('nominations').values({
+        conversation_key: p.conversation_key, principal_id: p.principal_id, nominee_name: p.nominee_name, relation: p.relation,
+        contact: p.contact, status: p.status, ticket_number: p.ticket_number, created_at: p.created_at, updated_at: p.updated_at,
+      }).returningAll()),
+    nominationsOf: prepare<{ conversation_key: string }, NominationRow>((p) =>
+      db.selectFrom('nominations').selectAll().where('conversation_key', '=', p.conversation_key).orderBy('id')),
+    setNominationStatus: prepare<{ id: number; status: 'active' | 'removed'; updated_at: string }, never>((p) =>
+      db.updateTable('nominations').set({ status: p.status, updated_at: p.updated_at }).where('id', '=', p.id)),
     officerNotificationsOf: prepare<{ ticket_id: number }, Omit<OfficerNotificationsTable, 'id'> & { id: number }>((p) =>
       db.selectFrom('officer_notifications').selectAll().where('ticket_id', '=', p.ticket_id).orderBy('id')),
     ticketByNumber: prepare<{ number: string }, TicketRow>((p) =>

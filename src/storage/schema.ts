@@ -119,6 +119,55 @@ export interface KeyvTable {
   value: string;
 }
 
+export interface ConsentLedgerTable {
+  id: Generated<number>;
+  conversation_key: string;
+  channel: string;
+  lang: string;
+  /** Which notice the citizen saw: its version and the SHA-256 of its text in their language. */
+  notice_version: string;
+  notice_hash: string;
+  action: 'given' | 'declined' | 'withdrawn';
+  at: string;
+  message_id: string | null;
+}
+
+export interface PrincipalsTable {
+  id: Generated<number>;
+  /** The organisation's own identifier (customer id, application number…). */
+  external_ref: string;
+  name: string | null;
+  /** E.164, e.g. +919876543210. */
+  mobile: string | null;
+  email: string | null;
+  source: 'csv' | 'http';
+  updated_at: string;
+}
+
+export interface VerificationsTable {
+  id: Generated<number>;
+  conversation_key: string;
+  principal_id: number | null;
+  level: 'channel' | 'otp';
+  method: 'whatsapp_sender' | 'telegram_contact' | 'sms' | 'email';
+  at: string;
+  /** Evidence without secrets: masked destination, attempts. Never the code. */
+  detail: string;
+}
+
+export interface NominationsTable {
+  id: Generated<number>;
+  conversation_key: string;
+  principal_id: number | null;
+  nominee_name: string;
+  relation: string;
+  contact: string;
+  status: 'active' | 'removed';
+  ticket_number: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   tickets: TicketsTable;
   ticket_sequences: TicketSequencesTable;
@@ -130,4 +179,8 @@ export interface Database {
   ticket_events: TicketEventsTable;
   timers: TimersTable;
   officer_notifications: OfficerNotificationsTable;
+  consent_ledger: ConsentLedgerTable;
+  principals: PrincipalsTable;
+  verifications: VerificationsTable;
+  nominations: NominationsTable;
 }

@@ -1,7 +1,12 @@
 import type Keyv from 'keyv';
 import type { Executor } from './prepared.ts';
-import type { OutboxRow, Queries, TicketEventRow, TicketRow, TicketState, TimerRow, TranscriptRow } from './queries.ts';
-import type { HandoffsTable, OfficerNotificationsTable, TicketEventsTable, TicketsTable, TimersTable, TranscriptsTable } from './schema.ts';
+import type {
+  ConsentRow, NominationRow, OutboxRow, PrincipalRow, Queries, TicketEventRow, TicketRow, TicketState, TimerRow, TranscriptRow, VerificationRow,
+} from './queries.ts';
+import type {
+  ConsentLedgerTable, HandoffsTable, NominationsTable, OfficerNotificationsTable, PrincipalsTable, TicketEventsTable, TicketsTable,
+  TimersTable, TranscriptsTable, VerificationsTable,
+} from './schema.ts';
 
 /** The session blob as kept in keyv: versioned so a format change starts conversations over. */
 export interface StoredSession<S> {
@@ -62,7 +67,41 @@ export interface UnitOfWork {
     get<S>(key: string): Promise<StoredSession<S> | undefined>;
     set<S>(key: string, value: StoredSession<S>): Promise<void>;
   };
+  /**
+   * Short-lived state (a one-time-code challenge, a lock-out) in keyv, committed with the unit of
+   * work. The TTL only lets keyv forget it; callers keep their own expiry against their clock.
+   */
+  readonly ephemeral: {
+    get<T>(key: string): Promise<T | undefined>;
+    set<T>(key: string, value: T, ttlMs: number): Promise<void>;
+    delete(key: string): Promise<void>;
+  };
+  readonly consent: {
+    add(row: Omit<ConsentLedgerTable, 'id'>): Promise<void>;
+    /** The conversation's ledger, oldest first. */
+    of(conversationKey: string): Promise<ConsentRow[]>;
+  };
+  readonly principals: {
+    /** Inserts, or updates the one with the same external reference. */
+    upsert(row: Omit<PrincipalsTable, 'id'>): Promise<void>;
+    /** At most two: more than one principal on one number is ambiguous, and callers must say so. */
+    byMobile(e164: string): Promise<PrincipalRow[]>;
+    byEmail(email: string): Promise<PrincipalRow[]>;
+    byId(id: number): Promise<PrincipalRow | undefined>;
+  };
+  readonly verifications: {
+    add(row: Omit<VerificationsTable, 'id'>): Promise<void>;
+    of(conversationKey: string): Promise<VerificationRow[]>;
+  };
+  readonly nominations: {
+    add(row: Omit<NominationsTable, 'id'>): Promise<NominationRow>;
+    of(conversationKey: string): Promise<NominationRow[]>;
+    setStatus(id: number, status: 'active' | 'removed', at: string): Promise<void>;
+  };
 }
+
+/** Ephemeral keys live in the session keyv under a prefix no conversation key can start with. */
+const EPHEMERAL_PREFIX = '~';
 
 export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): UnitOfWork {
   return {
@@ -129,6 +168,42 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
       get: async <S>(key: string) => (await sessions.get(key)) as StoredSession<S> | undefined,
       set: async (key, value) => {
         await sessions.set(key, value);
+      },
+    },
+    ephemeral: {
+      get: async <T>(key: string) => (await sessions.get(`${EPHEMERAL_PREFIX}${key}`)) as T | undefined,
+      set: async (key, value, ttlMs) => {
+        await sessions.set(`${EPHEMERAL_PREFIX}${key}`, value, ttlMs);
+      },
+      delete: async (key) => {
+        await sessions.delete(`${EPHEMERAL_PREFIX}${key}`);
+      },
+    },
+    consent: {
+      add: async (row) => {
+        await ex.run(q.insertConsent, row);
+      },
+      of: (conversation_key) => ex.all(q.consentOf, { conversation_key }),
+    },
+    principals: {
+      upsert: async (row) => {
+        await ex.run(q.upsertPrincipal, row);
+      },
+      byMobile: (mobile) => ex.all(q.principalByMobile, { mobile }),
+      byEmail: (email) => ex.all(q.principalByEmail, { email }),
+      byId: async (id) => (await ex.all(q.principalById, { id }))[0],
+    },
+    verifications: {
+      add: async (row) => {
+        await ex.run(q.insertVerification, row);
+      },
+      of: (conversation_key) => ex.all(q.verificationsOf, { conversation_key }),
+    },
+    nominations: {
+      add: async (row) => (await ex.all(q.insertNomination, row))[0]!,
+      of: (conversation_key) => ex.all(q.nominationsOf, { conversation_key }),
+      setStatus: async (id, status, updated_at) => {
+        await ex.run(q.setNominationStatus, { id, status, updated_at });
       },
     },
   };
