@@ -12,7 +12,15 @@ import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
 import { loadProfile } from './profile/load.ts';
 import type { Profile } from './profile/schema.ts';
+import { createHash } from 'node:crypto';
+import { LANGS, type Lang } from './engine/session.ts';
+import { Directory } from './identity/directory.ts';
+import { OtpService } from './identity/otp.ts';
+import { createCodeSender, type CodeSender } from './identity/senders/index.ts';
 import { Router } from './router/router.ts';
+import type { HostServices } from './router/engine-services.ts';
+import { AfterCommit } from './router/after-commit.ts';
+import { AccessConnector } from './connectors/access-connector.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { openStore } from './storage/open-store.ts';
 import type { Store } from './storage/sqlite-store.ts';
@@ -31,6 +39,7 @@ export interface App {
   content: Content;
   store: Store;
   router: Router;
+  afterCommit: AfterCommit;
   sender: OutboxSender;
   tickets: TicketService;
   scheduler: Scheduler;
@@ -41,6 +50,23 @@ export interface AppOptions {
   logger: Logger;
   adapters: ChannelAdapter[];
   clock?: () => Date;
+  /** Where one-time codes go; by default the sender OTP_SENDER names. */
+  codeSender?: CodeSender;
+  /** The one-time-code service; tests give one with a fixed code. */
+  otp?: OtpService;
+}
+
+/**
+ * The consent notice as each language renders it, with its version and SHA-256: the ledger keeps
+ * both, so the organisation can prove which text a citizen accepted (DPDP s.6(10)).
+ */
+export function consentNotices(content: Content): Record<Lang, { version: string; hash: string }> {
+  const out = {} as Record<Lang, { version: string; hash: string }>;
+  for (const lang of LANGS) {
+    const text = content.translator.t(lang, 'consent.notice');
+    out[lang] = { version: content.profile.consent.noticeVersion, hash: createHash('sha256').update(text).digest('hex') };
+  }
+  return out;
 }
 
 /** Reads the profile, calendar, flows and texts. Each names its file and field when wrong. */
@@ -55,6 +81,8 @@ export function loadContent(config: Config): Content {
     contact_name: org.contact.name,
     contact_email: org.contact.email ?? '',
     contact_phone: org.contact.phone ?? '',
+    retention_months: String(profile.retention.transcriptMonths),
+    cooling_off_days: String(profile.erasure.coolingOffDays),
   });
   const translator = new Translator(readLocales(config.localesDir), { en: globals('en'), hi: globals('hi') });
   return { flows, translator, actions: defaultActions(), profile, calendar };
@@ -87,12 +115,30 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const store = await openStore(config);
   const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger });
   const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger);
+  const host: HostServices = {
+    tickets,
+    profile: content.profile,
+    consentNotices: consentNotices(content),
+    otp: options.otp ?? new OtpService({ secret: config.otpSecret }),
+    directory: new Directory({ profile: content.profile, logger: options.logger }),
+  };
+  const accessConfig = content.profile.connectors.access;
+  const afterCommit = new AfterCommit({
+    store,
+    tickets,
+    translator: content.translator,
+    codeSender: options.codeSender ?? createCodeSender(config),
+    access: accessConfig ? new AccessConnector(accessConfig, options.logger) : undefined,
+    logger: options.logger,
+    clock,
+  });
   const router = new Router({
     store,
     flows: content.flows.set,
     actions: content.actions,
     translator: content.translator,
-    tickets,
+    host,
+    afterCommit,
     clock,
     logger: options.logger,
   });
@@ -102,11 +148,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     content,
     store,
     router,
+    afterCommit,
     sender,
     tickets,
     scheduler,
     close: async () => {
       scheduler.stop();
+      await afterCommit.settle();
       await store.close();
     },
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from './errors.ts';
@@ -21,7 +22,89 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL connection string: postgres://user:password@host:5432/database')
     .optional(),
+  /** Where one-time codes go: console (development: printed to stderr), smtp (email) or sms (HTTP gateway). */
+  OTP_SENDER: z.enum(['console', 'smtp', 'sms']).default('console'),
+  /** The HMAC key one-time codes are kept under. Required with DATABASE_URL (see below). */
+  OTP_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s/]+/, 'must be smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS)')
+    .refine(canParseUrl, 'is not a valid URL (percent-encode special characters in the user and password)')
+    .optional(),
+  SMTP_FROM: z.string().max(320).regex(/[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+/, 'must be a sender address, e.g. Nivaran <no-reply@example.in>').optional(),
+  SMS_GATEWAY_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL template, e.g. https://sms.example/send?to={to}&text={message}')
+    .refine((u) => canParseUrl(fillSmsPlaceholders(u)), 'is not a valid URL once its placeholders are filled in')
+    .optional(),
+  SMS_GATEWAY_METHOD: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['GET', 'POST'])).default('GET'),
+  SMS_GATEWAY_BODY: z.string().min(1).optional(),
+  SMS_GATEWAY_HEADERS: z.string().optional(),
+}).superRefine((e, ctx) => {
+  const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  if (e.DATABASE_URL && !e.OTP_SECRET) {
+    issue('OTP_SECRET', 'is required when DATABASE_URL is set: every instance sharing the database must check one-time codes with the same OTP_SECRET (at least 32 characters, e.g. `openssl rand -hex 32`)');
+  }
+  if (e.OTP_SENDER === 'smtp') {
+    if (!e.SMTP_URL) issue('SMTP_URL', 'is required when OTP_SENDER=smtp');
+    if (!e.SMTP_FROM) issue('SMTP_FROM', 'is required when OTP_SENDER=smtp');
+  }
+  if (e.OTP_SENDER === 'sms' && !e.SMS_GATEWAY_URL) issue('SMS_GATEWAY_URL', 'is required when OTP_SENDER=sms');
+  if (e.SMS_GATEWAY_URL) {
+    const templates = `${e.SMS_GATEWAY_URL} ${e.SMS_GATEWAY_BODY ?? ''}`;
+    for (const unknown of templates.match(/\{[a-z_]+\}/g)?.filter((p) => !SMS_PLACEHOLDERS.includes(p)) ?? []) {
+      issue(e.SMS_GATEWAY_BODY?.includes(unknown) ? 'SMS_GATEWAY_BODY' : 'SMS_GATEWAY_URL', `has an unknown placeholder ${unknown} (known: ${SMS_PLACEHOLDERS.join(' ')})`);
+    }
+    if (!/\{to(_digits)?\}/.test(templates)) issue('SMS_GATEWAY_URL', 'must contain {to} or {to_digits}, in the URL or in SMS_GATEWAY_BODY');
+    if (!/\{(message|code)\}/.test(templates)) issue('SMS_GATEWAY_URL', 'must contain {message} or {code}, in the URL or in SMS_GATEWAY_BODY');
+  }
+  if (e.SMS_GATEWAY_BODY !== undefined) {
+    if (e.SMS_GATEWAY_METHOD !== 'POST') issue('SMS_GATEWAY_BODY', 'is only sent with SMS_GATEWAY_METHOD=POST');
+    if (/^\s*[[{]/.test(e.SMS_GATEWAY_BODY)) {
+      try {
+        JSON.parse(fillSmsPlaceholders(e.SMS_GATEWAY_BODY));
+      } catch {
+        issue('SMS_GATEWAY_BODY', 'starts like JSON but is not valid JSON (placeholders go inside strings: {"to":"{to}"})');
+      }
+    }
+  }
+  const headers = parseHeaderList(e.SMS_GATEWAY_HEADERS);
+  if ('error' in headers) issue('SMS_GATEWAY_HEADERS', headers.error);
 });
+
+/** The placeholders of the SMS gateway templates (see http-sms-sender.ts). */
+const SMS_PLACEHOLDERS: readonly string[] = ['{to}', '{to_digits}', '{message}', '{code}', '{lang}'];
+
+function fillSmsPlaceholders(template: string): string {
+  return template.replace(/\{[a-z_]+\}/g, 'x');
+}
+
+function canParseUrl(u: string): boolean {
+  try {
+    new URL(u);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `Name: value; Name2: value2` → headers. Errors name the part, never its value (a credential).
+ */
+function parseHeaderList(spec: string | undefined): { headers: Record<string, string> } | { error: string } {
+  const headers: Record<string, string> = {};
+  for (const [i, part] of (spec ?? '').split(';').entries()) {
+    if (part.trim() === '') continue;
+    const colon = part.indexOf(':');
+    const name = colon < 0 ? '' : part.slice(0, colon).trim();
+    const value = colon < 0 ? '' : part.slice(colon + 1).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || value === '') {
+      return { error: `part ${i + 1} is not "Name: value" (write Name: value; Name2: value2; values cannot contain ";")` };
+    }
+    headers[name] = value;
+  }
+  return { headers };
+}
 
 export interface Config {
   readonly dataDir: string;
@@ -34,6 +117,22 @@ export interface Config {
   readonly flowsDir: string;
   readonly localesDir: string;
   readonly schedulerIntervalMs: number;
+  /** Where one-time codes go (OTP_SENDER). */
+  readonly otpSender: 'console' | 'smtp' | 'sms';
+  /**
+   * The HMAC key of one-time codes (OTP_SECRET). When unset (SQLite only), a random key per
+   * process: pending codes then stop working at a restart, and the citizen asks for a new one.
+   */
+  readonly otpSecret: string;
+  /** The mail server for codes by email; set when SMTP_URL and SMTP_FROM are. */
+  readonly smtp?: { readonly url: string; readonly from: string };
+  /** The HTTP SMS gateway for codes by SMS; set when SMS_GATEWAY_URL is. */
+  readonly smsGateway?: {
+    readonly url: string;
+    readonly method: 'GET' | 'POST';
+    readonly body?: string;
+    readonly headers: Readonly<Record<string, string>>;
+  };
 }
 
 /**
@@ -63,5 +162,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     flowsDir: path.resolve(e.FLOWS_DIR ?? path.join(PACKAGE_ROOT, 'flows')),
     localesDir: path.resolve(e.LOCALES_DIR ?? path.join(PACKAGE_ROOT, 'locales')),
+    otpSender: e.OTP_SENDER,
+    // A per-process key is safe for one process on SQLite: it only costs pending codes at a
+    // restart. With DATABASE_URL it is required above, since instances must agree on it.
+    otpSecret: e.OTP_SECRET ?? randomBytes(32).toString('hex'),
+    ...(e.SMTP_URL && e.SMTP_FROM ? { smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM }) } : {}),
+    ...(e.SMS_GATEWAY_URL
+      ? {
+          smsGateway: Object.freeze({
+            url: e.SMS_GATEWAY_URL,
+            method: e.SMS_GATEWAY_METHOD,
+            ...(e.SMS_GATEWAY_BODY !== undefined ? { body: e.SMS_GATEWAY_BODY } : {}),
+            headers: Object.freeze(headersOf(e.SMS_GATEWAY_HEADERS)),
+          }),
+        }
+      : {}),
   });
+}
+
+function headersOf(spec: string | undefined): Record<string, string> {
+  const parsed = parseHeaderList(spec);
+  // Validated by the schema already; this keeps the types honest.
+  if ('error' in parsed) throw new AppError(ERROR_CODES.CONFIG_INVALID, `SMS_GATEWAY_HEADERS: ${parsed.error}`);
+  return parsed.headers;
 }

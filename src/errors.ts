@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   TICKET_TRANSITION: 'NIV_TICKET_TRANSITION',
   CLI_USAGE: 'NIV_CLI_USAGE',
   CHANNEL_SEND: 'NIV_CHANNEL_SEND',
+  /** A one-time code could not be handed to the SMS gateway or mail server. */
+  CODE_SEND_FAILED: 'NIV_CODE_SEND_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

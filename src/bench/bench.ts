@@ -3,20 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadContent } from '../app.ts';
+import { createApp, loadContent } from '../app.ts';
 import { loadConfig, PACKAGE_ROOT } from '../config.ts';
-import { compileFlowSet, type FlowSet } from '../engine/flow-set.ts';
 import type { FlowDefinition } from '../engine/schema.ts';
 import { createLogger } from '../logger.ts';
-import { Router } from '../router/router.ts';
-import { SqliteStore } from '../storage/sqlite-store.ts';
-import { TicketService } from '../tickets/service.ts';
+import type { Router } from '../router/router.ts';
+import type { Store } from '../storage/sqlite-store.ts';
 
 /**
  * `npm run bench`: figures for the performance targets in DESIGN.md. It prints numbers and
  * ratios; tests assert behaviour, never timings. Everything runs on a temporary SQLite file.
  */
-const GRIEVANCE = ['hello', '2', '1', '1', 'The water supply in our lane has been irregular for two weeks.', '3', 'yes'];
+const GRIEVANCE = ['hello', '2', 'yes', '1', '1', 'The water supply in our lane has been irregular for two weeks.', '3', 'yes'];
 const LONG_STEPS = 60;
 
 export async function runBench(args: string[]): Promise<number> {
@@ -57,14 +55,14 @@ export async function runBench(args: string[]): Promise<number> {
   if (run('depth')) {
   out(`\n2. Cost by depth in a ${LONG_STEPS}-question flow: two cohorts of ${citizens / 2} citizens, one near step 2 and one near step 40, measured in alternation against the same database`);
   for (const keepAnswers of [true, false]) {
-    const { early, late } = await withRouter(longFlowSet(keepAnswers), async (router) => {
+    const { early, late } = await withRouter(longFlow(keepAnswers), async (router) => {
       const half = citizens / 2;
       const deep = Array.from({ length: half }, (_, i) => `d${i}`);
       const shallow = Array.from({ length: half }, (_, i) => `s${i}`);
       const answer = (k: number) => [`answer number ${k} from the citizen`];
-      await round(router, 'enter-d', deep, ['hello', '2', 'bench long']);
+      await round(router, 'enter-d', deep, ['hello', '2', 'yes', 'bench long']);
       for (let k = 1; k <= 37; k++) await round(router, `d${k}`, deep, answer(k));
-      await round(router, 'enter-s', shallow, ['hello', '2', 'bench long', ...answer(1)]);
+      await round(router, 'enter-s', shallow, ['hello', '2', 'yes', 'bench long', ...answer(1)]);
       let e = 0;
       let l = 0;
       const reps = 3;
@@ -120,26 +118,28 @@ export async function runBench(args: string[]): Promise<number> {
   return 0;
 }
 
-async function withRouter<T>(flows: FlowSet | undefined, body: (router: Router, store: SqliteStore) => Promise<T>): Promise<T> {
+/**
+ * A whole app (as `npm start` builds it) on a temporary SQLite file; `extraFlow` adds a flow and
+ * the words that enter it to a temporary copy of the shipped flows.
+ */
+async function withRouter<T>(extraFlow: FlowDefinition | undefined, body: (router: Router, store: Store) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-bench-'));
-  const config = loadConfig({ ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent' });
-  const content = loadContent(config);
-  const store = await SqliteStore.open(config.databaseFile);
-  const logger = createLogger('silent');
-  const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger });
-  const router = new Router({
-    store,
-    flows: flows ?? content.flows.set,
-    actions: content.actions,
-    translator: content.translator,
-    tickets,
-    clock: () => new Date(),
-    logger,
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: undefined };
+  if (extraFlow) {
+    const flowsDir = path.join(dir, 'flows');
+    fs.cpSync(path.join(PACKAGE_ROOT, 'flows'), flowsDir, { recursive: true });
+    fs.writeFileSync(path.join(flowsDir, `${extraFlow.id}.json`), JSON.stringify(extraFlow));
+    const commandsFile = path.join(flowsDir, 'commands.json');
+    const commands = JSON.parse(fs.readFileSync(commandsFile, 'utf8')) as { commands: unknown[] };
+    commands.commands.push({ id: 'bench_long', words: ['bench long'], do: { type: 'call', to: `${extraFlow.id}/q1` } });
+    fs.writeFileSync(commandsFile, JSON.stringify(commands));
+    env.FLOWS_DIR = flowsDir;
+  }
+  const app = await createApp(loadConfig(env), { logger: createLogger('silent'), adapters: [], codeSender: { send: async () => undefined } });
   try {
-    return await body(router, store);
+    return await body(app.router, app.store);
   } finally {
-    await store.close();
+    await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -159,9 +159,8 @@ async function round(router: Router, tag: string, users: string[], texts: string
   return n;
 }
 
-/** The shipped flows plus a 60-question flow, entered by the words "bench long". */
-function longFlowSet(keepAnswers: boolean): FlowSet {
-  const content = loadContent(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+/** A 60-question flow, entered by the words "bench long". */
+function longFlow(keepAnswers: boolean): FlowDefinition {
   const steps: FlowDefinition['steps'] = Array.from({ length: LONG_STEPS }, (_, i) => ({
     id: `q${i + 1}`,
     type: 'ask' as const,
@@ -170,11 +169,7 @@ function longFlowSet(keepAnswers: boolean): FlowSet {
     input: { kind: 'text' as const, min: 1, max: 2000 },
   }));
   steps.push({ id: 'done', type: 'end' });
-  const long: FlowDefinition = { specVersion: '1.0.0', id: 'long', start: 'q1', entries: [], inputs: [], steps };
-  return compileFlowSet([...content.flows.flows, long], {
-    ...content.flows.commands,
-    commands: [...content.flows.commands.commands, { id: 'bench_long', words: ['bench long'], do: { type: 'call', to: 'long/q1' } }],
-  });
+  return { specVersion: '1.0.0', id: 'long', start: 'q1', entries: [], inputs: [], steps };
 }
 
 function runChild(args: string[]): Promise<void> {

@@ -3,6 +3,7 @@ import type { Translator } from '../i18n/i18n.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { TicketService } from '../tickets/service.ts';
 import { deliver, type Recipient } from './deliver.ts';
+import type { AfterCommitJob } from '../router/after-commit.ts';
 
 export interface EffectContext {
   recipient: Recipient;
@@ -11,6 +12,10 @@ export interface EffectContext {
   now: Date;
   translator: Translator;
   tickets: TicketService;
+  /** The platform id of the inbound message (kept with consent as evidence). */
+  messageId: string;
+  /** Work to start once the unit of work has committed (e.g. fetching an access summary). */
+  afterCommit: AfterCommitJob[];
 }
 
 /**
@@ -32,7 +37,11 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
         replies++;
         break;
       }
-      case 'ticket_open_requested':
+      case 'ticket_open_requested': {
+        const principalId = typeof e.fields.principal_id === 'number' ? e.fields.principal_id : undefined;
+        if (e.fields.right === 'access' && principalId !== undefined) {
+          ctx.afterCommit.push({ kind: 'access_summary', conversationKey: key, number: e.number, principalId, lang: e.lang });
+        }
         await ctx.tickets.open(uow, {
           number: e.number,
           kind: e.kind,
@@ -43,11 +52,38 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
           idempotencyKey: e.idempotencyKey,
         });
         break;
+      }
       case 'ticket_info_provided':
         await ctx.tickets.citizenReplied(uow, e.number, key, e.text, ctx.now);
         break;
       case 'ticket_feedback_given':
         await ctx.tickets.citizenFeedback(uow, e.number, key, e.satisfied, ctx.now);
+        break;
+      case 'consent_recorded':
+        await uow.consent.add({
+          conversation_key: key, channel: ctx.recipient.channel, lang: e.lang, notice_version: e.version, notice_hash: e.hash,
+          action: e.action, at, message_id: ctx.messageId,
+        });
+        break;
+      case 'identity_verified':
+        await uow.verifications.add({ conversation_key: key, principal_id: e.principalId, level: e.level, method: e.method, at, detail: '{}' });
+        break;
+      case 'nomination_recorded': {
+        // One active nominee: a new one replaces it, and removal ends it.
+        for (const n of await uow.nominations.of(key)) if (n.status === 'active') await uow.nominations.setStatus(n.id, 'removed', at);
+        if (e.action === 'add') {
+          await uow.nominations.add({
+            conversation_key: key, principal_id: e.principalId, nominee_name: e.name, relation: e.relation, contact: e.contact,
+            status: 'active', ticket_number: null, created_at: at, updated_at: at,
+          });
+        }
+        break;
+      }
+      case 'ticket_withdraw_requested':
+        await ctx.tickets.citizenWithdrew(uow, e.number, key, e.reason, ctx.now);
+        break;
+      case 'ticket_appeal_requested':
+        await ctx.tickets.citizenAppealed(uow, e.number, key, ctx.now);
         break;
       case 'handoff_requested':
         await uow.handoffs.insert({

@@ -5,9 +5,9 @@ import type { ActionRegistry } from './actions/registry.ts';
 import type { EngineServices } from './actions/types.ts';
 import type { Choice, EngineEvent, ParamValue } from './events.ts';
 import { ENTRY, resolveTarget, STUCK, type FlowSet } from './flow-set.ts';
-import { optionsOf, parseAnswer, type LabelLookup } from './inputs.ts';
+import { asksForResend, optionsOf, parseAnswer, type LabelLookup } from './inputs.ts';
 import type { Command, Condition, StepOf, Step } from './schema.ts';
-import type { Json, Lang, Position, SessionState } from './session.ts';
+import { VERIFICATION_VALID_MS, type Json, type Lang, type Position, type SessionState } from './session.ts';
 
 /**
  * The conversation engine: a flow set, a session and one input in; the next session and the
@@ -40,16 +40,17 @@ export interface Sprint {
 }
 
 export const MAX_ATTEMPTS = 3;
+const TICKET_AT_END = /(grv|dpr)[\s\-/]*\d{4}[\s\-/]*\d{1,6}$/;
 const MAX_STEPS_PER_SPRINT = 200;
 
 /** Shared texts the engine itself says; `flows check` requires each in every language. */
 export const ENGINE_KEYS = [
-  'common:answer.yes', 'common:answer.no', 'common:redaction.aadhaar', 'common:redaction.card',
+  'common:answer.yes', 'common:answer.no', 'common:redaction.aadhaar', 'common:redaction.card', 'common:redaction.secret',
   'common:input.media_unsupported', 'common:language.changed', 'common:help.general',
   'common:error.internal', 'common:input.too_many_attempts',
   ...['empty', 'no_words', 'too_long', 'too_short', 'invalid_choice', 'invalid_yes_no', 'invalid_phone',
     'invalid_email', 'invalid_number', 'invalid_integer', 'number_too_small', 'number_too_large', 'invalid_date',
-    'date_in_future', 'date_in_past', 'invalid_ticket_ref'].map((r) => `common:input.${r}`),
+    'date_in_future', 'date_in_past', 'invalid_ticket_ref', 'invalid_code'].map((r) => `common:input.${r}`),
 ] as const;
 
 export function newSession(lang: Lang | null = null): SessionState {
@@ -71,6 +72,8 @@ class Run {
   readonly events: EngineEvent[] = [];
   private steps = 0;
   private readonly hint: Lang;
+  /** A one-time code just typed: handed to the next action only, then forgotten. */
+  private secret: string | undefined;
 
   constructor(
     private readonly env: EngineEnv,
@@ -107,12 +110,13 @@ class Run {
     const said = matchForm(this.input.text);
     if (said === '') return undefined;
     const whole = this.env.flows.commandWords.get(said);
-    if (whole) return { command: whole };
-    const space = said.indexOf(' ');
-    if (space < 0) return undefined;
-    const head = this.env.flows.commandWords.get(said.slice(0, space));
+    if (whole && !whole.argRequired) return { command: whole };
+    // "status GRV-2026-1", "स्थिति …", "cancel DPR-…": a command word, then a ticket number.
+    const m = TICKET_AT_END.exec(said);
+    if (!m) return undefined;
+    const head = this.env.flows.commandWords.get(said.slice(0, m.index).trim());
     if (head?.arg !== 'ticket_ref') return undefined;
-    const arg = parseTicketNumber(said.slice(space + 1));
+    const arg = parseTicketNumber(m[0]);
     return arg ? { command: head, arg } : undefined;
   }
 
@@ -155,7 +159,14 @@ class Run {
   private async answer(): Promise<void> {
     const step = this.currentAsk();
     if (!step) return this.enter(ENTRY);
+    if (step.input.kind === 'otp' && asksForResend(this.input.text)) return this.enter(resolveTarget(this.s.at.flow, step.input.resend));
     const parsed = parseAnswer(step.input, this.input, this.env.labels, this.env.now);
+    if (parsed.ok && step.input.kind === 'otp') {
+      // Never saved: the code goes to the next action and nowhere else.
+      this.secret = String(parsed.value);
+      this.s.attempts = 0;
+      return this.enter(this.after(this.s.at, step.next));
+    }
     if (parsed.ok) {
       this.s.vars[step.save] = parsed.value;
       this.s.attempts = 0;
@@ -228,6 +239,10 @@ class Run {
         case 'return':
           pos = this.s.stack.pop() ?? resolveTarget(pos.flow, step.else);
           break;
+        case 'call':
+          this.s.stack.push(resolveTarget(pos.flow, step.next));
+          pos = resolveTarget(pos.flow, step.to);
+          break;
         case 'end':
           if (step.text) this.say(step.text, this.resolveParams(step.params));
           this.end(pos.flow);
@@ -254,10 +269,14 @@ class Run {
         now: this.env.now,
         services: this.env.services,
         effectKey: `${this.input.messageKey}:${pos.flow}/${pos.step}`,
+        secret: this.secret,
       },
       params.data,
     );
+    this.secret = undefined;
     if (outcome.lang) this.s.lang = outcome.lang;
+    if (outcome.consent !== undefined) this.s.consent = outcome.consent;
+    if (outcome.verified !== undefined) this.s.verified = outcome.verified;
     if (outcome.events) this.events.push(...outcome.events);
     if (step.save) {
       this.s.vars[step.save] = outcome.result ?? null;
@@ -314,6 +333,7 @@ class Run {
         const [path, filter] = v.slice(1).split('|');
         const value = this.lookup(path!);
         if (filter === 'date' && typeof value === 'string') out[k] = { date: value };
+        else if (filter === 'datetime' && typeof value === 'string') out[k] = { datetime: value };
         // `$category|t:grievance.category.` shows the translated label of a choice id.
         else if (filter?.startsWith('t:') && typeof value === 'string') out[k] = { t: `${filter.slice(2)}${value}` };
         else out[k] = value === null || value === undefined ? '' : typeof value === 'number' ? value : String(value);
@@ -331,14 +351,24 @@ class Run {
   }
 
   private lookup(path: string): Json | undefined {
-    // `session.lang` reads the chosen language, which survives a reset of the flow's answers.
-    if (path === 'session.lang') return this.s.lang;
+    // `session.…` reads what survives a reset of the flow's answers: language, consent, identity.
+    const parts = path.split('.');
     let cur: Json | undefined = this.s.vars;
-    for (const part of path.split('.')) {
+    if (parts[0] === 'session') {
+      cur = this.sessionView();
+      parts.shift();
+    }
+    for (const part of parts) {
       if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
       cur = cur[part];
     }
     return cur;
+  }
+
+  private sessionView(): Json {
+    const v = this.s.verified;
+    const fresh = v && this.env.now.getTime() - Date.parse(v.at) < VERIFICATION_VALID_MS ? v : null;
+    return { lang: this.s.lang, consent: this.s.consent ?? null, verified: fresh };
   }
 
   private test(c: Condition): boolean {

@@ -1,7 +1,7 @@
 import type { Lang } from './session.ts';
 
 /** A value a message can show: rendered by the i18n layer in the citizen's language. */
-export type ParamValue = string | number | { t: string } | { date: string };
+export type ParamValue = string | number | { t: string } | { date: string } | { datetime: string };
 
 export interface Choice {
   id: string;
@@ -28,6 +28,11 @@ export type EngineEvent =
     }
   | { type: 'handoff_requested'; reason: string; lang: Lang; idempotencyKey: string }
   | { type: 'ticket_info_provided'; number: string; text: string }
+  | { type: 'consent_recorded'; action: 'given' | 'declined' | 'withdrawn'; version: string; hash: string; lang: Lang }
+  | { type: 'identity_verified'; level: 'channel' | 'otp'; method: 'sms' | 'email' | 'whatsapp_sender' | 'telegram_contact'; principalId: number }
+  | { type: 'nomination_recorded'; action: 'add' | 'remove'; name: string; relation: string; contact: string; principalId: number | null }
+  | { type: 'ticket_withdraw_requested'; number: string; reason: string }
+  | { type: 'ticket_appeal_requested'; number: string }
   | { type: 'ticket_feedback_given'; number: string; satisfied: boolean }
   | { type: 'flow_ended'; flow: string }
   | { type: 'error'; code: string; message: string };

@@ -64,7 +64,17 @@ export function parseAnswer(input: InputSpec, answer: Answer, labels: LabelLooku
       const n = parseTicketNumber(answer.text);
       return n ? { ok: true, value: n } : { ok: false, reason: 'invalid_ticket_ref' };
     }
+    case 'otp': {
+      const code = toAsciiDigits(cleanText(answer.text)).replace(/[\s-]/g, '');
+      return /^\d{4,8}$/.test(code) ? { ok: true, value: code } : { ok: false, reason: 'invalid_code' };
+    }
   }
+}
+
+/** Words that ask for a new one-time code. */
+const RESEND = new Set(['resend', 'send again', 'new code', 'dobara bhejo', 'फिर से भेजें', 'दोबारा भेजें', 'नया कोड']);
+export function asksForResend(text: string): boolean {
+  return RESEND.has(matchForm(text));
 }
 
 function parseChoice(input: InputSpec, answer: Answer, labels: LabelLookup): Parsed {

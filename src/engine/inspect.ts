@@ -6,6 +6,9 @@ import { ENGINE_KEYS } from './engine.ts';
 import { ENTRY, resolveTarget, STUCK, type FlowSet } from './flow-set.ts';
 import type { Step } from './schema.ts';
 
+/** What `session.…` may name (see the engine's sessionView). */
+const SESSION_VARS = new Set(['session.lang', 'session.consent', 'session.verified', 'session.verified.level', 'session.verified.principalId']);
+
 export interface Problem {
   code: 'missing_key' | 'extra_key' | 'unknown_action' | 'unknown_exit' | 'bad_target' | 'unreachable' | 'falls_off_end' | 'unknown_var' | 'duplicate_step' | 'missing_start';
   where: string;
@@ -64,7 +67,7 @@ export function inspectFlows(set: FlowSet, actions: ActionRegistry, translator: 
   for (const [flowId, flow] of set.flows) {
     for (const step of flow.def.steps) {
       for (const v of varsOf(step)) {
-        if (v !== 'session.lang' && !saved.has(v.split('.')[0]!)) add('unknown_var', `${flowId}/${step.id}`, `uses $${v}, which no step saves`);
+        if (!SESSION_VARS.has(v) && !saved.has(v.split('.')[0]!)) add('unknown_var', `${flowId}/${step.id}`, `uses $${v}, which no step saves`);
       }
     }
   }
@@ -141,7 +144,11 @@ function targetsOf(step: Step): string[] {
     case 'say':
       return step.next ? [step.next] : [];
     case 'ask':
-      return [...(step.next ? [step.next] : []), ...(step.input.kind === 'choice' ? step.input.options.flatMap((o) => (o.next ? [o.next] : [])) : [])];
+      return [
+        ...(step.next ? [step.next] : []),
+        ...(step.input.kind === 'choice' ? step.input.options.flatMap((o) => (o.next ? [o.next] : [])) : []),
+        ...(step.input.kind === 'otp' ? [step.input.resend] : []),
+      ];
     case 'branch':
       return [...step.cases.map((c) => c.goto), step.else];
     case 'action':
@@ -150,6 +157,8 @@ function targetsOf(step: Step): string[] {
       return [step.to];
     case 'return':
       return [step.else];
+    case 'call':
+      return [step.to, step.next];
     case 'end':
       return [];
   }

@@ -42,6 +42,11 @@ export const inputSpec = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('date'), allowFuture: z.boolean().default(false), allowPast: z.boolean().default(true) }),
   z.object({ kind: z.literal('ticket_ref') }),
+  /**
+   * A one-time code: never saved to a variable, the transcript or the database; handed only to
+   * the next action (which must check it). `resend` is where "resend" leads.
+   */
+  z.object({ kind: z.literal('otp'), resend: target }),
 ]);
 
 const condition = z.object({
@@ -90,6 +95,8 @@ export const stepSchema = z.discriminatedUnion('type', [
     reset: z.boolean().default(false),
   }),
   z.object({ ...base, type: z.literal('return'), else: target }),
+  /** Runs another flow's steps as a subroutine: its `return` comes back to `next`. */
+  z.object({ ...base, type: z.literal('call'), to: target, next: target }),
   z.object({ ...base, type: z.literal('end'), text: i18nKey.optional(), params: params.optional() }),
 ]);
 
@@ -120,6 +127,8 @@ export const commandsSchema = z.object({
       words: z.array(z.string().min(1)).min(1),
       /** When set, the word may be followed by an argument of this input kind. */
       arg: z.enum(['ticket_ref']).optional(),
+      /** The word alone is not the command (e.g. "cancel"): only word + argument is. */
+      argRequired: z.boolean().default(false),
       do: commandAction,
     }),
   ),

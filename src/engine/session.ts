@@ -23,7 +23,14 @@ export interface SessionState {
   attempts: number;
   /** Where `return` steps go back to: pushed by commands such as "status" or "language". */
   stack: Position[];
+  /** The consent notice the citizen accepted (absent: not given, declined or withdrawn). */
+  consent?: { version: string; at: string } | null;
+  /** The identity check passed in this conversation, and to whom it ties the citizen. */
+  verified?: { level: 'channel' | 'otp'; principalId: number; at: string } | null;
 }
+
+/** Identity checks older than this are asked again before a rights request. */
+export const VERIFICATION_VALID_MS = 30 * 60_000;
 
 /** Bump when SessionState changes shape; older stored sessions then start over. */
 export const SESSION_VERSION = 1;

@@ -102,6 +102,7 @@ export class Translator {
   private value(lang: Lang, v: ParamValue): string | number {
     if (typeof v === 'string' || typeof v === 'number') return v;
     if ('t' in v) return this.t(lang, v.t);
+    if ('datetime' in v) return formatDateTime(lang, v.datetime);
     return formatDate(lang, v.date);
   }
 }
@@ -111,6 +112,16 @@ const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
   en: new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Kolkata' }),
   hi: new Intl.DateTimeFormat('hi-IN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Kolkata' }),
 };
+
+const DATE_TIME_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' }),
+  hi: new Intl.DateTimeFormat('hi-IN', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' }),
+};
+
+/** A date and time in IST: "22 November 2026, 10:45 am" / "22 नवंबर 2026, 10:45 am". */
+export function formatDateTime(lang: Lang, iso: string): string {
+  return DATE_TIME_FORMATS[lang].format(new Date(iso));
+}
 
 /** A date as a citizen reads it: "22 December 2026" / "22 दिसंबर 2026", in IST. A bare date is a day in IST. */
 export function formatDate(lang: Lang, iso: string): string {

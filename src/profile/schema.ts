@@ -71,6 +71,22 @@ export const profileSchema = z.object({
       timeoutMs: z.number().int().min(100).max(10_000).default(2000),
     })
     .optional(),
+  /**
+   * Systems that answer a rights request directly. `access`: GET the URL (`{external_ref}`,
+   * `{mobile}`, `{email}` filled in) → JSON `{ "summary": { "en": "…", "hi": "…" } }`, sent to the
+   * citizen in the chat; without it an officer prepares the summary.
+   */
+  connectors: z
+    .object({
+      access: z
+        .object({
+          url: z.string().regex(/^https?:\/\//, 'an http(s) URL with {external_ref}, {mobile} or {email}'),
+          headers: z.record(z.string(), headerValue).default({}),
+          timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+        })
+        .optional(),
+    })
+    .default({}),
   erasure: z.object({ coolingOffDays: z.number().int().min(0).max(30).default(7) }).default({ coolingOffDays: 7 }),
   retention: z.object({ transcriptMonths: z.number().int().min(12).max(120).default(12) }).default({ transcriptMonths: 12 }),
   /** Bump when the consent notice's content changes: citizens are then asked again. */

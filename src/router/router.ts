@@ -1,10 +1,10 @@
 import type { ActionRegistry } from '../engine/actions/registry.ts';
-import type { EngineServices } from '../engine/actions/types.ts';
 import { resume, type EngineEnv } from '../engine/engine.ts';
 import type { FlowSet } from '../engine/flow-set.ts';
 import { SESSION_VERSION, type SessionState } from '../engine/session.ts';
 import { applyEffects } from '../effects/apply.ts';
-import type { TicketService } from '../tickets/service.ts';
+import type { AfterCommit, AfterCommitJob } from './after-commit.ts';
+import { engineServices, type HostServices } from './engine-services.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
 import { conversationKey, type InboundMessage } from '../channels/types.ts';
@@ -18,7 +18,8 @@ export interface RouterDeps {
   flows: FlowSet;
   actions: ActionRegistry;
   translator: Translator;
-  tickets: TicketService;
+  host: HostServices;
+  afterCommit: AfterCommit;
   clock: () => Date;
   logger: Logger;
   /** Called after a message's replies are committed, so the sender can deliver them at once. */
@@ -28,6 +29,14 @@ export interface RouterDeps {
 export type HandleResult = { status: 'processed'; replies: number } | { status: 'duplicate' };
 
 const MEDIA_TRANSCRIPT = (kind: string) => `[${kind}]`;
+/** What the transcript keeps of an answer to a one-time-code question. */
+const CODE_TRANSCRIPT = '[one-time code]';
+/**
+ * Before consent is given, or after it is declined or withdrawn, the transcript keeps only short
+ * answers (a language, yes or no: the evidence of the consent itself), not what else is typed.
+ */
+const NO_CONSENT_TRANSCRIPT = '[not recorded: no consent]';
+const NO_CONSENT_MAX_CHARS = 24;
 /** Longer inbound text is cut before it is stored: no flow accepts more, and it bounds abuse. */
 export const MAX_INBOUND_CHARS = 16_000;
 
@@ -53,14 +62,19 @@ export class Router {
     const masked = redact(msg.text.length > MAX_INBOUND_CHARS ? msg.text.slice(0, MAX_INBOUND_CHARS) : msg.text);
     const messageKey = `${msg.channel}:${msg.messageId}`;
 
+    const jobs: AfterCommitJob[] = [];
     const result = await store.transaction(async (uow): Promise<HandleResult> => {
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
-      const shown = masked.text !== '' ? masked.text : msg.choiceId ? `[choice:${msg.choiceId}]` : msg.media ? MEDIA_TRANSCRIPT(msg.media) : '';
-      await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
-
       const stored = await uow.sessions.get<SessionState>(key);
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
-      const sprint = await resume(this.env(uow, key, now), session, {
+      const shown = this.awaitsCode(session)
+        ? CODE_TRANSCRIPT
+        : !session?.consent && masked.text.length > NO_CONSENT_MAX_CHARS
+          ? NO_CONSENT_TRANSCRIPT
+          : masked.text !== '' ? masked.text : msg.choiceId ? `[choice:${msg.choiceId}]` : msg.media ? MEDIA_TRANSCRIPT(msg.media) : '';
+      await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
+
+      const sprint = await resume(this.env(uow, key, now, jobs), session, {
         messageKey,
         text: masked.text,
         choiceId: msg.choiceId,
@@ -76,34 +90,36 @@ export class Router {
         messageKey,
         now,
         translator,
-        tickets: this.deps.tickets,
+        tickets: this.deps.host.tickets,
+        messageId: msg.messageId,
+        afterCommit: jobs,
       });
       await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session });
       return { status: 'processed', replies };
     });
 
     if (result.status === 'duplicate') logger.debug({ channel: msg.channel, messageId: msg.messageId }, 'duplicate message dropped');
-    else this.deps.onReplies?.(msg.channel);
+    else {
+      // Codes leave only now that the challenge (its hash) is committed; they are never stored.
+      await this.deps.afterCommit.run(jobs);
+      this.deps.onReplies?.(msg.channel);
+    }
     return result;
   }
 
-  private env(uow: UnitOfWork, key: string, now: Date): EngineEnv {
-    const services: EngineServices = {
-      nextTicketNumber: (prefix, year) => uow.tickets.nextNumber(prefix, year),
-      findOwnTicket: async (number) => {
-        const t = await uow.tickets.byNumber(number);
-        if (!t || t.conversation_key !== key) return undefined;
-        // Live, not the stored due time: while the ticket awaits the citizen its deadline moves daily.
-        const dueAt = this.deps.tickets.clockOf(t, now).dueAt;
-        return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt };
-      },
-      dueFor: (kind, receivedAt) => this.deps.tickets.dueFor(kind, receivedAt),
-    };
+  /** The conversation waits for a one-time code: its answer must not reach the transcript. */
+  private awaitsCode(session: SessionState | undefined): boolean {
+    if (session?.status !== 'waiting') return false;
+    const step = this.deps.flows.flows.get(session.at.flow)?.steps.get(session.at.step);
+    return step?.type === 'ask' && step.input.kind === 'otp';
+  }
+
+  private env(uow: UnitOfWork, key: string, now: Date, jobs: AfterCommitJob[]): EngineEnv {
     return {
       flows: this.deps.flows,
       actions: this.deps.actions,
       labels: this.deps.translator.labels,
-      services,
+      services: engineServices(uow, key, now, this.deps.host, jobs),
       now,
     };
   }

@@ -24,6 +24,7 @@ export const TICKET_NOTICE_KEYS = [
   'common:ticket.acknowledged', 'common:ticket.in_progress', 'common:ticket.awaiting_citizen', 'common:ticket.escalated',
   'common:ticket.resolved', 'common:ticket.closed', 'common:ticket.reopened', 'common:ticket.appealed',
   'common:ticket.extended', 'common:ticket.board_notice', 'common:ticket.board_url', 'common:ticket.resumed',
+  'common:ticket.withdrawn', 'common:ticket.access_summary', 'common:ticket.access_summary_sent',
 ] as const;
 
 export interface TicketServiceDeps {
@@ -118,7 +119,7 @@ export class TicketService {
     if (to === 'awaiting_citizen') pauses.push({ from: now, to: null });
     if (from === 'awaiting_citizen') closeOpenPause(pauses, now);
     if (to === 'resolved') state.resolved_at = at;
-    if (to === 'closed') state.closed_at = at;
+    if (to === 'closed' || to === 'withdrawn') state.closed_at = at;
     let boardNotice = false;
     if (to === 'escalated' || to === 'appealed') {
       if (t.level + 1 < this.deps.profile.ladder.length) {
@@ -170,6 +171,22 @@ export class TicketService {
     await uow.tickets.addEvent({ ticket_id: t.id, at: now.toISOString(), actor: 'citizen', kind: 'citizen_reply', from_status: null, to_status: null, reason: null, data: JSON.stringify({ text }) });
     await this.transition(uow, number, 'in_progress', { actor: 'citizen', reason: 'citizen replied', now });
     await this.notifyOfficers(uow, t, 'citizen_replied', {}, now);
+    return true;
+  }
+
+  /** The citizen cancels their own request (e.g. an erasure in its cooling-off period). */
+  async citizenWithdrew(uow: UnitOfWork, number: string, conversationKey: string, reason: string, now: Date): Promise<boolean> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t || t.conversation_key !== conversationKey || !isTicketStatus(t.status) || !canTransition(t.status, 'withdrawn')) return false;
+    await this.transition(uow, number, 'withdrawn', { actor: 'citizen', reason, now });
+    return true;
+  }
+
+  /** The citizen appeals a resolved or closed ticket: one rung up, or the Board notice at the top. */
+  async citizenAppealed(uow: UnitOfWork, number: string, conversationKey: string, now: Date): Promise<boolean> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t || t.conversation_key !== conversationKey || (t.status !== 'resolved' && t.status !== 'closed')) return false;
+    await this.transition(uow, number, 'appealed', { actor: 'citizen', reason: 'appeal by the citizen', now });
     return true;
   }
 

@@ -24,7 +24,7 @@ describe('nivaran chat / tickets (the console channel, as a script would use it)
     const env = { DATA_DIR: tempDataDir() };
     const hi = nivaran(['chat', '--user', 'asha', '--json'], {
       env,
-      input: ['नमस्ते', '१', '१', '३', 'पिछले महीने का पानी का बिल दो बार काटा गया है।', '३', 'हाँ', ''].join('\n'),
+      input: ['नमस्ते', '१', 'हाँ', '१', '३', 'पिछले महीने का पानी का बिल दो बार काटा गया है।', '३', 'हाँ', ''].join('\n'),
     });
     expect(hi.code, hi.stderr).toBe(0);
     const hiOut = lines(hi.stdout);
@@ -33,7 +33,7 @@ describe('nivaran chat / tickets (the console channel, as a script would use it)
 
     const en = nivaran(['chat', '--user', 'ravi', '--json'], {
       env,
-      input: ['hello', '2', '1', '2', 'The clerk at counter 3 refused to accept my form.', '2', 'ravi@example.in', 'yes'].join('\n'),
+      input: ['hello', '2', 'yes', '1', '2', 'The clerk at counter 3 refused to accept my form.', '2', 'ravi@example.in', 'yes'].join('\n'),
     });
     expect(en.code, en.stderr).toBe(0);
     expect(lines(en.stdout).at(-1)!.text).toContain('Ticket number: GRV-2026-000002');
@@ -56,7 +56,7 @@ describe('nivaran chat / tickets (the console channel, as a script would use it)
 
   it('officers act on a ticket from the command line; the citizen sees it on their next chat and answers', () => {
     const env = { DATA_DIR: tempDataDir() };
-    nivaran(['chat', '--user', 'meena', '--json'], { env, input: ['hi', '2', '1', '1', 'Streetlight on Lane 3 has been off for two weeks.', '3', 'yes'].join('\n') });
+    nivaran(['chat', '--user', 'meena', '--json'], { env, input: ['hi', '2', 'yes', '1', '1', 'Streetlight on Lane 3 has been off for two weeks.', '3', 'yes'].join('\n') });
     const ask = nivaran(['tickets', 'set', 'GRV-2026-000001', 'awaiting_citizen', '--reason', 'Which pole number is it?', '--as', 'officer-12'], { env });
     expect(ask.code, ask.stderr).toBe(0);
     const chat = nivaran(['chat', '--user', 'meena', '--json'], { env, input: 'Pole 3-17 near the temple\n' });

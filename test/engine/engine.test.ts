@@ -30,7 +30,8 @@ describe('engine', () => {
     for (const answer of ['१', '1', 'हिंदी', 'Hindi']) {
       const { session } = await drive(['hi', answer]);
       expect(session.lang, answer).toBe('hi');
-      expect(session.at.step).toBe('menu');
+      // Consent comes before anything else is asked.
+      expect(session.at).toEqual({ flow: 'consent', step: 'notice' });
     }
   });
 
@@ -42,7 +43,7 @@ describe('engine', () => {
   });
 
   it('re-asks with the reason and hint, then offers help or an officer after three misses', async () => {
-    const base = await drive(['hi', '2', '1', '1']);
+    const base = await drive(['hi', '2', 'yes', '1', '1']);
     expect(base.session.at.step).toBe('ask_description');
     const { env, render } = memoryEngine();
     let s = base.session;
@@ -62,7 +63,7 @@ describe('engine', () => {
   });
 
   it('switches language at any step and asks the same question again in the new language', async () => {
-    const { session, said } = await drive(['hi', '2', '1', 'हिंदी']);
+    const { session, said } = await drive(['hi', '2', 'yes', '1', 'हिंदी']);
     expect(session.lang).toBe('hi');
     expect(session.at).toEqual({ flow: 'grievance', step: 'ask_category' });
     expect(said).toEqual(['भाषा हिंदी कर दी गई है।', 'आपकी शिकायत किस विषय से संबंधित है?']);
@@ -71,7 +72,7 @@ describe('engine', () => {
   it('answers "status <number>" in the middle of a flow and returns to the waiting question', async () => {
     const { env, tickets, render } = memoryEngine();
     tickets.set('GRV-2026-000007', { number: 'GRV-2026-000007', kind: 'grievance', status: 'open', createdAt: '2026-11-20T05:00:00.000Z', dueAt: '2026-12-20T18:29:59.000Z' });
-    const mid = await drive(['hi', '2', '1']);
+    const mid = await drive(['hi', '2', 'yes', '1']);
     const r = await resume(env, mid.session, msg('status grv 2026 7'));
     expect(render(r.events)[0]).toContain('Ticket GRV-2026-000007');
     expect(render(r.events)[0]).toContain('days left: 28');
@@ -80,7 +81,7 @@ describe('engine', () => {
   });
 
   it('answers a sticker or voice note politely without counting it as a wrong answer', async () => {
-    const mid = await drive(['hi', '2', '1']);
+    const mid = await drive(['hi', '2', 'yes', '1']);
     const { env, render } = memoryEngine();
     const r = await resume(env, mid.session, msg('', { media: 'voice' }));
     expect(render(r.events)[0]).toBe('Sorry, I can only read text messages here. Please type your answer.');
@@ -89,7 +90,7 @@ describe('engine', () => {
   });
 
   it('opens a ticket with a pre-allocated number and the due date excluding the day of receipt', async () => {
-    const { events, session } = await drive(['hi', '2', '1', '3', 'I was charged twice for the October water bill.', '3', 'yes']);
+    const { events, session } = await drive(['hi', '2', 'yes', '1', '3', 'I was charged twice for the October water bill.', '3', 'yes']);
     const open = events.find((e) => e.type === 'ticket_open_requested');
     expect(open).toMatchObject({
       number: 'GRV-2026-000001',
@@ -102,7 +103,7 @@ describe('engine', () => {
   });
 
   it('lets the citizen correct one answer from the confirmation and come straight back to it', async () => {
-    const { session, said } = await drive(['hi', '2', '1', '3', 'I was charged twice for the October bill.', '3', 'no', '1', '2']);
+    const { session, said } = await drive(['hi', '2', 'yes', '1', '3', 'I was charged twice for the October bill.', '3', 'no', '1', '2']);
     expect(session.at.step).toBe('ask_confirm');
     expect(said[0]).toContain('Subject: Behaviour of staff');
     expect(said[0]).toContain('I was charged twice for the October bill.');
@@ -123,7 +124,7 @@ describe('engine', () => {
   it('treats a word that is an option of the waiting question as the answer, not a command', async () => {
     const { session } = await drive(['hello', 'English']);
     expect(session.lang).toBe('en');
-    expect(session.at.step).toBe('menu');
+    expect(session.at).toEqual({ flow: 'consent', step: 'notice' });
   });
 
   it('uses typed Devanagari as a language hint before the citizen has chosen', async () => {

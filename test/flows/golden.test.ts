@@ -12,6 +12,8 @@ type ScriptItem = string | { text?: string; media?: string; choiceId?: string; r
 interface Golden {
   description: string;
   user?: string;
+  /** Principals on file before the script runs (the directory an organisation imports). */
+  principals?: Array<{ external_ref: string; name?: string; mobile?: string; email?: string }>;
   script: ScriptItem[];
   transcript?: Array<{ in?: string; out?: string }>;
   tickets?: Array<Record<string, unknown>>;
@@ -31,6 +33,10 @@ describe('golden conversations', () => {
       const golden = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Golden;
       h = await startHarness();
       const user = golden.user ?? 'citizen-1';
+      for (const p of golden.principals ?? []) {
+        await h.app.store.transaction((u) =>
+          u.principals.upsert({ external_ref: p.external_ref, name: p.name ?? null, mobile: p.mobile ?? null, email: p.email ?? null, source: 'csv', updated_at: '2026-11-01T00:00:00.000Z' }));
+      }
       for (const item of golden.script) {
         if (typeof item === 'string') await h.say(item, { user });
         else await h.say(item.repeat ? item.repeat.repeat(item.times ?? 1) : (item.text ?? ''), { user, media: item.media, choiceId: item.choiceId });

@@ -5,6 +5,9 @@ import { createApp, type App } from '../../src/app.ts';
 import type { ChannelAdapter, OutboundMessage } from '../../src/channels/types.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { OtpService, type CodeDispatch } from '../../src/identity/otp.ts';
+
+export const TEST_CODE = '246810';
 
 /** A clock that only moves when a test moves it. */
 export class FakeClock {
@@ -46,6 +49,8 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
 
 export interface Harness {
   app: App;
+  /** One-time codes the bot sent (to the address on file), newest last. */
+  codes: CodeDispatch[];
   clock: FakeClock;
   adapter: CapturingAdapter;
   dataDir: string;
@@ -58,10 +63,19 @@ export async function startHarness(opts: { dataDir?: string; clock?: FakeClock; 
   const dataDir = opts.dataDir ?? tempDataDir();
   const clock = opts.clock ?? new FakeClock();
   const adapter = new CapturingAdapter();
-  const app = await createApp(testConfig(dataDir, opts.env), { logger: createLogger('silent'), adapters: [adapter], clock: clock.now });
+  const codes: CodeDispatch[] = [];
+  const app = await createApp(testConfig(dataDir, opts.env), {
+    logger: createLogger('silent'),
+    adapters: [adapter],
+    clock: clock.now,
+    codeSender: { send: async (d) => void codes.push(d) },
+    // Every code is 246810 in tests, so golden conversations can type it.
+    otp: new OtpService({ secret: 'test-secret-test-secret-test-secret!', random: () => TEST_CODE }),
+  });
   let seq = 0;
   return {
     app,
+    codes,
     clock,
     adapter,
     dataDir,

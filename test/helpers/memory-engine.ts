@@ -22,6 +22,15 @@ export function memoryEngine(now = new Date('2026-11-22T05:30:00.000Z')) {
       return tickets.get(number);
     },
     dueFor: (kind, at) => deadline(at, content.profile.policies[kind === 'data_rights' ? 'data_rights' : 'grievance'].resolve, content.calendar),
+    consentNotice: () => ({ version: 'test', hash: 'f'.repeat(64) }),
+    coolingOffUntil: (at) => new Date(at.getTime() + 7 * 86_400_000),
+    requiredLevel: (request) => (request === 'grievance' ? 'none' : 'otp'),
+    // One principal on file, +919876543210; the code is always 123456.
+    identity: {
+      find: async (q) => (q.mobile === '+919876543210' ? { status: 'found', principalId: 1, mobile: q.mobile, email: null } : { status: 'not_found' }),
+      startChallenge: async () => ({ status: 'sent', destination: '+91 98XXXXX210' }),
+      checkCode: async (code) => (code === '123456' ? { status: 'verified' } : { status: 'wrong', attemptsLeft: 2 }),
+    },
   };
   const env: EngineEnv = {
     flows: content.flows.set,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 
-const toConfirm = ['hi', '2', '1', '1', 'The street light outside house 14 has been off for a month.', '3'];
+const toConfirm = ['hi', '2', 'yes', '1', '1', 'The street light outside house 14 has been off for a month.', '3'];
 let open: Harness[] = [];
 afterEach(async () => {
   for (const h of open) await h.close().catch(() => undefined);
@@ -58,7 +58,7 @@ describe('router', () => {
     const h = await harness();
     const send = (text: string, id: string) =>
       h.app.router.handle({ channel: 'console', conversationId: 'c9', senderId: 'c9', messageId: id, text, at: new Date() });
-    await Promise.all(['hi', '2', '1', '4'].map((t, i) => send(t, `x${i}`)));
+    await Promise.all(['hi', '2', 'yes', '1', '4'].map((t, i) => send(t, `x${i}`)));
     await h.app.sender.drain('console');
     const last = h.adapter.take().at(-1)!;
     expect(last.text).toContain('Please describe your grievance');
@@ -78,7 +78,7 @@ describe('router', () => {
 
   it('keeps no full Aadhaar or card number anywhere in the database file', async () => {
     const h = await harness();
-    for (const t of ['hi', '2', '1', '1', 'Aadhaar 2345 6789 0124, card ४१११ ११११ ११११ ११११, please help', '3', 'yes']) await h.say(t);
+    for (const t of ['hi', '2', 'yes', '1', '1', 'Aadhaar 2345 6789 0124, card ४१११ ११११ ११११ ११११, please help', '3', 'yes']) await h.say(t);
     await h.close();
     open = [];
     const bytes = Buffer.concat(

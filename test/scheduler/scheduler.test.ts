@@ -5,7 +5,7 @@ import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 // Mon 23 Nov 2026, 10:00 IST. Default profile: DPDP 30 calendar days; ladder officer 7 working
 // days → grievance officer 15 calendar days → DPO 30 calendar days; reminders at 50% and 80%.
 const RECEIVED = '2026-11-23T04:30:00.000Z';
-const FILE = ['hi', '2', '1', '1', 'No water in Sector 4 since Friday morning.', '3', 'yes'];
+const FILE = ['hi', '2', 'yes', '1', '1', 'No water in Sector 4 since Friday morning.', '3', 'yes'];
 
 // The same scheduler runs on both stores: on PostgreSQL each test gets a schema of its own.
 for (const backend of [{ name: 'sqlite', skip: false }, { name: 'postgres', skip: postgresBackend.skip }]) {
@@ -35,7 +35,7 @@ for (const backend of [{ name: 'sqlite', skip: false }, { name: 'postgres', skip
         const h = await harness({ clock: new FakeClock(RECEIVED) });
         for (const t of FILE) await h.say(t);
         const t = (await ticket(h))!;
-        expect(t.created_at).toBe('2026-11-23T04:30:06.000Z');
+        expect(t.created_at).toBe('2026-11-23T04:30:07.000Z');
         expect(t.due_at).toBe('2026-12-23T18:29:59.000Z');
         // Working days after Mon 23 Nov: 25, 26, 27, 30 Nov, 1, 2, 3 Dec (24 Nov: Guru Nanak's Birthday).
         expect(t.level_due_at).toBe('2026-12-03T18:29:59.000Z');

@@ -233,6 +233,76 @@ for (const backend of backends) {
       expect((await store.transaction((u) => u.outbox.pendingOf('console:b', T0, 10))).map((r) => r.payload)).toEqual(['{"n":2}']);
     });
 
+    it('principals: upsert by external_ref, byMobile, byEmail, byId; two on one number come back as two', async () => {
+      const { store, count } = await open();
+      const p = (external_ref: string, extra: Partial<{ name: string | null; mobile: string | null; email: string | null }> = {}) => ({
+        external_ref, name: null, mobile: null, email: null, source: 'csv' as const, updated_at: T0, ...extra,
+      });
+      await store.transaction(async (u) => {
+        await u.principals.upsert(p('C-1', { name: 'आशा', mobile: '+919876543210', email: 'asha.k@example.in' }));
+        await u.principals.upsert(p('C-2', { mobile: '+919811111111' }));
+        await u.principals.upsert(p('C-3', { mobile: '+919811111111', email: 'ravi@example.in' }));
+        await u.principals.upsert(p('C-4', { mobile: '+919811111111' }));
+      });
+      const [asha] = await store.transaction((u) => u.principals.byMobile('+919876543210'));
+      expect(asha).toEqual({ id: expect.any(Number), ...p('C-1', { name: 'आशा', mobile: '+919876543210', email: 'asha.k@example.in' }) });
+      expect(typeof asha!.id).toBe('number');
+      expect(await store.transaction((u) => u.principals.byEmail('asha.k@example.in'))).toEqual([asha]);
+      expect(await store.transaction((u) => u.principals.byId(asha!.id))).toEqual(asha);
+      expect(await store.transaction((u) => u.principals.byId(asha!.id + 1000))).toBeUndefined();
+      expect(await store.transaction((u) => u.principals.byMobile('+919000000000'))).toEqual([]);
+      // Three on one number: at most two come back, oldest first, and two is enough to say "ambiguous".
+      expect((await store.transaction((u) => u.principals.byMobile('+919811111111'))).map((r) => r.external_ref)).toEqual(['C-2', 'C-3']);
+
+      await store.transaction((u) => u.principals.upsert({ ...p('C-1', { mobile: '+919800000001' }), source: 'http', updated_at: '2026-11-23T00:00:00.000Z' }));
+      expect(await count('principals')).toBe(4);
+      expect(await store.transaction((u) => u.principals.byId(asha!.id))).toEqual({
+        id: asha!.id, external_ref: 'C-1', name: null, mobile: '+919800000001', email: null, source: 'http', updated_at: '2026-11-23T00:00:00.000Z',
+      });
+      expect(await store.transaction((u) => u.principals.byEmail('asha.k@example.in'))).toEqual([]);
+    });
+
+    it('verifications: added and read back per conversation, oldest first', async () => {
+      const { store } = await open();
+      await store.transaction(async (u) => {
+        await u.verifications.add({ conversation_key: 'console:a', principal_id: 7, level: 'otp', method: 'sms', at: T0, detail: '{"destination":"+91 98XXXXX210"}' });
+        await u.verifications.add({ conversation_key: 'console:b', principal_id: null, level: 'channel', method: 'telegram_contact', at: T0, detail: '{}' });
+        await u.verifications.add({ conversation_key: 'console:a', principal_id: null, level: 'channel', method: 'whatsapp_sender', at: '2026-11-22T00:01:00.000Z', detail: '{}' });
+      });
+      const rows = await store.transaction((u) => u.verifications.of('console:a'));
+      expect(rows.map(({ id: _id, ...r }) => r)).toEqual([
+        { conversation_key: 'console:a', principal_id: 7, level: 'otp', method: 'sms', at: T0, detail: '{"destination":"+91 98XXXXX210"}' },
+        { conversation_key: 'console:a', principal_id: null, level: 'channel', method: 'whatsapp_sender', at: '2026-11-22T00:01:00.000Z', detail: '{}' },
+      ]);
+      expect(rows.every((r) => typeof r.id === 'number')).toBe(true);
+      expect(rows[0]!.id).toBeLessThan(rows[1]!.id);
+      expect(await store.transaction((u) => u.verifications.of('console:none'))).toEqual([]);
+    });
+
+    it('ephemeral: get, set and delete; values round-trip; kept apart from sessions of the same key', async () => {
+      const { store } = await open();
+      const value = { hash: 'q83v-_A', expiresAt: T0, attempts: 2, nested: { list: [1, 'दो', null], flag: true } };
+      expect(await store.transaction((u) => u.ephemeral.get('otp:console:a'))).toBeUndefined();
+      await store.transaction((u) => u.ephemeral.set('otp:console:a', value, 60_000));
+      await store.transaction((u) => u.ephemeral.set('console:a', 'not a session', 60_000));
+      await store.transaction((u) => u.sessions.set('console:a', session(1, 'start')));
+      expect(await store.transaction((u) => u.ephemeral.get('otp:console:a'))).toEqual(value);
+      expect(await store.transaction((u) => u.ephemeral.get('console:a'))).toBe('not a session');
+      expect(await store.transaction((u) => u.sessions.get('console:a'))).toEqual(session(1, 'start'));
+      await store.transaction((u) => u.ephemeral.set('otp:console:a', { ...value, attempts: 3 }, 60_000));
+      expect(await store.transaction((u) => u.ephemeral.get('otp:console:a'))).toEqual({ ...value, attempts: 3 });
+      await store.transaction((u) => u.ephemeral.delete('otp:console:a'));
+      await store.transaction((u) => u.ephemeral.delete('otp:never-set'));
+      expect(await store.transaction((u) => u.ephemeral.get('otp:console:a'))).toBeUndefined();
+      expect(await store.transaction((u) => u.ephemeral.get('console:a'))).toBe('not a session');
+      // A write in a unit of work that fails is rolled back with it.
+      await expect(store.transaction(async (u) => {
+        await u.ephemeral.set('otp:console:b', value, 60_000);
+        throw new Error('boom');
+      })).rejects.toThrow('boom');
+      expect(await store.transaction((u) => u.ephemeral.get('otp:console:b'))).toBeUndefined();
+    });
+
     it('a unit of work reads its own writes before it commits, sessions included', async () => {
       const { store } = await open();
       const seen = await store.transaction(async (u) => {
@@ -400,8 +470,10 @@ describe('KeyvSqlStore', () => {
 describe('DATABASE_URL and openStore', () => {
   it('accepts postgres:// and postgresql:// URLs and rejects others, naming the variable', () => {
     expect(loadConfig({ DATA_DIR: '/tmp/x' }).databaseUrl).toBeUndefined();
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).databaseUrl).toBe('postgres://u@h/db');
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h:5433/db' }).databaseUrl).toBe('postgresql://u:p@h:5433/db');
+    // OTP_SECRET: required with DATABASE_URL (instances sharing the database must share it).
+    const OTP_SECRET = 'a-shared-secret-of-at-least-32-chars';
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET }).databaseUrl).toBe('postgres://u@h/db');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h:5433/db', OTP_SECRET }).databaseUrl).toBe('postgresql://u:p@h:5433/db');
     const error = (() => {
       try {
         loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' });

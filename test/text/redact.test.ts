@@ -35,3 +35,25 @@ describe('normalisation', () => {
     expect(matchForm('Status   GRV-2026-1!')).toBe('status grv-2026-1');
   });
 });
+
+describe('secrets after the word that names them', () => {
+  it.each([
+    ['my CVV is 123', 'my CVV is [hidden]'],
+    ['cvv: 4321 please', 'cvv: [hidden] please'],
+    ['Password: hunter2!', 'Password: [hidden]'],
+    ['the OTP was 246810', 'the OTP was [hidden]'],
+    ['mera pin 4321 hai', 'mera pin [hidden] hai'],
+    ['मेरा पासवर्ड abc123 है', 'मेरा पासवर्ड [hidden] है'],
+    ['ओटीपी २४६८१०', 'ओटीपी [hidden]'],
+  ])('%s', (raw, masked) => {
+    expect(redact(raw)).toEqual({ text: masked, kinds: ['secret'] });
+  });
+
+  it('leaves ordinary words alone', () => {
+    expect(redact('The pipeline near the temple is broken since 3 November').kinds).toEqual([]);
+    expect(redact('Spinning mill on Pinewood Road').kinds).toEqual([]);
+    expect(redact('Laxmi Nagar, Delhi, PIN 110092').kinds).toEqual([]);
+    expect(redact('पिन कोड 110092').kinds).toEqual([]);
+    expect(redact('my ATM pin is 4321').text).toBe('my ATM pin is [hidden]');
+  });
+});

@@ -12,7 +12,7 @@ afterEach(async () => {
 async function withTicket(lang: '1' | '2' = '2') {
   const clock = new FakeClock(RECEIVED);
   h = await startHarness({ clock });
-  for (const t of ['hi', lang, '1', '1', 'No water in Sector 4 since Friday morning.', '3', lang === '2' ? 'yes' : 'हाँ']) await h.say(t);
+  for (const t of ['hi', lang, lang === '2' ? 'yes' : 'हाँ', '1', '1', 'No water in Sector 4 since Friday morning.', '3', lang === '2' ? 'yes' : 'हाँ']) await h.say(t);
   return h;
 }
 const act = <T>(h: Harness, f: (uow: Parameters<Parameters<Harness['app']['store']['transaction']>[0]>[0]) => Promise<T>) => h.app.store.transaction(f);

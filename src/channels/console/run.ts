@@ -42,5 +42,7 @@ export async function runConsoleChat(app: App, options: ConsoleChatOptions): Pro
     await app.sender.drain('console', conversation);
     prompt();
   }
+  // An access summary may still be on its way from the organisation's system.
+  await app.afterCommit.settle();
   await app.sender.drain('console', conversation);
 }

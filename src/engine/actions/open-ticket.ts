@@ -7,6 +7,8 @@ const params = z.object({
   kind: z.enum(['grievance', 'data_rights']),
   /** The request fields an officer needs; values are resolved `$var` references. */
   fields: z.record(z.string(), z.unknown()),
+  /** An erasure request: the citizen may cancel it until the cooling-off period ends. */
+  coolingOff: z.boolean().default(false),
 });
 
 /**
@@ -18,14 +20,17 @@ export const openTicket: ActionDefinition<typeof params> = {
   name: 'open_ticket',
   params,
   exits: [],
-  async run(ctx, { kind, fields }) {
+  async run(ctx, { kind, fields: given, coolingOff }) {
+    const principal = ctx.session.verified?.principalId;
+    const fields: Record<string, unknown> = { ...given, ...(principal !== undefined ? { principal_id: principal } : {}) };
+    if (coolingOff) fields.cooling_off_until = ctx.services.coolingOffUntil(ctx.now).toISOString();
     const prefix = TICKET_PREFIX[kind];
     const year = istYear(ctx.now);
     const number = formatTicketNumber(prefix, year, await ctx.services.nextTicketNumber(prefix, year));
     const createdAt = ctx.now.toISOString();
     const dueAt = ctx.services.dueFor(kind, ctx.now).toISOString();
     return {
-      result: { number, kind, status: 'open', created_at: createdAt, due_at: dueAt },
+      result: { number, kind, status: 'open', created_at: createdAt, due_at: dueAt, cooling_off_until: (fields.cooling_off_until as string | undefined) ?? null },
       events: [
         {
           type: 'ticket_open_requested',

@@ -4,12 +4,18 @@ import { requestHandoff } from './request-handoff.ts';
 import { setLanguage } from './set-language.ts';
 import { setVar } from './set-var.ts';
 import { provideTicketInfo, recordFeedback } from './ticket-followup.ts';
+import { recordConsent } from './consent.ts';
+import { checkIdentity, findPrincipal, sendCode, verifyCode } from './identity.ts';
+import { appealTicket, cancelErasure, recordNomination } from './rights.ts';
 import type { ActionDefinition } from './types.ts';
 
 export type ActionRegistry = ReadonlyMap<string, ActionDefinition>;
 
 /** Every action a flow may name. `flows check` rejects any other name. */
 export function defaultActions(): ActionRegistry {
-  const all: ActionDefinition[] = [setLanguage, setVar, openTicket, lookupTicket, requestHandoff, provideTicketInfo, recordFeedback] as ActionDefinition[];
+  const all = [
+    setLanguage, setVar, openTicket, lookupTicket, requestHandoff, provideTicketInfo, recordFeedback, recordConsent,
+    checkIdentity, findPrincipal, sendCode, verifyCode, recordNomination, cancelErasure, appealTicket,
+  ] as ActionDefinition[];
   return new Map(all.map((a) => [a.name, a]));
 }

@@ -9,6 +9,8 @@ export interface TicketView {
   status: string;
   createdAt: string;
   dueAt: string;
+  /** The request's fields (e.g. right, cooling_off_until) as stored. */
+  fields?: Record<string, unknown>;
 }
 
 /**
@@ -22,6 +24,21 @@ export interface EngineServices {
   findOwnTicket(number: string): Promise<TicketView | undefined>;
   /** The reply-due instant for a new ticket of this kind received now, under the organisation's policy. */
   dueFor(kind: string, receivedAt: Date): Date;
+  /** The consent notice in force: its version and the hash of its text in this language. */
+  consentNotice(lang: Lang): { version: string; hash: string };
+  /** When an erasure request received now may first be acted on (the cooling-off period). */
+  coolingOffUntil(now: Date): Date;
+  /** The identity assurance a kind of request needs (organisation's profile). */
+  requiredLevel(request: string): 'none' | 'channel' | 'otp';
+  identity: IdentityServices;
+}
+
+/** Identity checks; the host keeps codes out of the engine, the session and the database. */
+export interface IdentityServices {
+  find(q: { mobile?: string; email?: string }): Promise<{ status: 'found'; principalId: number; mobile: string | null; email: string | null } | { status: 'not_found' | 'ambiguous' }>;
+  /** Sends a code to the principal's address on file (after the message commits). */
+  startChallenge(principalId: number, via: 'sms' | 'email', lang: Lang): Promise<{ status: 'sent'; destination: string } | { status: 'locked'; until: string } | { status: 'no_destination' }>;
+  checkCode(code: string): Promise<{ status: 'verified' } | { status: 'wrong'; attemptsLeft: number } | { status: 'expired' | 'no_challenge' } | { status: 'locked'; until: string }>;
 }
 
 export interface ActionContext {
@@ -31,6 +48,8 @@ export interface ActionContext {
   readonly services: EngineServices;
   /** Unique per inbound message and step: the root of every idempotency key. */
   readonly effectKey: string;
+  /** A secret the citizen just typed at an `otp` ask (never saved anywhere by the engine). */
+  readonly secret: string | undefined;
 }
 
 export interface ActionOutcome {
@@ -39,8 +58,10 @@ export interface ActionOutcome {
   /** Saved under the step's `save` variable. */
   result?: Json;
   events?: EngineEvent[];
-  /** The only session field an action may change. */
+  /** Session fields an action may change. */
   lang?: Lang;
+  consent?: SessionState['consent'];
+  verified?: SessionState['verified'];
 }
 
 /**

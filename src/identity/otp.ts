@@ -1,0 +1,248 @@
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { toAsciiDigits } from '../text/normalize.ts';
+import { maskDestination } from './mask.ts';
+
+/**
+ * One-time codes that check a citizen holds the mobile number or mailbox on file (DPDP Rules
+ * r.14: the identifier the organisation issued; "never persist OTPs", see legal-requirements §3).
+ *
+ * All state goes through the unit of work's `ephemeral` keyv store, so it commits or rolls back
+ * with the message that changed it. Only an HMAC of the code is kept: the code itself leaves this
+ * module once, in the `dispatch` returned by {@link OtpService.start}, which the caller hands to a
+ * sender after its transaction commits and never stores.
+ *
+ * Times are judged against the `now` the caller passes (its injected clock): keyv's TTL runs on
+ * the real clock and only lets keyv forget a record some time after it stopped mattering.
+ */
+
+/** The languages a code message is written in. */
+export type CodeLang = 'en' | 'hi';
+
+/** What starting a challenge did. `destination` is masked; `expiresAt` and `until` are ISO instants. */
+export type ChallengeStart = { status: 'sent'; destination: string; expiresAt: string } | { status: 'locked'; until: string };
+
+/** What checking a typed code found. */
+export type ChallengeCheck =
+  | { status: 'verified' }
+  | { status: 'wrong'; attemptsLeft: number }
+  | { status: 'expired' }
+  | { status: 'locked'; until: string }
+  | { status: 'no_challenge' };
+
+/**
+ * A code to deliver. It exists only in memory: send it after the unit of work that started the
+ * challenge has committed (so a rolled-back message never leaves a code in someone's phone that
+ * the database does not know), and never log or store it.
+ */
+export interface CodeDispatch {
+  via: 'sms' | 'email';
+  /** Unmasked: E.164 for sms, the address for email. */
+  to: string;
+  code: string;
+  lang: CodeLang;
+  /** How long the code is valid, for the message text; 5 when absent. */
+  expiresInMinutes?: number;
+}
+
+export interface OtpOptions {
+  /** The HMAC key. Instances that share a database must share it (OTP_SECRET). */
+  secret: string | Buffer;
+  /** Digits per code (4–10); 6 by default. */
+  codeLength?: number;
+  /** How long a code is valid; 5 minutes by default. */
+  ttlMs?: number;
+  /** Wrong codes allowed before the conversation is locked out; 3 by default. */
+  maxAttempts?: number;
+  /** A string of `digits` decimal digits; injectable for tests. Defaults to `crypto.randomInt`. */
+  random?: (digits: number) => string;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** Lock-out lengths: the first, the second, and every later one while the count is remembered. */
+const LOCKOUT_BACKOFF_MS = [15 * MINUTE, HOUR, 24 * HOUR] as const;
+/**
+ * How long the lock-out count is remembered after a lock-out ends. Counted from the end rather
+ * than from the start, so that a 24-hour lock-out is not followed at once by a 15-minute one.
+ */
+const LOCKOUT_MEMORY_MS = 24 * HOUR;
+/** A challenge is kept this long past its expiry, so that a late code is told "expired", not "no code". */
+const EXPIRED_GRACE_MS = 15 * MINUTE;
+
+interface StoredChallenge {
+  /** base64url HMAC-SHA256 of `conversationKey NUL code`. */
+  hash: string;
+  expiresAt: string;
+  /** Wrong codes so far, carried over when a new code replaces this one. */
+  attempts: number;
+}
+
+interface StoredLockout {
+  /** Lock-outs while remembered; picks the next back-off. */
+  count: number;
+  until: string;
+  /** When the count is forgotten. */
+  forgetAt: string;
+}
+
+const challengeKey = (conversationKey: string) => `otp:challenge:${conversationKey}`;
+const lockoutKey = (conversationKey: string) => `otp:lockout:${conversationKey}`;
+
+function defaultRandom(digits: number): string {
+  return String(randomInt(0, 10 ** digits)).padStart(digits, '0');
+}
+
+function isChallenge(v: unknown): v is StoredChallenge {
+  const c = v as Partial<StoredChallenge> | null | undefined;
+  return typeof c?.hash === 'string' && typeof c.expiresAt === 'string' && typeof c.attempts === 'number';
+}
+
+function isLockout(v: unknown): v is StoredLockout {
+  const l = v as Partial<StoredLockout> | null | undefined;
+  return typeof l?.count === 'number' && typeof l.until === 'string' && typeof l.forgetAt === 'string';
+}
+
+/** Issues and checks one-time codes, one challenge per conversation. */
+export class OtpService {
+  private readonly secret: Buffer;
+  private readonly codeLength: number;
+  private readonly ttlMs: number;
+  private readonly maxAttempts: number;
+  private readonly random: (digits: number) => string;
+
+  constructor(opts: OtpOptions) {
+    this.secret = Buffer.isBuffer(opts.secret) ? opts.secret : Buffer.from(opts.secret, 'utf8');
+    if (this.secret.length === 0) throw new Error('OtpService: the secret is empty');
+    this.codeLength = opts.codeLength ?? 6;
+    if (!Number.isInteger(this.codeLength) || this.codeLength < 4 || this.codeLength > 10) {
+      throw new Error(`OtpService: codeLength must be an integer from 4 to 10, not ${this.codeLength}`);
+    }
+    this.ttlMs = opts.ttlMs ?? 5 * MINUTE;
+    this.maxAttempts = opts.maxAttempts ?? 3;
+    this.random = opts.random ?? defaultRandom;
+  }
+
+  /**
+   * Starts a challenge for the conversation, replacing any previous one (its code stops working;
+   * its count of wrong attempts carries over, so asking for a new code never buys more guesses).
+   * While the conversation is locked out nothing is sent.
+   *
+   * @returns the result to show, and when sent the code to deliver once the unit of work commits.
+   */
+  async start(
+    uow: UnitOfWork,
+    conversationKey: string,
+    to: { via: 'sms' | 'email'; address: string },
+    lang: CodeLang,
+    now: Date,
+  ): Promise<{ result: ChallengeStart; dispatch?: CodeDispatch }> {
+    const lock = await this.activeLockout(uow, conversationKey, now);
+    if (lock) return { result: { status: 'locked', until: lock.until } };
+
+    const code = this.random(this.codeLength);
+    if (!new RegExp(`^\\d{${this.codeLength}}$`).test(code)) {
+      throw new Error(`OtpService: random() must return ${this.codeLength} decimal digits`);
+    }
+    const previous = await uow.ephemeral.get<unknown>(challengeKey(conversationKey));
+    const expiresAt = new Date(now.getTime() + this.ttlMs).toISOString();
+    const challenge: StoredChallenge = {
+      hash: this.hash(conversationKey, code).toString('base64url'),
+      expiresAt,
+      attempts: isChallenge(previous) ? previous.attempts : 0,
+    };
+    await uow.ephemeral.set(challengeKey(conversationKey), challenge, this.ttlMs + EXPIRED_GRACE_MS);
+    return {
+      result: { status: 'sent', destination: maskDestination(to.via, to.address), expiresAt },
+      dispatch: { via: to.via, to: to.address, code, lang, expiresInMinutes: Math.round(this.ttlMs / MINUTE) },
+    };
+  }
+
+  /**
+   * Checks a code as the citizen typed it (spaces, hyphens and Devanagari digits are accepted).
+   * A right code ends the challenge, so it cannot be used twice. The last wrong attempt ends it
+   * too and locks the conversation out: 15 minutes, then 1 hour, then 24 hours.
+   */
+  async check(uow: UnitOfWork, conversationKey: string, code: string, now: Date): Promise<ChallengeCheck> {
+    const lock = await this.activeLockout(uow, conversationKey, now);
+    if (lock) return { status: 'locked', until: lock.until };
+
+    const stored = await uow.ephemeral.get<unknown>(challengeKey(conversationKey));
+    if (!isChallenge(stored)) return { status: 'no_challenge' };
+    if (now.getTime() >= Date.parse(stored.expiresAt)) {
+      await uow.ephemeral.delete(challengeKey(conversationKey));
+      return { status: 'expired' };
+    }
+
+    const typed = toAsciiDigits(code).replace(/[\s\-.]/g, '');
+    const expected = Buffer.from(stored.hash, 'base64url');
+    const actual = this.hash(conversationKey, typed);
+    // Equal lengths always (both SHA-256), unless the stored record was damaged; timingSafeEqual
+    // throws on unequal lengths, so that case is simply a mismatch.
+    if (expected.length === actual.length && timingSafeEqual(expected, actual)) {
+      await uow.ephemeral.delete(challengeKey(conversationKey));
+      // Holding the code proves the destination; earlier lock-outs no longer need to escalate.
+      await uow.ephemeral.delete(lockoutKey(conversationKey));
+      return { status: 'verified' };
+    }
+
+    const attempts = stored.attempts + 1;
+    if (attempts < this.maxAttempts) {
+      const remainingMs = Date.parse(stored.expiresAt) - now.getTime() + EXPIRED_GRACE_MS;
+      await uow.ephemeral.set(challengeKey(conversationKey), { ...stored, attempts }, remainingMs);
+      return { status: 'wrong', attemptsLeft: this.maxAttempts - attempts };
+    }
+    await uow.ephemeral.delete(challengeKey(conversationKey));
+    const until = await this.lockOut(uow, conversationKey, now);
+    return { status: 'locked', until };
+  }
+
+  private hash(conversationKey: string, code: string): Buffer {
+    // The conversation key is bound in, so a code is worthless in any other conversation; the NUL
+    // keeps "ab"+"1" and "a"+"b1" apart.
+    return createHmac('sha256', this.secret).update(`${conversationKey}\u0000${code}`, 'utf8').digest();
+  }
+
+  private async lockoutOf(uow: UnitOfWork, conversationKey: string, now: Date): Promise<StoredLockout | undefined> {
+    const stored = await uow.ephemeral.get<unknown>(lockoutKey(conversationKey));
+    return isLockout(stored) && now.getTime() < Date.parse(stored.forgetAt) ? stored : undefined;
+  }
+
+  private async activeLockout(uow: UnitOfWork, conversationKey: string, now: Date): Promise<StoredLockout | undefined> {
+    const lock = await this.lockoutOf(uow, conversationKey, now);
+    return lock && now.getTime() < Date.parse(lock.until) ? lock : undefined;
+  }
+
+  /** Records one more lock-out and returns when it ends. */
+  private async lockOut(uow: UnitOfWork, conversationKey: string, now: Date): Promise<string> {
+    const count = ((await this.lockoutOf(uow, conversationKey, now))?.count ?? 0) + 1;
+    const lengthMs = LOCKOUT_BACKOFF_MS[Math.min(count, LOCKOUT_BACKOFF_MS.length) - 1]!;
+    const untilMs = now.getTime() + lengthMs;
+    const lock: StoredLockout = {
+      count,
+      until: new Date(untilMs).toISOString(),
+      forgetAt: new Date(untilMs + LOCKOUT_MEMORY_MS).toISOString(),
+    };
+    await uow.ephemeral.set(lockoutKey(conversationKey), lock, lengthMs + LOCKOUT_MEMORY_MS);
+    return lock.until;
+  }
+}
+
+/**
+ * The words of a code message in both languages, for the senders. Kept in code rather than the
+ * locale files: they must exist even where flows and texts are replaced (FLOWS_DIR, LOCALES_DIR),
+ * and an SMS template registered with a gateway changes only with the gateway's approval.
+ */
+export function codeMessageTexts(d: Pick<CodeDispatch, 'code' | 'expiresInMinutes'>): { en: { subject: string; body: string }; hi: { subject: string; body: string } } {
+  const minutes = d.expiresInMinutes ?? 5;
+  return {
+    en: {
+      subject: 'Your one-time code',
+      body: `Your one-time code is ${d.code}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}. Do not share it with anyone.`,
+    },
+    hi: {
+      subject: 'आपका एक-बारीय कोड',
+      body: `आपका एक-बारीय कोड ${d.code} है। यह ${minutes} मिनट में समाप्त हो जाएगा। इसे किसी के साथ साझा न करें।`,
+    },
+  };
+}

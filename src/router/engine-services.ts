@@ -1,0 +1,58 @@
+import type { EngineServices } from '../engine/actions/types.ts';
+import type { Lang } from '../engine/session.ts';
+import type { Directory } from '../identity/directory.ts';
+import type { OtpService } from '../identity/otp.ts';
+import type { AfterCommitJob } from './after-commit.ts';
+import type { Profile, RequestKind } from '../profile/schema.ts';
+import { REQUEST_KINDS } from '../profile/schema.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import type { TicketService } from '../tickets/service.ts';
+
+/** What the host lends the engine, bound per message to its unit of work. */
+export interface HostServices {
+  tickets: TicketService;
+  profile: Profile;
+  /** Version and SHA-256 of the consent notice text in each language, computed at start-up. */
+  consentNotices: Record<Lang, { version: string; hash: string }>;
+  otp: OtpService;
+  directory: Directory;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The engine's ports for one message. One-time codes to send are pushed onto `afterCommit`; the
+ * router sends them once the unit of work has committed, so no code is ever written anywhere.
+ */
+export function engineServices(uow: UnitOfWork, conversationKey: string, now: Date, host: HostServices, afterCommit: AfterCommitJob[]): EngineServices {
+  return {
+    nextTicketNumber: (prefix, year) => uow.tickets.nextNumber(prefix, year),
+    findOwnTicket: async (number) => {
+      const t = await uow.tickets.byNumber(number);
+      if (!t || t.conversation_key !== conversationKey) return undefined;
+      // Live, not the stored due time: while the ticket awaits the citizen its deadline moves daily.
+      const dueAt = host.tickets.clockOf(t, now).dueAt;
+      return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt, fields: JSON.parse(t.fields) as Record<string, unknown> };
+    },
+    dueFor: (kind, receivedAt) => host.tickets.dueFor(kind, receivedAt),
+    consentNotice: (lang) => host.consentNotices[lang],
+    coolingOffUntil: (at) => new Date(at.getTime() + host.profile.erasure.coolingOffDays * DAY_MS),
+    requiredLevel: (request) => ((REQUEST_KINDS as readonly string[]).includes(request) ? host.profile.verification[request as RequestKind] : 'otp'),
+    identity: {
+      find: async (q) => {
+        const r = await host.directory.find(uow, q);
+        if (r.status !== 'found') return { status: r.status };
+        return { status: 'found', principalId: r.principal.id, mobile: r.principal.mobile, email: r.principal.email };
+      },
+      startChallenge: async (principalId, via, lang) => {
+        const p = await uow.principals.byId(principalId);
+        const address = via === 'sms' ? p?.mobile : p?.email;
+        if (!address) return { status: 'no_destination' };
+        const { result, dispatch } = await host.otp.start(uow, conversationKey, { via, address }, lang, now);
+        if (dispatch) afterCommit.push({ kind: 'send_code', conversationKey, dispatch });
+        return result;
+      },
+      checkCode: (code) => host.otp.check(uow, conversationKey, code, now),
+    },
+  };
+}
