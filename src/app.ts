@@ -16,11 +16,12 @@ import { createHash } from 'node:crypto';
 import { LANGS, type Lang } from './engine/session.ts';
 import { Directory } from './identity/directory.ts';
 import { OtpService } from './identity/otp.ts';
-import { createCodeSender, type CodeSender } from './identity/senders/index.ts';
+import { createCodeSender, senderChannels, type CodeSender } from './identity/senders/index.ts';
 import { Router } from './router/router.ts';
 import type { HostServices } from './router/engine-services.ts';
 import { AfterCommit } from './router/after-commit.ts';
 import { AccessConnector } from './connectors/access-connector.ts';
+import { otpSecret } from './secrets.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { openStore } from './storage/open-store.ts';
 import type { Store } from './storage/sqlite-store.ts';
@@ -119,8 +120,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     tickets,
     profile: content.profile,
     consentNotices: consentNotices(content),
-    otp: options.otp ?? new OtpService({ secret: config.otpSecret }),
+    otp: options.otp ?? new OtpService({ secret: otpSecret(config) }),
     directory: new Directory({ profile: content.profile, logger: options.logger }),
+    codeChannels: senderChannels(config),
   };
   const accessConfig = content.profile.connectors.access;
   const afterCommit = new AfterCommit({

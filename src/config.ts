@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from './errors.ts';
@@ -120,10 +119,10 @@ export interface Config {
   /** Where one-time codes go (OTP_SENDER). */
   readonly otpSender: 'console' | 'smtp' | 'sms';
   /**
-   * The HMAC key of one-time codes (OTP_SECRET). When unset (SQLite only), a random key per
-   * process: pending codes then stop working at a restart, and the citizen asks for a new one.
+   * The HMAC key of one-time codes (OTP_SECRET). When unset (SQLite only), the app keeps a random
+   * key in DATA_DIR/otp-secret (see secrets.ts), so codes survive restarts and CLI runs.
    */
-  readonly otpSecret: string;
+  readonly otpSecret: string | undefined;
   /** The mail server for codes by email; set when SMTP_URL and SMTP_FROM are. */
   readonly smtp?: { readonly url: string; readonly from: string };
   /** The HTTP SMS gateway for codes by SMS; set when SMS_GATEWAY_URL is. */
@@ -165,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otpSender: e.OTP_SENDER,
     // A per-process key is safe for one process on SQLite: it only costs pending codes at a
     // restart. With DATABASE_URL it is required above, since instances must agree on it.
-    otpSecret: e.OTP_SECRET ?? randomBytes(32).toString('hex'),
+    otpSecret: e.OTP_SECRET,
     ...(e.SMTP_URL && e.SMTP_FROM ? { smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM }) } : {}),
     ...(e.SMS_GATEWAY_URL
       ? {

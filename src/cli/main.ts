@@ -12,6 +12,8 @@ import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
 import { AppError, describeError, ERROR_CODES } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { ticketDetail, ticketSummary } from '../tickets/view.ts';
+import { formatImportReport, importPrincipals } from '../identity/csv-import.ts';
+import { openStore } from '../storage/open-store.ts';
 
 const USAGE = `Usage: nivaran <command>
 
@@ -25,6 +27,7 @@ const USAGE = `Usage: nivaran <command>
                                   is the answer), closed, reopened, escalated, appealed
   tickets extend NUMBER (--days N | --working-days N | --hours N | --months N) --reason TEXT [--as OFFICER]
   scheduler run                   fire every due reminder, breach and escalation once, then exit
+  principals import FILE.csv      load the data principals on file (external_ref,name,mobile,email)
   calendar import FILE.ics --id ID --year YYYY [--extends ID]
                                   write CALENDARS_DIR/ID-YYYY.json from an iCalendar file
   flows check                     check flows and texts (both languages); exit 1 on a problem
@@ -45,6 +48,8 @@ export async function main(argv: string[]): Promise<number> {
       return scheduler(rest);
     case 'calendar':
       return calendar(rest);
+    case 'principals':
+      return principals(rest);
     case 'flows':
       return flows(rest);
     case 'bench': {
@@ -199,6 +204,27 @@ async function calendar(args: string[]): Promise<number> {
   fs.writeFileSync(target, `${JSON.stringify(data, null, 2)}\n`);
   process.stdout.write(`calendar: ${data.holidays.length} holidays written to ${target}. Add the Hindi names there.\n`);
   return 0;
+}
+
+/** The directory of principals on file: identity checks send codes only to these addresses. */
+async function principals(args: string[]): Promise<number> {
+  const [sub, file] = args;
+  if (sub !== 'import' || !file) throw new AppError(ERROR_CODES.CLI_USAGE, 'Usage: nivaran principals import FILE.csv (header: external_ref,name,mobile,email)');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new AppError(ERROR_CODES.CLI_USAGE, `Cannot read ${file}.`, { cause });
+  }
+  const config = loadConfig();
+  const store = await openStore(config);
+  try {
+    const result = await importPrincipals(store, text, new Date());
+    process.stdout.write(`${formatImportReport(result)}\n`);
+    return result.errors.length > 0 && result.imported === 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
 }
 
 async function flows(args: string[]): Promise<number> {

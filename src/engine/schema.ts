@@ -69,6 +69,11 @@ export const stepSchema = z.discriminatedUnion('type', [
     save: id,
     /** Said with the re-ask after an answer that does not fit. */
     hint: i18nKey.optional(),
+    /**
+     * `directory`: the answer (a mobile or email) is looked up in the organisation's HTTP
+     * directory before the message is handled, outside its transaction.
+     */
+    lookup: z.enum(['directory']).optional(),
     next: target.optional(),
   }),
   z.object({

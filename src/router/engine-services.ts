@@ -16,6 +16,8 @@ export interface HostServices {
   consentNotices: Record<Lang, { version: string; hash: string }>;
   otp: OtpService;
   directory: Directory;
+  /** The kinds of address the configured code sender can reach. */
+  codeChannels: ReadonlyArray<'sms' | 'email'>;
 }
 
 const DAY_MS = 86_400_000;
@@ -42,7 +44,12 @@ export function engineServices(uow: UnitOfWork, conversationKey: string, now: Da
       find: async (q) => {
         const r = await host.directory.find(uow, q);
         if (r.status !== 'found') return { status: r.status };
-        return { status: 'found', principalId: r.principal.id, mobile: r.principal.mobile, email: r.principal.email };
+        // The code goes to the kind of address the citizen named, as held on file (never as
+        // typed); otherwise to the other kind, if the organisation can send to it.
+        const named: 'sms' | 'email' = q.email ? 'email' : 'sms';
+        const has = (via: 'sms' | 'email') => (via === 'sms' ? r.principal.mobile : r.principal.email) !== null && host.codeChannels.includes(via);
+        const via = has(named) ? named : has(named === 'sms' ? 'email' : 'sms') ? (named === 'sms' ? 'email' : 'sms') : null;
+        return { status: 'found', principalId: r.principal.id, via };
       },
       startChallenge: async (principalId, via, lang) => {
         const p = await uow.principals.byId(principalId);

@@ -5,6 +5,7 @@ import { SESSION_VERSION, type SessionState } from '../engine/session.ts';
 import { applyEffects } from '../effects/apply.ts';
 import type { AfterCommit, AfterCommitJob } from './after-commit.ts';
 import { engineServices, type HostServices } from './engine-services.ts';
+import { normaliseEmail, normaliseMobile } from '../identity/directory.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
 import { conversationKey, type InboundMessage } from '../channels/types.ts';
@@ -62,6 +63,7 @@ export class Router {
     const masked = redact(msg.text.length > MAX_INBOUND_CHARS ? msg.text.slice(0, MAX_INBOUND_CHARS) : msg.text);
     const messageKey = `${msg.channel}:${msg.messageId}`;
 
+    if (this.deps.host.profile.directory) await this.prefetchDirectory(key, masked.text, now);
     const jobs: AfterCommitJob[] = [];
     const result = await store.transaction(async (uow): Promise<HandleResult> => {
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
@@ -105,6 +107,23 @@ export class Router {
       this.deps.onReplies?.(msg.channel);
     }
     return result;
+  }
+
+  /**
+   * When the citizen answers a question marked `lookup: directory`, their principal is fetched
+   * from the organisation's HTTP directory first, in its own transaction: a network call never
+   * runs inside a message's unit of work.
+   */
+  private async prefetchDirectory(key: string, text: string, now: Date): Promise<void> {
+    const { store, host, flows } = this.deps;
+    const stored = await store.transaction((uow) => uow.sessions.get<SessionState>(key));
+    const s = stored?.v === SESSION_VERSION ? stored.state : undefined;
+    if (s?.status !== 'waiting') return;
+    const step = flows.flows.get(s.at.flow)?.steps.get(s.at.step);
+    if (step?.type !== 'ask' || step.lookup !== 'directory') return;
+    const mobile = step.input.kind === 'phone' ? normaliseMobile(text) : undefined;
+    const email = step.input.kind === 'email' ? normaliseEmail(text) : undefined;
+    if (mobile || email) await host.directory.prefetch(store, { ...(mobile ? { mobile } : {}), ...(email ? { email } : {}) }, now);
   }
 
   /** The conversation waits for a one-time code: its answer must not reach the transcript. */

@@ -88,6 +88,22 @@ describe('nivaran chat / tickets (the console channel, as a script would use it)
     expect(bad.stderr).toContain('NIV_TICKET_TRANSITION');
   });
 
+  it('imports principals from CSV and verifies a citizen against them with a one-time code', () => {
+    const env = { DATA_DIR: tempDataDir() };
+    const csv = path.join(env.DATA_DIR, 'principals.csv');
+    fs.writeFileSync(csv, 'external_ref,name,mobile,email\r\nCUST-9,"Sharma, Meena",09876543210,MEENA@example.in\r\nCUST-10,Bad,12345,\r\n');
+    const imported = nivaran(['principals', 'import', csv], { env });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/Imported 1 principal/);
+    expect(imported.stdout).toMatch(/line 3/i);
+    // The development code sender prints the code on stderr; the citizen types it back.
+    const first = nivaran(['chat', '--user', 'meena', '--json'], { env, input: ['hi', '2', 'yes', '2', '1', '1', '9876543210'].join('\n') });
+    const code = /one-time code for \S+ \S+: (\d{6})/.exec(first.stderr)?.[1];
+    expect(code, first.stderr).toMatch(/^\d{6}$/);
+    const second = nivaran(['chat', '--user', 'meena', '--json'], { env, input: [code, 'yes'].join('\n') });
+    expect(lines(second.stdout).at(-1)!.text).toContain('Request number: DPR-2026-000001');
+  });
+
   it('imports a holiday calendar from an iCalendar file', () => {
     const dir = tempDataDir();
     const ics = path.join(dir, 'up.ics');

@@ -44,7 +44,7 @@ export function tempDataDir(): string {
 export const TEST_PROFILE = path.join(import.meta.dirname, '..', 'fixtures', 'profile.yaml');
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PROFILE_FILE: TEST_PROFILE, ...env });
+  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PROFILE_FILE: TEST_PROFILE, OTP_SECRET: 'test-otp-secret-of-at-least-32-chars', ...env });
 }
 
 export interface Harness {
@@ -59,13 +59,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { dataDir?: string; clock?: FakeClock; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { dataDir?: string; clock?: FakeClock; env?: Record<string, string>; logs?: NodeJS.WritableStream } = {},
+): Promise<Harness> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const clock = opts.clock ?? new FakeClock();
   const adapter = new CapturingAdapter();
   const codes: CodeDispatch[] = [];
   const app = await createApp(testConfig(dataDir, opts.env), {
-    logger: createLogger('silent'),
+    logger: opts.logs ? createLogger('trace', opts.logs as never) : createLogger('silent'),
     adapters: [adapter],
     clock: clock.now,
     codeSender: { send: async (d) => void codes.push(d) },

@@ -1,8 +1,12 @@
+import path from 'node:path';
+import os from 'node:os';
+import fs from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { otpSecret } from '../../src/secrets.ts';
 import { loadConfig } from '../../src/config.ts';
 import { AppError, ERROR_CODES } from '../../src/errors.ts';
 import type { CodeDispatch } from '../../src/identity/otp.ts';
@@ -246,12 +250,16 @@ describe('OTP_* configuration and createCodeSender', () => {
     throw new Error('loadConfig accepted the configuration');
   };
 
-  it('defaults to the console sender and a random secret per process', () => {
-    const a = loadConfig({});
-    const b = loadConfig({});
+  it('defaults to the console sender and a secret kept in DATA_DIR, created once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-secret-'));
+    const a = loadConfig({ DATA_DIR: dir });
     expect(a.otpSender).toBe('console');
-    expect(a.otpSecret).toMatch(/^[0-9a-f]{64}$/);
-    expect(a.otpSecret).not.toBe(b.otpSecret);
+    expect(a.otpSecret).toBeUndefined();
+    const first = otpSecret(a);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(otpSecret(loadConfig({ DATA_DIR: dir }))).toBe(first);
+    expect(fs.statSync(path.join(dir, 'otp-secret')).mode & 0o777).toBe(0o600);
+    expect(otpSecret({ otpSecret: 'x'.repeat(40), dataDir: dir })).toBe('x'.repeat(40));
     expect(a.smtp).toBeUndefined();
     expect(a.smsGateway).toBeUndefined();
     expect(createCodeSender(a)).toBeInstanceOf(ConsoleCodeSender);

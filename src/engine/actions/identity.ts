@@ -36,9 +36,9 @@ export const findPrincipal: ActionDefinition<typeof findParams> = {
   async run(ctx, { mobile, email }) {
     const r = await ctx.services.identity.find({ ...(mobile ? { mobile } : {}), ...(email ? { email } : {}) });
     if (r.status !== 'found') return { exit: r.status, result: null };
-    // The code goes to the kind of address the citizen named, as held on file (never as typed).
-    const via = email ? (r.email ? 'email' : 'sms') : r.mobile ? 'sms' : 'email';
-    return { exit: 'found', result: { id: r.principalId, via } };
+    // No address on file that the organisation can send a code to: as good as not on file.
+    if (r.via === null) return { exit: 'not_found', result: null };
+    return { exit: 'found', result: { id: r.principalId, via: r.via } };
   },
 };
 

@@ -35,7 +35,8 @@ export interface EngineServices {
 
 /** Identity checks; the host keeps codes out of the engine, the session and the database. */
 export interface IdentityServices {
-  find(q: { mobile?: string; email?: string }): Promise<{ status: 'found'; principalId: number; mobile: string | null; email: string | null } | { status: 'not_found' | 'ambiguous' }>;
+  /** The principal on file, and how a code can reach them (the kind the citizen named first, if it can be sent). */
+  find(q: { mobile?: string; email?: string }): Promise<{ status: 'found'; principalId: number; via: 'sms' | 'email' | null } | { status: 'not_found' | 'ambiguous' }>;
   /** Sends a code to the principal's address on file (after the message commits). */
   startChallenge(principalId: number, via: 'sms' | 'email', lang: Lang): Promise<{ status: 'sent'; destination: string } | { status: 'locked'; until: string } | { status: 'no_destination' }>;
   checkCode(code: string): Promise<{ status: 'verified' } | { status: 'wrong'; attemptsLeft: number } | { status: 'expired' | 'no_challenge' } | { status: 'locked'; until: string }>;

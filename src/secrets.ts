@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.ts';
+
+/**
+ * The one-time-code key: OTP_SECRET when set (required with PostgreSQL, where instances share
+ * it); otherwise a random key created once in DATA_DIR/otp-secret, readable by this user only,
+ * so pending codes survive a restart and every `nivaran chat` run of the same installation.
+ */
+export function otpSecret(config: Pick<Config, 'otpSecret' | 'dataDir'>): string {
+  if (config.otpSecret) return config.otpSecret;
+  const file = path.join(config.dataDir, 'otp-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('hex');
+    try {
+      fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+      return secret;
+    } catch {
+      // Another process created it first: use theirs.
+      return fs.readFileSync(file, 'utf8').trim();
+    }
+  }
+}
