@@ -17,6 +17,11 @@ export interface InboundMessage {
   contact?: { phone: string; own: boolean } | undefined;
   /** sticker, voice, image, video, document, location… when the message has no readable text. */
   media?: string | undefined;
+  /**
+   * A number the platform vouches is the sender's own: the WhatsApp sender, or a contact a
+   * Telegram user shared from their own account. Identity's first level of assurance.
+   */
+  attested?: { phone: string; method: 'whatsapp_sender' | 'telegram_contact' } | undefined;
   at: Date;
 }
 

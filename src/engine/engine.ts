@@ -32,6 +32,8 @@ export interface EngineInput {
   readonly media?: string | undefined;
   /** Identifiers the router masked before the engine saw the text. */
   readonly redacted?: readonly RedactionKind[] | undefined;
+  /** A number the channel vouches is the sender's own (see InboundMessage.attested). */
+  readonly attested?: { phone: string; method: 'whatsapp_sender' | 'telegram_contact' } | undefined;
 }
 
 export interface Sprint {
@@ -270,6 +272,7 @@ class Run {
         services: this.env.services,
         effectKey: `${this.input.messageKey}:${pos.flow}/${pos.step}`,
         secret: this.secret,
+        attested: this.input.attested,
       },
       params.data,
     );

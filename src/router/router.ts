@@ -83,6 +83,7 @@ export class Router {
         contact: msg.contact,
         media: msg.media,
         redacted: masked.kinds,
+        attested: msg.attested,
       });
       for (const e of sprint.events) {
         if (e.type === 'error') logger.error({ code: e.code, conversation: key, detail: e.message }, 'flow error');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isTicketStatus } from '../../src/domain/tickets/state-machine.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 
 /**
@@ -8,7 +9,11 @@ import { startHarness, type Harness } from '../helpers/harness.ts';
  * transcript the bot must produce (read back from the database, as an auditor would), plus the
  * tickets it must open. `UPDATE_GOLDEN=1 npm test` rewrites them; review the diff before committing.
  */
-type ScriptItem = string | { text?: string; media?: string; choiceId?: string; repeat?: string; times?: number };
+type ScriptItem =
+  | string
+  | { text?: string; media?: string; choiceId?: string; repeat?: string; times?: number }
+  /** An officer's action between two citizen messages (what the desk will do). */
+  | { officer: { number: string; to: string; reason?: string } };
 interface Golden {
   description: string;
   user?: string;
@@ -39,7 +44,12 @@ describe('golden conversations', () => {
       }
       for (const item of golden.script) {
         if (typeof item === 'string') await h.say(item, { user });
-        else await h.say(item.repeat ? item.repeat.repeat(item.times ?? 1) : (item.text ?? ''), { user, media: item.media, choiceId: item.choiceId });
+        else if ('officer' in item) {
+          const { number, to, reason } = item.officer;
+          if (!isTicketStatus(to)) throw new Error(`${file}: unknown status ${to}`);
+          const now = h.clock.now();
+          await h.app.store.transaction((u) => h!.app.tickets.transition(u, number, to, { actor: 'officer-1', reason, now }));
+        } else await h.say(item.repeat ? item.repeat.repeat(item.times ?? 1) : (item.text ?? ''), { user, media: item.media, choiceId: item.choiceId });
       }
       const rows = await h.app.store.transaction((uow) => uow.transcripts.of(`console:${user}`));
       const transcript = rows.map((r) => (r.direction === 'in' ? { in: r.text } : { out: r.text }));

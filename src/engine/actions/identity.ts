@@ -24,6 +24,29 @@ export const checkIdentity: ActionDefinition<typeof checkParams> = {
   },
 };
 
+/**
+ * The channel's own attestation: when the platform vouches for the sender's number and it is on
+ * file, the citizen is identified at the `channel` level without typing anything.
+ * @example { "type": "action", "id": "attest", "action": "attest_channel", "save": "principal", "exits": { "attested": "enough", "none": "ask_how" } }
+ */
+export const attestChannel: ActionDefinition<z.ZodObject<Record<string, never>>> = {
+  name: 'attest_channel',
+  params: z.object({}),
+  exits: ['attested', 'none'],
+  async run(ctx): Promise<ActionOutcome> {
+    if (!ctx.attested) return { exit: 'none', result: null };
+    const r = await ctx.services.identity.find({ mobile: ctx.attested.phone });
+    if (r.status !== 'found') return { exit: 'none', result: null };
+    const stronger = currentLevel(ctx.session, ctx.now) === 'otp';
+    return {
+      exit: 'attested',
+      result: { id: r.principalId, via: r.via ?? 'sms' },
+      ...(stronger ? {} : { verified: { level: 'channel' as const, principalId: r.principalId, at: ctx.now.toISOString() } }),
+      events: stronger ? [] : [{ type: 'identity_verified', level: 'channel', method: ctx.attested.method, principalId: r.principalId }],
+    };
+  },
+};
+
 const findParams = z.object({ mobile: z.string().nullable().optional(), email: z.string().nullable().optional() });
 /**
  * Finds the data principal on file for a mobile number or email address.

@@ -5,7 +5,7 @@ import { setLanguage } from './set-language.ts';
 import { setVar } from './set-var.ts';
 import { provideTicketInfo, recordFeedback } from './ticket-followup.ts';
 import { recordConsent } from './consent.ts';
-import { checkIdentity, findPrincipal, sendCode, verifyCode } from './identity.ts';
+import { attestChannel, checkIdentity, findPrincipal, sendCode, verifyCode } from './identity.ts';
 import { appealTicket, cancelErasure, recordNomination } from './rights.ts';
 import type { ActionDefinition } from './types.ts';
 
@@ -15,7 +15,7 @@ export type ActionRegistry = ReadonlyMap<string, ActionDefinition>;
 export function defaultActions(): ActionRegistry {
   const all = [
     setLanguage, setVar, openTicket, lookupTicket, requestHandoff, provideTicketInfo, recordFeedback, recordConsent,
-    checkIdentity, findPrincipal, sendCode, verifyCode, recordNomination, cancelErasure, appealTicket,
+    attestChannel, checkIdentity, findPrincipal, sendCode, verifyCode, recordNomination, cancelErasure, appealTicket,
   ] as ActionDefinition[];
   return new Map(all.map((a) => [a.name, a]));
 }

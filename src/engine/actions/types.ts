@@ -51,6 +51,8 @@ export interface ActionContext {
   readonly effectKey: string;
   /** A secret the citizen just typed at an `otp` ask (never saved anywhere by the engine). */
   readonly secret: string | undefined;
+  /** A number the channel vouches for on this message (WhatsApp sender, own Telegram contact). */
+  readonly attested: { phone: string; method: 'whatsapp_sender' | 'telegram_contact' } | undefined;
 }
 
 export interface ActionOutcome {
