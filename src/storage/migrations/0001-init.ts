@@ -1,20 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db.ts';
+import { tableWithId } from './columns.ts';
 
 /**
  * The first schema. Written with Kysely's schema builder so that the same migration runs on
  * SQLite and PostgreSQL; the only dialect difference is how an auto-increment key is declared.
  */
 export function migration0001(dialect: Dialect) {
-  // biome-ignore lint: Kysely migrations take Kysely<any> by design
-  const autoId = (db: Kysely<unknown>, table: string) => {
-    const b = db.schema.createTable(table);
-    return dialect === 'postgres'
-      ? b.addColumn('id', 'bigserial', (c) => c.primaryKey())
-            // A plain INTEGER PRIMARY KEY is the rowid: always increasing for these append-only tables,
-      // without AUTOINCREMENT's extra write to sqlite_sequence on every insert.
-      : b.addColumn('id', 'integer', (c) => c.primaryKey());
-  };
+  const autoId = (db: Kysely<unknown>, table: string) => tableWithId(db, table, dialect);
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {

@@ -1,18 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../db.ts';
+import { bigintType, tableWithId } from './columns.ts';
 
 /**
  * Statutory clocks: each ticket's policy, due times, pauses, extension and escalation level;
  * the history of every transition; due timers for the scheduler; notes for officers.
  */
 export function migration0002(dialect: Dialect) {
-  const autoId = (db: Kysely<unknown>, table: string) => {
-    const b = db.schema.createTable(table);
-    return dialect === 'postgres'
-      ? b.addColumn('id', 'bigserial', (c) => c.primaryKey())
-      : b.addColumn('id', 'integer', (c) => c.primaryKey());
-  };
-  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  const autoId = (db: Kysely<unknown>, table: string) => tableWithId(db, table, dialect);
+  const bigint = bigintType(dialect);
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {

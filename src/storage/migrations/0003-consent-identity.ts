@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../db.ts';
+import { bigintType, tableWithId } from './columns.ts';
 
 /**
  * Consent and identity: the consent ledger (evidence under DPDP s.6(10)), the directory of data
@@ -7,13 +8,8 @@ import type { Dialect } from '../db.ts';
  * and nominations (s.14).
  */
 export function migration0003(dialect: Dialect) {
-  const autoId = (db: Kysely<unknown>, table: string) => {
-    const b = db.schema.createTable(table);
-    return dialect === 'postgres'
-      ? b.addColumn('id', 'bigserial', (c) => c.primaryKey())
-      : b.addColumn('id', 'integer', (c) => c.primaryKey());
-  };
-  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  const autoId = (db: Kysely<unknown>, table: string) => tableWithId(db, table, dialect);
+  const bigint = bigintType(dialect);
 
   return {
     async up(db: Kysely<unknown>): Promise<void> {
