@@ -69,11 +69,7 @@ export class Router {
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
       const stored = await uow.sessions.get<SessionState>(key);
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
-      const shown = this.awaitsCode(session)
-        ? CODE_TRANSCRIPT
-        : !session?.consent && masked.text.length > NO_CONSENT_MAX_CHARS
-          ? NO_CONSENT_TRANSCRIPT
-          : masked.text !== '' ? masked.text : msg.choiceId ? `[choice:${msg.choiceId}]` : msg.media ? MEDIA_TRANSCRIPT(msg.media) : '';
+      const shown = this.transcriptText(session, masked.text, msg);
       await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
 
       const sprint = await resume(this.env(uow, key, now, jobs), session, {
@@ -125,6 +121,15 @@ export class Router {
     const mobile = step.input.kind === 'phone' ? normaliseMobile(text) : undefined;
     const email = step.input.kind === 'email' ? normaliseEmail(text) : undefined;
     if (mobile || email) await host.directory.prefetch(store, { ...(mobile ? { mobile } : {}), ...(email ? { email } : {}) }, now);
+  }
+
+  /** What the transcript keeps of an inbound message (already masked). */
+  private transcriptText(session: SessionState | undefined, text: string, msg: InboundMessage): string {
+    if (this.awaitsCode(session)) return CODE_TRANSCRIPT;
+    if (!session?.consent && text.length > NO_CONSENT_MAX_CHARS) return NO_CONSENT_TRANSCRIPT;
+    if (text !== '') return text;
+    if (msg.choiceId) return `[choice:${msg.choiceId}]`;
+    return msg.media ? MEDIA_TRANSCRIPT(msg.media) : '';
   }
 
   /** The conversation waits for a one-time code: its answer must not reach the transcript. */

@@ -113,3 +113,14 @@ describe('withdrawal of consent', () => {
     expect(ledger[0]!.notice_version).toBe('2026-11');
   });
 });
+
+describe('withdrawal without consent', () => {
+  it('says there is nothing to withdraw and opens no ticket', async () => {
+    const h = await start();
+    await h.say('hi');
+    await h.say('2');
+    const r = await h.say('withdraw consent');
+    expect(r[0]!.text).toContain('there is nothing to withdraw');
+    expect(await h.app.store.transaction((u) => u.tickets.list(10))).toEqual([]);
+  });
+});
