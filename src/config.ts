@@ -39,6 +39,22 @@ const envSchema = z.object({
   SMS_GATEWAY_METHOD: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['GET', 'POST'])).default('GET'),
   SMS_GATEWAY_BODY: z.string().min(1).optional(),
   SMS_GATEWAY_HEADERS: z.string().optional(),
+  /** The Telegram channel runs when this is set: the token @BotFather gave. */
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/, 'must be the token @BotFather gave, e.g. 123456789:AAH…(digits, a colon, then 20 or more letters, digits, _ or -)')
+    .optional(),
+  /** A self-hosted Bot API server instead of https://api.telegram.org. */
+  TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. http://127.0.0.1:8081').refine(canParseUrl, 'is not a valid URL').optional(),
+  /** This server's public https address: when set, Telegram posts updates to it (webhook) instead of being polled. */
+  PUBLIC_URL: z.string().regex(/^https:\/\/\S+$/, 'must be an https URL, e.g. https://nivaran.example.in').refine(canParseUrl, 'is not a valid URL').optional(),
+  /** Telegram sends it with every webhook request; requests without it are rejected. */
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -, e.g. the output of `openssl rand -hex 32`')
+    .optional(),
+  /** The port the webhook listens on (webhook mode only). */
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
 }).superRefine((e, ctx) => {
   const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
   if (e.DATABASE_URL && !e.OTP_SECRET) {
@@ -66,6 +82,12 @@ const envSchema = z.object({
         issue('SMS_GATEWAY_BODY', 'starts like JSON but is not valid JSON (placeholders go inside strings: {"to":"{to}"})');
       }
     }
+  }
+  if (e.PUBLIC_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    issue('TELEGRAM_WEBHOOK_SECRET', 'is required when PUBLIC_URL is set: Telegram sends it with every webhook request so others cannot post fake updates (16–256 characters of A-Z, a-z, 0-9, _ and -)');
+  }
+  if ((e.PUBLIC_URL || e.TELEGRAM_API_ROOT) && !e.TELEGRAM_BOT_TOKEN) {
+    issue('TELEGRAM_BOT_TOKEN', `is required when ${e.PUBLIC_URL ? 'PUBLIC_URL' : 'TELEGRAM_API_ROOT'} is set`);
   }
   const headers = parseHeaderList(e.SMS_GATEWAY_HEADERS);
   if ('error' in headers) issue('SMS_GATEWAY_HEADERS', headers.error);
@@ -132,6 +154,14 @@ export interface Config {
     readonly body?: string;
     readonly headers: Readonly<Record<string, string>>;
   };
+  /** The Telegram channel; set when TELEGRAM_BOT_TOKEN is. */
+  readonly telegram?: {
+    readonly token: string;
+    /** TELEGRAM_API_ROOT: a self-hosted Bot API server. */
+    readonly apiRoot?: string;
+    /** Webhook mode (PUBLIC_URL and TELEGRAM_WEBHOOK_SECRET); long polling when absent. */
+    readonly webhook?: { readonly publicUrl: string; readonly secretToken: string; readonly port: number };
+  };
 }
 
 /**
@@ -173,6 +203,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             method: e.SMS_GATEWAY_METHOD,
             ...(e.SMS_GATEWAY_BODY !== undefined ? { body: e.SMS_GATEWAY_BODY } : {}),
             headers: Object.freeze(headersOf(e.SMS_GATEWAY_HEADERS)),
+          }),
+        }
+      : {}),
+    ...(e.TELEGRAM_BOT_TOKEN
+      ? {
+          telegram: Object.freeze({
+            token: e.TELEGRAM_BOT_TOKEN,
+            ...(e.TELEGRAM_API_ROOT ? { apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') } : {}),
+            ...(e.PUBLIC_URL && e.TELEGRAM_WEBHOOK_SECRET
+              ? { webhook: Object.freeze({ publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''), secretToken: e.TELEGRAM_WEBHOOK_SECRET, port: e.PORT }) }
+              : {}),
           }),
         }
       : {}),

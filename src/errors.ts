@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   CHANNEL_SEND: 'NIV_CHANNEL_SEND',
   /** A one-time code could not be handed to the SMS gateway or mail server. */
   CODE_SEND_FAILED: 'NIV_CODE_SEND_FAILED',
+  /** The Telegram bot could not start: a wrong token, an unreachable Bot API, a webhook refused. */
+  TELEGRAM_START: 'NIV_TELEGRAM_START',
+  /** Telegram refused or did not take a message; the outbox retries it. */
+  TELEGRAM_SEND: 'NIV_TELEGRAM_SEND',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { checkContent, createApp, loadContent } from '../app.ts';
 import { ConsoleAdapter } from '../channels/console/adapter.ts';
 import { runConsoleChat } from '../channels/console/run.ts';
+import { liveTelegram } from '../channels/telegram/live.ts';
 import { loadConfig } from '../config.ts';
 import { durationSchema, type Duration } from '../domain/sla/duration.ts';
 import { calendarFileFromIcs } from '../domain/sla/ics.ts';
@@ -74,17 +75,41 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const adapter = new ConsoleAdapter({ output: process.stdout, json: values.json ?? false, interactive });
-  const app = await createApp(config, { logger, adapters: [adapter] });
+  // `start` only: the Telegram channel, when TELEGRAM_BOT_TOKEN is set.
+  const telegram = withScheduler && config.telegram ? liveTelegram(config.telegram, logger) : undefined;
+  const app = await createApp(config, { logger, adapters: telegram ? [adapter, telegram.channel.adapter] : [adapter] });
   if (withScheduler) {
     await app.scheduler.sweep();
     app.scheduler.start(config.schedulerIntervalMs);
   }
   try {
-    await runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive });
+    if (!telegram) {
+      await runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive });
+      return 0;
+    }
+    telegram.bind(app);
+    // With a live channel, Ctrl+C or SIGTERM stops gracefully, and the end of the console's
+    // input (or none, under a service manager) does not stop the bot.
+    const signalled = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    await telegram.start();
+    try {
+      const first = await Promise.race([runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive }).then(() => 'eof'), signalled]);
+      if (first === 'eof') {
+        logger.info('console input ended; the Telegram channel keeps running until SIGINT or SIGTERM');
+        await signalled;
+      } else {
+        process.stdin.destroy();
+      }
+    } finally {
+      await telegram.stop();
+    }
+    return 0;
   } finally {
     await app.close();
   }
-  return 0;
 }
 
 /** Officer and operator commands on tickets; the desk offers the same actions. */

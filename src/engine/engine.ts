@@ -48,7 +48,7 @@ const MAX_STEPS_PER_SPRINT = 200;
 /** Shared texts the engine itself says; `flows check` requires each in every language. */
 export const ENGINE_KEYS = [
   'common:answer.yes', 'common:answer.no', 'common:redaction.aadhaar', 'common:redaction.card', 'common:redaction.secret',
-  'common:input.media_unsupported', 'common:language.changed', 'common:help.general',
+  'common:input.media_unsupported', 'common:input.edited', 'common:language.changed', 'common:help.general',
   'common:error.internal', 'common:input.too_many_attempts',
   ...['empty', 'no_words', 'too_long', 'too_short', 'invalid_choice', 'invalid_yes_no', 'invalid_phone',
     'invalid_email', 'invalid_number', 'invalid_integer', 'number_too_small', 'number_too_large', 'invalid_date',
@@ -97,7 +97,8 @@ class Run {
   async handle(): Promise<void> {
     for (const kind of this.input.redacted ?? []) this.say(`common:redaction.${kind}`);
     if (this.input.media && this.input.text.trim() === '' && !this.input.choiceId && !this.input.contact) {
-      this.say('common:input.media_unsupported');
+      // An edit of an earlier message is not an answer: the flow has moved on.
+      this.say(this.input.media === 'edited' ? 'common:input.edited' : 'common:input.media_unsupported');
       return this.waiting ? this.reprompt() : this.enter(ENTRY);
     }
     const command = this.input.choiceId || this.input.contact || this.answersCurrentChoice() ? undefined : this.matchCommand();
