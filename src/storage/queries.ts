@@ -139,6 +139,9 @@ export function compileQueries(db: Kysely<Database>) {
       db.selectFrom('outbox').selectAll()
         .where('status', '=', 'pending').where('channel', '=', p.channel).where('next_attempt_at', '<=', p.now)
         .orderBy('id').limit(p.limit)),
+    /** Every reply still queued on a channel, due or not, oldest first: the sender keeps each conversation in order. */
+    queuedOutbox: prepare<{ channel: string; limit: number }, OutboxRow>((p) =>
+      db.selectFrom('outbox').selectAll().where('status', '=', 'pending').where('channel', '=', p.channel).orderBy('id').limit(p.limit)),
     pendingOutboxOf: prepare<{ conversation_key: string; now: string; limit: number }, OutboxRow>((p) =>
       db.selectFrom('outbox').selectAll()
         .where('status', '=', 'pending').where('conversation_key', '=', p.conversation_key).where('next_attempt_at', '<=', p.now)

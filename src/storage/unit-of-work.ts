@@ -54,6 +54,8 @@ export interface UnitOfWork {
   readonly outbox: {
     enqueue(row: { channel: string; conversation_key: string; payload: string; created_at: string }): Promise<void>;
     pending(channel: string, now: string, limit: number): Promise<OutboxRow[]>;
+    /** Every queued reply of a channel, due or not, oldest first. */
+    queued(channel: string, limit: number): Promise<OutboxRow[]>;
     /** One conversation's pending replies (the console serves one citizen at a time). */
     pendingOf(conversationKey: string, now: string, limit: number): Promise<OutboxRow[]>;
     /** The channel accepted the message: it leaves the queue. */
@@ -154,6 +156,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
       },
       pending: (channel, now, limit) => ex.all(q.pendingOutbox, { channel, now, limit }),
       pendingOf: (conversation_key, now, limit) => ex.all(q.pendingOutboxOf, { conversation_key, now, limit }),
+      queued: (channel, limit) => ex.all(q.queuedOutbox, { channel, limit }),
       markSent: async (id) => (await ex.run(q.deleteSentOutbox, { id })).changes === 1,
       defer: async (id, next_attempt_at, status) => {
         await ex.run(q.deferOutbox, { id, next_attempt_at, status });

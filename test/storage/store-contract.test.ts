@@ -224,6 +224,18 @@ for (const backend of backends) {
       expect(notes.map((n) => [n.role, n.kind, n.data, n.read_at])).toEqual([['officer', 'reminder', '{"fraction":0.5}', null]]);
     });
 
+    it('outbox.queued: every pending reply of a channel, due or not, oldest first', async () => {
+      const { store } = await open();
+      await store.transaction(async (u) => {
+        await u.outbox.enqueue({ channel: 'console', conversation_key: 'console:a', payload: '{"n":1}', created_at: T0 });
+        await u.outbox.enqueue({ channel: 'telegram', conversation_key: 'telegram:b', payload: '{"n":2}', created_at: T0 });
+        await u.outbox.enqueue({ channel: 'console', conversation_key: 'console:c', payload: '{"n":3}', created_at: T0 });
+      });
+      const [first] = await store.transaction((u) => u.outbox.queued('console', 10));
+      await store.transaction((u) => u.outbox.defer(first!.id, '2030-01-01T00:00:00.000Z', 'pending'));
+      expect((await store.transaction((u) => u.outbox.queued('console', 10))).map((r) => r.payload)).toEqual(['{"n":1}', '{"n":3}']);
+    });
+
     it('outbox.pendingOf: one conversation only', async () => {
       const { store } = await open();
       await store.transaction(async (u) => {

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChannelAdapter, OutboundMessage } from '../../src/channels/types.ts';
+import { createLogger } from '../../src/logger.ts';
+import { OutboxSender } from '../../src/outbox/sender.ts';
+import { SqliteStore } from '../../src/storage/sqlite-store.ts';
+import { FakeClock, tempDataDir } from '../helpers/harness.ts';
+
+let store: SqliteStore | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+class ScriptedAdapter implements ChannelAdapter {
+  readonly name = 'test';
+  readonly delivered: string[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  /** text → the error its next send throws (once). */
+  readonly failOnce = new Map<string, unknown>();
+  constructor(private readonly delayMs = 0) {}
+  async send(to: string, m: OutboundMessage): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      const err = this.failOnce.get(m.text);
+      if (err) {
+        this.failOnce.delete(m.text);
+        throw err;
+      }
+      this.delivered.push(`${to}:${m.text}`);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+async function setup(adapter: ScriptedAdapter, messages: Array<[conversation: string, text: string]>) {
+  store = await SqliteStore.open(path.join(tempDataDir(), 'db.sqlite'));
+  const clock = new FakeClock('2026-11-22T06:00:00.000Z');
+  await store.transaction(async (u) => {
+    for (const [c, text] of messages) {
+      await u.outbox.enqueue({ channel: 'test', conversation_key: `test:${c}`, payload: JSON.stringify({ to: c, text, choices: [] }), created_at: clock.now().toISOString() });
+    }
+  });
+  return { sender: new OutboxSender(store, new Map([['test', adapter]]), clock.now, createLogger('silent')), clock };
+}
+
+describe('OutboxSender', () => {
+  it('keeps each conversation in order behind a reply waiting on the platform, while others go on', async () => {
+    const adapter = new ScriptedAdapter();
+    adapter.failOnce.set('a1', Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 5000 }));
+    const { sender, clock } = await setup(adapter, [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['b', 'b2']]);
+    expect(await sender.drain('test')).toBe(2);
+    expect(adapter.delivered).toEqual(['b:b1', 'b:b2']);
+    clock.advance(4000);
+    const early = await sender.drain('test');
+    expect(adapter.delivered).toEqual(['b:b1', 'b:b2']);
+    expect(early).toBe(0);
+    clock.advance(1000);
+    expect(await sender.drain('test')).toBe(2);
+    expect(adapter.delivered).toEqual(['b:b1', 'b:b2', 'a:a1', 'a:a2']);
+  });
+
+  it('marks a reply that cannot succeed as failed at once, and sends the next', async () => {
+    const adapter = new ScriptedAdapter();
+    adapter.failOnce.set('x1', Object.assign(new Error('template not approved'), { retryable: false }));
+    const { sender } = await setup(adapter, [['x', 'x1'], ['x', 'x2']]);
+    await sender.drain('test');
+    await sender.drain('test');
+    expect(adapter.delivered).toEqual(['x:x2']);
+    const failed = store!.connection.prepare("select count(*) as n from outbox where status = 'failed'").get() as { n: number };
+    expect(failed.n).toBe(1);
+  });
+
+  it('serves several conversations at once', async () => {
+    const adapter = new ScriptedAdapter(20);
+    const { sender } = await setup(adapter, Array.from({ length: 12 }, (_, i) => [`c${i}`, `m${i}`] as [string, string]));
+    expect(await sender.drain('test')).toBe(12);
+    expect(adapter.maxInFlight).toBeGreaterThan(1);
+    expect(adapter.maxInFlight).toBeLessThanOrEqual(8);
+  });
+});
