@@ -53,8 +53,25 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A-Z, a-z, 0-9, _ and -, e.g. the output of `openssl rand -hex 32`')
     .optional(),
-  /** The port the webhook listens on (webhook mode only). */
+  /** The port the webhooks listen on (Telegram webhook mode, WhatsApp Cloud). */
   PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  /** WhatsApp Cloud API: a system user's permanent access token (Bearer). */
+  WA_CLOUD_TOKEN: z.string().regex(/^[\w.|-]{20,}$/, 'must be the access token from Meta (20 or more letters, digits, _ . | -, e.g. EAAG…)').optional(),
+  /** The WhatsApp business phone number's id (not the number itself). */
+  WA_CLOUD_PHONE_ID: z.string().regex(/^\d{5,20}$/, 'must be the phone number id from WhatsApp Manager (digits), not the phone number').optional(),
+  /** The Meta app's secret: the HMAC key of X-Hub-Signature-256 on every webhook post. */
+  WA_CLOUD_APP_SECRET: z.string().regex(/^\S{16,256}$/, 'must be the app secret from the Meta app dashboard (16 or more characters, no spaces)').optional(),
+  /** The token typed into the webhook settings; Meta echoes it on the verification GET. */
+  WA_CLOUD_VERIFY_TOKEN: z.string().regex(/^\S{8,256}$/, 'must be 8–256 characters without spaces, e.g. the output of `openssl rand -hex 16`').optional(),
+  /** Another Graph API root (a test double or a proxy) instead of https://graph.facebook.com. */
+  WA_CLOUD_API_ROOT: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. http://127.0.0.1:8090').refine(canParseUrl, 'is not a valid URL').optional(),
+  /** Runs the WhatsApp Web channel (whatsapp-web.js, one linked phone): '1' or 'true'. */
+  WHATSAPP_WEB: z
+    .string()
+    .regex(/^(1|0|true|false|)$/i, "must be '1' or 'true' to run the WhatsApp Web channel ('0', 'false' or unset: off)")
+    .optional(),
+  /** The Chromium that whatsapp-web.js drives; checked when the channel starts. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
 }).superRefine((e, ctx) => {
   const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
   if (e.DATABASE_URL && !e.OTP_SECRET) {
@@ -91,6 +108,15 @@ const envSchema = z.object({
   }
   const headers = parseHeaderList(e.SMS_GATEWAY_HEADERS);
   if ('error' in headers) issue('SMS_GATEWAY_HEADERS', headers.error);
+  // WhatsApp Cloud needs all four: half a configuration would start a channel that can neither
+  // send (token, phone id) nor safely receive (app secret, verify token).
+  const wa = { WA_CLOUD_TOKEN: e.WA_CLOUD_TOKEN, WA_CLOUD_PHONE_ID: e.WA_CLOUD_PHONE_ID, WA_CLOUD_APP_SECRET: e.WA_CLOUD_APP_SECRET, WA_CLOUD_VERIFY_TOKEN: e.WA_CLOUD_VERIFY_TOKEN };
+  const waSet = Object.entries(wa).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (waSet.length > 0 || e.WA_CLOUD_API_ROOT) {
+    for (const [name, value] of Object.entries(wa)) {
+      if (value === undefined) issue(name, `is required for the WhatsApp Cloud channel (set all of WA_CLOUD_TOKEN, WA_CLOUD_PHONE_ID, WA_CLOUD_APP_SECRET and WA_CLOUD_VERIFY_TOKEN, or none)`);
+    }
+  }
 });
 
 /** The placeholders of the SMS gateway templates (see http-sms-sender.ts). */
@@ -162,6 +188,22 @@ export interface Config {
     /** Webhook mode (PUBLIC_URL and TELEGRAM_WEBHOOK_SECRET); long polling when absent. */
     readonly webhook?: { readonly publicUrl: string; readonly secretToken: string; readonly port: number };
   };
+  /** The WhatsApp Cloud API channel; set when all four WA_CLOUD_* credentials are. */
+  readonly whatsappCloud?: {
+    readonly token: string;
+    readonly phoneNumberId: string;
+    readonly appSecret: string;
+    readonly verifyToken: string;
+    /** WA_CLOUD_API_ROOT without a trailing slash; https://graph.facebook.com by default. */
+    readonly apiRoot: string;
+    /** PORT: Meta posts to `/whatsapp/webhook` on it (behind the TLS proxy). */
+    readonly port: number;
+  };
+  /** The WhatsApp Web channel; set when WHATSAPP_WEB is '1' or 'true'. */
+  readonly whatsappWeb?: {
+    /** CHROMIUM_PATH (absolute); start-up fails naming it when the file does not exist. */
+    readonly chromiumPath: string;
+  };
 }
 
 /**
@@ -216,6 +258,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               : {}),
           }),
         }
+      : {}),
+    ...(e.WA_CLOUD_TOKEN && e.WA_CLOUD_PHONE_ID && e.WA_CLOUD_APP_SECRET && e.WA_CLOUD_VERIFY_TOKEN
+      ? {
+          whatsappCloud: Object.freeze({
+            token: e.WA_CLOUD_TOKEN,
+            phoneNumberId: e.WA_CLOUD_PHONE_ID,
+            appSecret: e.WA_CLOUD_APP_SECRET,
+            verifyToken: e.WA_CLOUD_VERIFY_TOKEN,
+            apiRoot: (e.WA_CLOUD_API_ROOT ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
+            port: e.PORT,
+          }),
+        }
+      : {}),
+    ...(e.WHATSAPP_WEB && /^(1|true)$/i.test(e.WHATSAPP_WEB)
+      ? { whatsappWeb: Object.freeze({ chromiumPath: path.resolve(e.CHROMIUM_PATH) }) }
       : {}),
   });
 }

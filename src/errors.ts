@@ -22,6 +22,24 @@ export const ERROR_CODES = {
   TELEGRAM_START: 'NIV_TELEGRAM_START',
   /** Telegram refused or did not take a message; the outbox retries it. */
   TELEGRAM_SEND: 'NIV_TELEGRAM_SEND',
+  /** The WhatsApp Cloud channel could not start: its webhook port, or a use before bind(app). */
+  WHATSAPP_START: 'NIV_WHATSAPP_START',
+  /** The Graph API refused a message (its error code and message, never the text or the number). */
+  WHATSAPP_SEND: 'NIV_WHATSAPP_SEND',
+  /** WhatsApp asked to slow down (HTTP 429, 130429, 131056, 80007) or was unavailable; the outbox retries. */
+  WHATSAPP_RATE_LIMITED: 'NIV_WHATSAPP_RATE_LIMITED',
+  /** Outside the 24-hour window and no approved template in the profile (`whatsapp.templates`). */
+  WHATSAPP_WINDOW_CLOSED: 'NIV_WHATSAPP_WINDOW_CLOSED',
+  /** The WhatsApp Web channel could not start (its data directory, or a use before bind(app)). */
+  WHATSAPP_WEB_START: 'NIV_WHATSAPP_WEB_START',
+  /** Another live process holds DATA_DIR/whatsapp-web/lock: only one may drive a linked phone. */
+  WHATSAPP_WEB_LOCKED: 'NIV_WHATSAPP_WEB_LOCKED',
+  /** WHATSAPP_WEB is on but CHROMIUM_PATH names no file. */
+  WHATSAPP_WEB_CHROMIUM_MISSING: 'NIV_WHATSAPP_WEB_CHROMIUM_MISSING',
+  /** WhatsApp Web is not connected yet (or reconnecting); the outbox retries later. */
+  WHATSAPP_WEB_NOT_READY: 'NIV_WHATSAPP_WEB_NOT_READY',
+  /** whatsapp-web.js did not take a message; the outbox retries it. */
+  WHATSAPP_WEB_SEND: 'NIV_WHATSAPP_WEB_SEND',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

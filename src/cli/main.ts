@@ -5,6 +5,9 @@ import { checkContent, createApp, loadContent } from '../app.ts';
 import { ConsoleAdapter } from '../channels/console/adapter.ts';
 import { runConsoleChat } from '../channels/console/run.ts';
 import { liveTelegram } from '../channels/telegram/live.ts';
+import { liveWhatsAppCloud } from '../channels/whatsapp-cloud/live.ts';
+import { liveWhatsAppWeb } from '../channels/whatsapp-web/live.ts';
+import { WebhookServer } from '../http/webhook-server.ts';
 import { loadConfig } from '../config.ts';
 import { durationSchema, type Duration } from '../domain/sla/duration.ts';
 import { calendarFileFromIcs } from '../domain/sla/ics.ts';
@@ -75,36 +78,49 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const adapter = new ConsoleAdapter({ output: process.stdout, json: values.json ?? false, interactive });
-  // `start` only: the Telegram channel, when TELEGRAM_BOT_TOKEN is set.
-  const telegram = withScheduler && config.telegram ? liveTelegram(config.telegram, logger) : undefined;
-  const app = await createApp(config, { logger, adapters: telegram ? [adapter, telegram.channel.adapter] : [adapter] });
+  // `start` only: the live channels, Telegram when TELEGRAM_BOT_TOKEN is set and WhatsApp Cloud
+  // when the WA_CLOUD_* credentials are. Their webhooks share one server on PORT.
+  const port = config.whatsappCloud?.port ?? config.telegram?.webhook?.port;
+  const server = withScheduler && (config.whatsappCloud || config.telegram?.webhook) ? new WebhookServer(logger) : undefined;
+  const telegram = withScheduler && config.telegram ? liveTelegram(config.telegram, logger, {}, server) : undefined;
+  const whatsapp = withScheduler && config.whatsappCloud ? liveWhatsAppCloud(config.whatsappCloud, logger, {}, server) : undefined;
+  // WhatsApp Web (one linked phone) when WHATSAPP_WEB is on.
+  const lives = [telegram, whatsapp, withScheduler ? liveWhatsAppWeb(config, logger) : undefined].filter((l) => l !== undefined);
+  const app = await createApp(config, { logger, adapters: [adapter, ...lives.map((l) => l.channel.adapter)] });
   if (withScheduler) {
     await app.scheduler.sweep();
     app.scheduler.start(config.schedulerIntervalMs);
   }
   try {
-    if (!telegram) {
+    if (lives.length === 0) {
       await runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive });
       return 0;
     }
-    telegram.bind(app);
+    for (const live of lives) live.bind(app);
     // With a live channel, Ctrl+C or SIGTERM stops gracefully, and the end of the console's
     // input (or none, under a service manager) does not stop the bot.
     const signalled = new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
-    await telegram.start();
+    const started: typeof lives = [];
     try {
+      // Listening first, so Telegram's setWebhook and Meta's first post find the server up.
+      if (server && port !== undefined) await server.listen(port);
+      for (const live of lives) {
+        await live.start();
+        started.push(live);
+      }
       const first = await Promise.race([runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive }).then(() => 'eof'), signalled]);
       if (first === 'eof') {
-        logger.info('console input ended; the Telegram channel keeps running until SIGINT or SIGTERM');
+        logger.info('console input ended; the live channels keep running until SIGINT or SIGTERM');
         await signalled;
       } else {
         process.stdin.destroy();
       }
     } finally {
-      await telegram.stop();
+      await server?.close();
+      for (const live of started.reverse()) await live.stop();
     }
     return 0;
   } finally {

@@ -91,6 +91,24 @@ export const profileSchema = z.object({
   retention: z.object({ transcriptMonths: z.number().int().min(12).max(120).default(12) }).default({ transcriptMonths: 12 }),
   /** Bump when the consent notice's content changes: citizens are then asked again. */
   consent: z.object({ noticeVersion: z.string().min(1).max(40).default('2026-11') }).default({ noticeVersion: '2026-11' }),
+  /**
+   * WhatsApp Cloud: approved message templates, sent when the 24-hour customer-service window is
+   * closed (WhatsApp refuses free-form text then). `notification` must take exactly one body
+   * parameter, which receives the reply's text; `language` is the template language code
+   * approved for each of the citizen's languages (e.g. en_US, hi).
+   */
+  whatsapp: z
+    .object({
+      templates: z.object({
+        notification: z.object({
+          name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name as approved in WhatsApp Manager (lower-case letters, digits and _)'),
+          language: z
+            .object({ en: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/).default('en'), hi: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/).default('hi') })
+            .default({ en: 'en', hi: 'hi' }),
+        }),
+      }),
+    })
+    .optional(),
 });
 
 export type ProfileInput = z.input<typeof profileSchema>;

@@ -6,7 +6,7 @@ import type { Lang } from '../../engine/session.ts';
 import { AppError, describeError, ERROR_CODES } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { ChannelAdapter, InboundMessage, OutboundMessage } from '../types.ts';
-import { DrainLoop } from './drain-loop.ts';
+import { DrainLoop } from '../drain-loop.ts';
 import { parseUpdate, TELEGRAM_CHANNEL } from './parse.ts';
 import { renderOutbound } from './render.ts';
 import { createWebhookHandler, nodeWebhookHandler, TELEGRAM_WEBHOOK_PATH, type NodeWebhookHandler, type WebhookHandler } from './webhook.ts';

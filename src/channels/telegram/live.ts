@@ -1,8 +1,8 @@
-import http from 'node:http';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { WebhookServer } from '../../http/webhook-server.ts';
 import { createTelegramAdapter, type TelegramChannel, type TelegramOptions } from './adapter.ts';
 import { TELEGRAM_CHANNEL } from './parse.ts';
 
@@ -13,12 +13,20 @@ import { TELEGRAM_CHANNEL } from './parse.ts';
 export interface LiveTelegram {
   channel: TelegramChannel;
   bind(app: App): void;
-  /** Starts the channel, and in webhook mode a small HTTP server on the configured port. */
+  /**
+   * Starts the channel; in webhook mode also the HTTP server on the configured port, unless a
+   * shared server was given (its owner listens and closes it).
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function liveTelegram(config: NonNullable<Config['telegram']>, logger: Logger, options: TelegramOptions = {}): LiveTelegram {
+export function liveTelegram(
+  config: NonNullable<Config['telegram']>,
+  logger: Logger,
+  options: TelegramOptions = {},
+  sharedServer?: WebhookServer,
+): LiveTelegram {
   let app: App | undefined;
   const bound = (): App => {
     if (!app) throw new AppError(ERROR_CODES.TELEGRAM_START, 'The Telegram channel was used before bind(app).');
@@ -33,7 +41,12 @@ export function liveTelegram(config: NonNullable<Config['telegram']>, logger: Lo
     },
     options,
   );
-  let server: http.Server | undefined;
+  // The webhook is mounted now, so a shared server that is already listening serves it at once.
+  const ownServer = config.webhook && channel.webhookCallback && !sharedServer ? new WebhookServer(logger) : undefined;
+  const server = sharedServer ?? ownServer;
+  if (config.webhook && channel.webhookCallback && channel.webhookPath && server) {
+    server.register({ path: channel.webhookPath, handle: channel.webhookCallback });
+  }
   return {
     channel,
     bind(a) {
@@ -41,26 +54,8 @@ export function liveTelegram(config: NonNullable<Config['telegram']>, logger: Lo
     },
     async start() {
       bound();
-      if (config.webhook && channel.webhookCallback) {
-        // Until the desk's fastify server exists, the webhook gets a plain server of its own.
-        const handler = channel.webhookCallback;
-        const path = channel.webhookPath;
-        const srv = http.createServer((req, res) => {
-          if (req.url?.split('?')[0] !== path) {
-            res.writeHead(404).end();
-            return;
-          }
-          handler(req, res).catch(() => {
-            if (!res.headersSent) res.writeHead(500);
-            res.end();
-          });
-        });
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', (err) => reject(new AppError(ERROR_CODES.TELEGRAM_START, `Cannot listen on PORT ${config.webhook!.port} for the Telegram webhook (${err.message}).`, { cause: err })));
-          srv.listen(config.webhook!.port, () => resolve());
-        });
-        server = srv;
-      }
+      // Listening before setWebhook, so Telegram's first post finds the server up.
+      if (ownServer) await ownServer.listen(config.webhook!.port, { errorCode: ERROR_CODES.TELEGRAM_START });
       try {
         await channel.start();
       } catch (err) {
@@ -69,14 +64,7 @@ export function liveTelegram(config: NonNullable<Config['telegram']>, logger: Lo
       }
     },
     async stop() {
-      if (server) {
-        const srv = server;
-        server = undefined;
-        await new Promise<void>((resolve) => {
-          srv.close(() => resolve());
-          srv.closeIdleConnections();
-        });
-      }
+      await ownServer?.close();
       await channel.stop();
     },
   };

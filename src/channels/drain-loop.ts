@@ -1,5 +1,5 @@
-import { describeError } from '../../errors.ts';
-import type { Logger } from '../../logger.ts';
+import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 
 /**
  * Delivers a live channel's committed replies: `kick()` right after a handled update, and a

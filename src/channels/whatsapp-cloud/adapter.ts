@@ -1,0 +1,268 @@
+import type { Config } from '../../config.ts';
+import { describeError, ERROR_CODES } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import type { Profile } from '../../profile/schema.ts';
+import { DrainLoop } from '../drain-loop.ts';
+import { ChannelRefusedError, ChannelRetryError } from '../errors.ts';
+import type { ChannelAdapter, InboundMessage, OutboundMessage } from '../types.ts';
+import { WHATSAPP_CLOUD_CHANNEL, type DeliveryStatus } from './parse.ts';
+import { looksHindi, renderOutbound, renderTemplate, type GraphMessage } from './render.ts';
+import {
+  createEventHandler,
+  createVerifyHandler,
+  nodeWebhookHandler,
+  WHATSAPP_WEBHOOK_PATH,
+  type EventHandler,
+  type NodeWebhookHandler,
+  type VerifyHandler,
+} from './webhook.ts';
+import { ServiceWindows } from './window.ts';
+
+/** The Graph API version the adapter speaks. */
+export const GRAPH_VERSION = 'v21.0';
+/** WhatsApp's pair limit is about one message per 6 s to the same user (error 131056). */
+export const PAIR_LIMIT_WAIT_MS = 6000;
+/** Graph error codes that mean "slow down": throughput (130429), pair limit (131056), account (80007), app (4). */
+const RATE_LIMIT_CODES = new Set([4, 80007, 130429, 131056]);
+/** "More than 24 hours have passed since the recipient last replied." */
+const WINDOW_CLOSED_CODE = 131047;
+/** Graph errors worth another try later: temporary (1, 2), service unavailable (131000, 131016), access token (190, after the operator renews it). */
+const TRANSIENT_CODES = new Set([1, 2, 131000, 131016, 190]);
+
+export type WhatsAppCloudConfig = Pick<NonNullable<Config['whatsappCloud']>, 'token' | 'phoneNumberId' | 'appSecret' | 'verifyToken' | 'apiRoot'>;
+
+/** The profile's template catalogue (`whatsapp.templates`). */
+export type TemplateCatalogue = NonNullable<Profile['whatsapp']>['templates'];
+
+export interface WhatsAppCloudDeps {
+  /** The app's router; only `handle` is used, so it may be bound after the app is built. */
+  router: { handle(msg: InboundMessage): Promise<unknown> };
+  /** Sends this channel's committed replies: `() => app.sender.drain('whatsapp-cloud')`. */
+  drain: () => Promise<unknown>;
+  /** The templates for a closed window, read at send time (the profile is loaded with the app). */
+  templates?: () => TemplateCatalogue | undefined;
+  /**
+   * Each delivery status from the webhook. Statuses are only logged (wamid and status) until a
+   * table keeps them; this is where that store plugs in.
+   */
+  onStatus?: (status: DeliveryStatus) => void | Promise<void>;
+  logger: Logger;
+  /** The time the 24-hour window is judged at; the app's clock. */
+  clock?: () => Date;
+  /** For tests and proxies; the global fetch by default. */
+  fetch?: typeof fetch;
+}
+
+export interface WhatsAppCloudOptions {
+  /** How often queued replies are looked for besides the drain after each webhook post. */
+  drainIntervalMs?: number;
+  /** One Graph request's time limit. */
+  timeoutMs?: number;
+  /** Conversations whose last inbound time is kept in memory. */
+  windowCapacity?: number;
+}
+
+export interface WhatsAppCloudChannel {
+  adapter: ChannelAdapter;
+  /** Starts delivering committed replies (the webhook is served by whoever mounts it). */
+  start(): Promise<void>;
+  /** Stops the delivery loop, then delivers what is already committed. */
+  stop(): Promise<void>;
+  /** The framework-neutral handlers: GET verification and signed POSTs. */
+  handleVerify: VerifyHandler;
+  handleEvents: EventHandler;
+  /** Both, for `node:http` (or fastify's raw req/res). */
+  webhookCallback: NodeWebhookHandler;
+  webhookPath: string;
+  /** The last inbound time per conversation (the 24-hour window). */
+  windows: ServiceWindows;
+  /** Resolves when no delivery pass is running or pending. */
+  idle(): Promise<void>;
+}
+
+/** The parts of a Graph error body Nivaran reads. */
+interface GraphErrorBody {
+  error?: { message?: unknown; code?: unknown; error_subcode?: unknown; error_data?: { details?: unknown } };
+}
+
+/**
+ * A refusal from the Graph API, before it is classified: kept apart so that `send` can tell a
+ * closed window (131047) from other refusals and fall back to the template.
+ */
+class GraphError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly code: number | undefined,
+    readonly description: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(description);
+  }
+}
+
+/**
+ * The WhatsApp Cloud API channel. Inbound posts go through webhook.ts (signature, parse) to the
+ * router, which commits replies to the outbox; a DrainLoop delivers them through `adapter.send`,
+ * which speaks Graph's /messages endpoint. Throttling is the outbox's: a rate-limit answer
+ * becomes a ChannelRetryError with the wait, so one citizen's pair limit does not stall others.
+ */
+export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig, deps: WhatsAppCloudDeps, options: WhatsAppCloudOptions = {}): WhatsAppCloudChannel {
+  const logger = deps.logger.child({ channel: WHATSAPP_CLOUD_CHANNEL });
+  const clock = deps.clock ?? (() => new Date());
+  const doFetch = deps.fetch ?? fetch;
+  const windows = new ServiceWindows(options.windowCapacity);
+  const drainLoop = new DrainLoop(deps.drain, options.drainIntervalMs ?? 200, logger);
+  const url = `${config.apiRoot}/${GRAPH_VERSION}/${config.phoneNumberId}/messages`;
+
+  /** One POST to /messages; resolves with the wamid WhatsApp gave the message. */
+  async function post(to: string, message: GraphMessage): Promise<string | undefined> {
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, ...message }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      });
+    } catch (err) {
+      throw new ChannelRetryError(ERROR_CODES.WHATSAPP_SEND, `The Graph API could not be reached (${err instanceof Error ? err.name : 'network error'}).`, { cause: err });
+    }
+    const text = await res.text().catch(() => '');
+    if (res.ok) {
+      const wamid = readWamid(text);
+      logger.debug({ wamid, type: message.type }, 'whatsapp message accepted');
+      return wamid;
+    }
+    const body = safeJson(text) as GraphErrorBody | undefined;
+    const code = typeof body?.error?.code === 'number' ? body.error.code : undefined;
+    const description = cleanDescription(body?.error?.message);
+    throw new GraphError(res.status, code, description, parseRetryAfter(res.headers.get('retry-after'), clock()));
+  }
+
+  /** A Graph refusal as the error the outbox understands. */
+  function classify(err: unknown): unknown {
+    if (!(err instanceof GraphError)) return err;
+    const what = `HTTP ${err.httpStatus}${err.code !== undefined ? `, code ${err.code}` : ''}: ${err.description}`;
+    if (err.httpStatus === 429 || (err.code !== undefined && RATE_LIMIT_CODES.has(err.code))) {
+      return new ChannelRetryError(ERROR_CODES.WHATSAPP_RATE_LIMITED, `WhatsApp asked to slow down (${what}).`, {
+        retryAfterMs: err.retryAfterMs ?? PAIR_LIMIT_WAIT_MS,
+        details: { graphCode: err.code },
+      });
+    }
+    if (err.httpStatus >= 500 || err.httpStatus === 401 || (err.code !== undefined && TRANSIENT_CODES.has(err.code))) {
+      return new ChannelRetryError(ERROR_CODES.WHATSAPP_SEND, `WhatsApp did not take the message for now (${what}).`, {
+        retryAfterMs: err.retryAfterMs,
+        details: { graphCode: err.code },
+      });
+    }
+    return new ChannelRefusedError(ERROR_CODES.WHATSAPP_SEND, `WhatsApp refused the message (${what}).`, { details: { graphCode: err.code } });
+  }
+
+  async function sendTemplate(to: string, message: OutboundMessage): Promise<void> {
+    const notification = deps.templates?.()?.notification;
+    if (!notification) {
+      throw new ChannelRefusedError(
+        ERROR_CODES.WHATSAPP_WINDOW_CLOSED,
+        'The citizen has not written in the last 24 hours, so WhatsApp allows only an approved template, and the profile names none (whatsapp.templates.notification). The reply stays in the transcript.',
+      );
+    }
+    const languageCode = notification.language[looksHindi(message.text) ? 'hi' : 'en'];
+    try {
+      await post(to, renderTemplate(message, { name: notification.name, languageCode }));
+    } catch (err) {
+      throw classify(err);
+    }
+    logger.debug({ template: notification.name }, 'whatsapp template sent outside the 24-hour window');
+  }
+
+  async function send(conversationId: string, message: OutboundMessage): Promise<void> {
+    // The conversation id is the citizen's wa_id; anything else did not come from this channel.
+    if (!/^\d{6,15}$/.test(conversationId)) {
+      throw new ChannelRefusedError(ERROR_CODES.WHATSAPP_SEND, 'The conversation id is not a WhatsApp id (digits); the reply cannot be addressed.');
+    }
+    if (!windows.isOpen(conversationId, clock())) return sendTemplate(conversationId, message);
+    let sentParts = 0;
+    try {
+      for (const part of renderOutbound(message)) {
+        await post(conversationId, part);
+        sentParts++;
+      }
+    } catch (err) {
+      // Our clock or memory thought the window open; WhatsApp knows better. With nothing sent
+      // yet, the template goes at once instead of a retry that would be refused the same way.
+      if (err instanceof GraphError && err.code === WINDOW_CLOSED_CODE && sentParts === 0) {
+        windows.close(conversationId);
+        return sendTemplate(conversationId, message);
+      }
+      throw classify(err);
+    }
+  }
+
+  const handleVerify = createVerifyHandler({ verifyToken: config.verifyToken, logger });
+  const handleEvents = createEventHandler({
+    appSecret: config.appSecret,
+    phoneNumberId: config.phoneNumberId,
+    router: deps.router,
+    onInbound: (msg) => windows.touch(msg.conversationId, msg.at),
+    ...(deps.onStatus ? { onStatus: deps.onStatus } : {}),
+    afterHandled: () => drainLoop.kick(),
+    logger,
+  });
+
+  return {
+    adapter: { name: WHATSAPP_CLOUD_CHANNEL, send },
+    handleVerify,
+    handleEvents,
+    webhookCallback: nodeWebhookHandler(handleVerify, handleEvents),
+    webhookPath: WHATSAPP_WEBHOOK_PATH,
+    windows,
+    idle: () => drainLoop.idle(),
+    async start() {
+      drainLoop.start();
+      // Replies committed while the channel was down go out now (as templates: their windows
+      // are unknown after a restart).
+      drainLoop.kick();
+      logger.info('whatsapp cloud channel started');
+    },
+    async stop() {
+      await drainLoop.stop();
+      try {
+        await deps.drain();
+      } catch (err) {
+        logger.warn({ error: describeError(err) }, 'final outbox drain failed');
+      }
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function readWamid(text: string): string | undefined {
+  const body = safeJson(text) as { messages?: Array<{ id?: unknown }> } | undefined;
+  const id = body?.messages?.[0]?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Graph's error message, for operators' logs: at most 200 characters, with anything that looks
+ * like a phone number masked, since a few messages quote the recipient.
+ */
+function cleanDescription(message: unknown): string {
+  const text = typeof message === 'string' && message.trim() !== '' ? message.trim() : 'no description';
+  return text.replace(/\+?\d[\d\s-]{5,}\d/g, '[number]').slice(0, 200);
+}
+
+/** Retry-After in seconds or as an HTTP date → milliseconds; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: Date): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}

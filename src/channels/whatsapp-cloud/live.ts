@@ -1,0 +1,65 @@
+import type { App } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import { AppError, ERROR_CODES } from '../../errors.ts';
+import { WebhookServer } from '../../http/webhook-server.ts';
+import type { Logger } from '../../logger.ts';
+import { createWhatsAppCloudAdapter, type WhatsAppCloudChannel, type WhatsAppCloudDeps, type WhatsAppCloudOptions } from './adapter.ts';
+import { WHATSAPP_CLOUD_CHANNEL } from './parse.ts';
+
+/**
+ * The WhatsApp Cloud channel bound to an app that does not exist yet (createApp needs the
+ * adapter; the adapter needs the app's router, sender, profile and clock). Call `bind(app)`
+ * before `start()`.
+ */
+export interface LiveWhatsAppCloud {
+  channel: WhatsAppCloudChannel;
+  bind(app: App): void;
+  /** Starts delivery, and listens on the configured port unless a shared server was given. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function liveWhatsAppCloud(
+  config: NonNullable<Config['whatsappCloud']>,
+  logger: Logger,
+  options: WhatsAppCloudOptions & { onStatus?: WhatsAppCloudDeps['onStatus']; clock?: () => Date; fetch?: typeof fetch } = {},
+  sharedServer?: WebhookServer,
+): LiveWhatsAppCloud {
+  let app: App | undefined;
+  const bound = (): App => {
+    if (!app) throw new AppError(ERROR_CODES.WHATSAPP_START, 'The WhatsApp Cloud channel was used before bind(app).');
+    return app;
+  };
+  const { onStatus, clock, fetch, ...tuning } = options;
+  const channel = createWhatsAppCloudAdapter(
+    config,
+    {
+      router: { handle: (msg) => bound().router.handle(msg) },
+      drain: () => bound().sender.drain(WHATSAPP_CLOUD_CHANNEL),
+      templates: () => bound().content.profile.whatsapp?.templates,
+      ...(onStatus ? { onStatus } : {}),
+      // Give the app's clock (createApp's `clock`), so the window is judged on the same time.
+      ...(clock ? { clock } : {}),
+      ...(fetch ? { fetch } : {}),
+      logger,
+    },
+    tuning,
+  );
+  const ownServer = sharedServer ? undefined : new WebhookServer(logger);
+  (sharedServer ?? ownServer)!.register({ path: channel.webhookPath, handle: channel.webhookCallback });
+  return {
+    channel,
+    bind(a) {
+      app = a;
+    },
+    async start() {
+      bound();
+      if (ownServer) await ownServer.listen(config.port, { errorCode: ERROR_CODES.WHATSAPP_START });
+      await channel.start();
+    },
+    async stop() {
+      await ownServer?.close();
+      await channel.stop();
+    },
+  };
+}
