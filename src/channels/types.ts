@@ -29,6 +29,11 @@ export interface OutboundMessage {
   text: string;
   /** Options to tap; each adapter renders them its own way (buttons, list, numbered text). */
   choices: Array<{ id: string; label: string }>;
+  /**
+   * The label of a "share my number" button, when the question asks for the citizen's own
+   * number; channels that can (Telegram) offer it, others ignore it (the citizen types it).
+   */
+  requestContact?: string | undefined;
 }
 
 export interface ChannelAdapter {

@@ -33,6 +33,7 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
         await deliver(uow, ctx.recipient, {
           text: t.t(e.lang, e.key, e.params),
           choices: e.choices.map((c) => ({ id: c.id, label: t.t(e.lang, c.label) })),
+          ...(e.requestContact ? { requestContact: t.t(e.lang, 'common:share_contact') } : {}),
         }, at);
         replies++;
         break;

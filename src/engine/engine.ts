@@ -5,7 +5,7 @@ import type { ActionRegistry } from './actions/registry.ts';
 import type { EngineServices } from './actions/types.ts';
 import type { Choice, EngineEvent, ParamValue } from './events.ts';
 import { ENTRY, resolveTarget, STUCK, type FlowSet } from './flow-set.ts';
-import { asksForResend, optionsOf, parseAnswer, type LabelLookup } from './inputs.ts';
+import { asksForResend, optionsOf, parseAnswer, type LabelLookup, type Parsed } from './inputs.ts';
 import type { Command, Condition, StepOf, Step } from './schema.ts';
 import { VERIFICATION_VALID_MS, type Json, type Lang, type Position, type SessionState } from './session.ts';
 
@@ -52,7 +52,8 @@ export const ENGINE_KEYS = [
   'common:error.internal', 'common:input.too_many_attempts',
   ...['empty', 'no_words', 'too_long', 'too_short', 'invalid_choice', 'invalid_yes_no', 'invalid_phone',
     'invalid_email', 'invalid_number', 'invalid_integer', 'number_too_small', 'number_too_large', 'invalid_date',
-    'date_in_future', 'date_in_past', 'invalid_ticket_ref', 'invalid_code'].map((r) => `common:input.${r}`),
+    'date_in_future', 'date_in_past', 'invalid_ticket_ref', 'invalid_code', 'contact_not_own'].map((r) => `common:input.${r}`),
+  'common:share_contact',
 ] as const;
 
 export function newSession(lang: Lang | null = null): SessionState {
@@ -163,7 +164,10 @@ class Run {
     const step = this.currentAsk();
     if (!step) return this.enter(ENTRY);
     if (step.input.kind === 'otp' && asksForResend(this.input.text)) return this.enter(resolveTarget(this.s.at.flow, step.input.resend));
-    const parsed = parseAnswer(step.input, this.input, this.env.labels, this.env.now);
+    const foreignContact = step.shareContact && this.input.contact !== undefined && !this.input.contact.own;
+    const parsed: Parsed = foreignContact
+      ? { ok: false, reason: 'contact_not_own' }
+      : parseAnswer(step.input, this.input, this.env.labels, this.env.now);
     if (parsed.ok && step.input.kind === 'otp') {
       // Never saved: the code goes to the next action and nowhere else.
       this.secret = String(parsed.value);
@@ -321,11 +325,11 @@ class Run {
 
   private prompt(step: StepOf<'ask'>): void {
     const choices: Choice[] = optionsOf(step.input).map((o) => ({ id: o.id, label: o.label }));
-    this.say(step.prompt, this.resolveParams(step.params), choices);
+    this.say(step.prompt, this.resolveParams(step.params), choices, step.shareContact);
   }
 
-  private say(key: string, params: Record<string, ParamValue> = {}, choices: Choice[] = []): void {
-    this.events.push({ type: 'msg_created', lang: this.lang, key, params, choices });
+  private say(key: string, params: Record<string, ParamValue> = {}, choices: Choice[] = [], requestContact = false): void {
+    this.events.push({ type: 'msg_created', lang: this.lang, key, params, choices, ...(requestContact ? { requestContact } : {}) });
   }
 
   private resolveParams(params: Record<string, unknown> | undefined): Record<string, ParamValue> {

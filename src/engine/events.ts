@@ -11,7 +11,7 @@ export interface Choice {
 
 /** What one sprint of the engine produced, in order. The host acts on these; the engine does no I/O. */
 export type EngineEvent =
-  | { type: 'msg_created'; lang: Lang; key: string; params: Record<string, ParamValue>; choices: Choice[] }
+  | { type: 'msg_created'; lang: Lang; key: string; params: Record<string, ParamValue>; choices: Choice[]; requestContact?: boolean }
   | { type: 'wait_started'; flow: string; step: string; kind: string }
   | { type: 'input_rejected'; flow: string; step: string; reason: string; attempt: number }
   | { type: 'result_set'; name: string }

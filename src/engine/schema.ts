@@ -74,6 +74,11 @@ export const stepSchema = z.discriminatedUnion('type', [
      * directory before the message is handled, outside its transaction.
      */
     lookup: z.enum(['directory']).optional(),
+    /**
+     * A phone question about the citizen's own number: channels offer their "share my number"
+     * button, and a shared contact is accepted only when it is the citizen's own.
+     */
+    shareContact: z.boolean().default(false),
     next: target.optional(),
   }),
   z.object({

@@ -19,6 +19,7 @@ import type { Database as Schema } from './schema.ts';
 import { migration0001 } from './migrations/0001-init.ts';
 import { migration0002 } from './migrations/0002-ticket-clocks.ts';
 import { migration0003 } from './migrations/0003-consent-identity.ts';
+import { migration0004 } from './migrations/0004-delivery-statuses.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -28,6 +29,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0001-init': migration0001(dialect),
     '0002-ticket-clocks': migration0002(dialect),
     '0003-consent-identity': migration0003(dialect),
+    '0004-delivery-statuses': migration0004(dialect),
   };
 }
 

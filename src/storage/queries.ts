@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { prepare } from './prepared.ts';
 import type {
-  ConsentLedgerTable, Database, HandoffsTable, NominationsTable, OfficerNotificationsTable, OutboxTable, PrincipalsTable,
+  ConsentLedgerTable, Database, DeliveryStatusesTable, HandoffsTable, NominationsTable, OfficerNotificationsTable, OutboxTable, PrincipalsTable,
   TicketEventsTable, TicketsTable, TimersTable, TranscriptsTable, VerificationsTable,
 } from './schema.ts';
 
@@ -114,6 +114,12 @@ export function compileQueries(db: Kysely<Database>) {
       db.selectFrom('nominations').selectAll().where('conversation_key', '=', p.conversation_key).orderBy('id')),
     setNominationStatus: prepare<{ id: number; status: 'active' | 'removed'; updated_at: string }, never>((p) =>
       db.updateTable('nominations').set({ status: p.status, updated_at: p.updated_at }).where('id', '=', p.id)),
+    insertDeliveryStatus: prepare<Omit<DeliveryStatusesTable, 'id'>, never>((p) =>
+      db.insertInto('delivery_statuses').values({
+        channel: p.channel, platform_message_id: p.platform_message_id, status: p.status, at: p.at, error_code: p.error_code,
+      })),
+    deliveryStatusesOf: prepare<{ channel: string; platform_message_id: string }, Omit<DeliveryStatusesTable, 'id'> & { id: number }>((p) =>
+      db.selectFrom('delivery_statuses').selectAll().where('channel', '=', p.channel).where('platform_message_id', '=', p.platform_message_id).orderBy('id')),
     officerNotificationsOf: prepare<{ ticket_id: number }, Omit<OfficerNotificationsTable, 'id'> & { id: number }>((p) =>
       db.selectFrom('officer_notifications').selectAll().where('ticket_id', '=', p.ticket_id).orderBy('id')),
     ticketByNumber: prepare<{ number: string }, TicketRow>((p) =>

@@ -168,6 +168,16 @@ export interface NominationsTable {
   updated_at: string;
 }
 
+export interface DeliveryStatusesTable {
+  id: Generated<number>;
+  channel: string;
+  /** The platform's id of the message we sent (e.g. WhatsApp's `wamid.…`). */
+  platform_message_id: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  at: string;
+  error_code: number | null;
+}
+
 export interface Database {
   tickets: TicketsTable;
   ticket_sequences: TicketSequencesTable;
@@ -183,4 +193,5 @@ export interface Database {
   principals: PrincipalsTable;
   verifications: VerificationsTable;
   nominations: NominationsTable;
+  delivery_statuses: DeliveryStatusesTable;
 }

@@ -4,7 +4,7 @@ import type {
   ConsentRow, NominationRow, OutboxRow, PrincipalRow, Queries, TicketEventRow, TicketRow, TicketState, TimerRow, TranscriptRow, VerificationRow,
 } from './queries.ts';
 import type {
-  ConsentLedgerTable, HandoffsTable, NominationsTable, OfficerNotificationsTable, PrincipalsTable, TicketEventsTable, TicketsTable,
+  ConsentLedgerTable, DeliveryStatusesTable, HandoffsTable, NominationsTable, OfficerNotificationsTable, PrincipalsTable, TicketEventsTable, TicketsTable,
   TimersTable, TranscriptsTable, VerificationsTable,
 } from './schema.ts';
 
@@ -94,6 +94,11 @@ export interface UnitOfWork {
   readonly verifications: {
     add(row: Omit<VerificationsTable, 'id'>): Promise<void>;
     of(conversationKey: string): Promise<VerificationRow[]>;
+  };
+  /** What platforms report about messages we sent (WhatsApp's status callbacks). */
+  readonly deliveryStatuses: {
+    add(row: Omit<DeliveryStatusesTable, 'id'>): Promise<void>;
+    of(channel: string, platformMessageId: string): Promise<Array<Omit<DeliveryStatusesTable, 'id'> & { id: number }>>;
   };
   readonly nominations: {
     add(row: Omit<NominationsTable, 'id'>): Promise<NominationRow>;
@@ -201,6 +206,12 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
         await ex.run(q.insertVerification, row);
       },
       of: (conversation_key) => ex.all(q.verificationsOf, { conversation_key }),
+    },
+    deliveryStatuses: {
+      add: async (row) => {
+        await ex.run(q.insertDeliveryStatus, row);
+      },
+      of: (channel, platform_message_id) => ex.all(q.deliveryStatusesOf, { channel, platform_message_id }),
     },
     nominations: {
       add: async (row) => (await ex.all(q.insertNomination, row))[0]!,

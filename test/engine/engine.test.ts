@@ -134,3 +134,16 @@ describe('engine', () => {
     expect(render(r.events)[0]).toContain('आप किसी भी समय');
   });
 });
+
+describe('the citizen\'s own number', () => {
+  it('asks with a share-my-number button, and refuses a contact that is not the citizen\'s own', async () => {
+    const { env, render } = memoryEngine();
+    const at = await drive(['hi', '2', 'yes', '1', '1', 'No water in Sector 4 since Friday morning.', '1']);
+    expect(at.events.find((e) => e.type === 'msg_created' && e.key === 'grievance.ask_phone')).toMatchObject({ requestContact: true });
+    const foreign = await resume(env, at.session, msg('', { contact: { phone: '+919123456780', own: false } }));
+    expect(render(foreign.events)[0]).toBe('Please share your own number with the button below, or type it.');
+    expect(foreign.session.at.step).toBe('ask_phone');
+    const own = await resume(env, at.session, msg('', { contact: { phone: '+919876543210', own: true } }));
+    expect(own.session.vars.contact).toBe('+919876543210');
+  });
+});

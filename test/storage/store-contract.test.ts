@@ -236,6 +236,16 @@ for (const backend of backends) {
       expect((await store.transaction((u) => u.outbox.queued('console', 10))).map((r) => r.payload)).toEqual(['{"n":1}', '{"n":3}']);
     });
 
+    it('deliveryStatuses: recorded per platform message, in order', async () => {
+      const { store } = await open();
+      await store.transaction(async (u) => {
+        await u.deliveryStatuses.add({ channel: 'whatsapp-cloud', platform_message_id: 'wamid.A', status: 'sent', at: T0, error_code: null });
+        await u.deliveryStatuses.add({ channel: 'whatsapp-cloud', platform_message_id: 'wamid.A', status: 'failed', at: T0, error_code: 131047 });
+      });
+      const rows = await store.transaction((u) => u.deliveryStatuses.of('whatsapp-cloud', 'wamid.A'));
+      expect(rows.map((r) => [r.status, r.error_code])).toEqual([['sent', null], ['failed', 131047]]);
+    });
+
     it('outbox.pendingOf: one conversation only', async () => {
       const { store } = await open();
       await store.transaction(async (u) => {

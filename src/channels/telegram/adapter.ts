@@ -120,7 +120,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramDeps
 
   async function sendRaw(conversationId: string, message: OutboundMessage): Promise<void> {
     const chatId = /^-?\d{1,15}$/.test(conversationId) ? Number(conversationId) : conversationId;
-    for (const part of renderOutbound(message)) {
+    for (const part of renderOutbound(message, { requestContact: message.requestContact })) {
       try {
         await bot.api.sendMessage(chatId, part.text, {
           ...(part.reply_markup ? { reply_markup: part.reply_markup } : {}),

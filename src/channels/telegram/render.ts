@@ -18,10 +18,10 @@ export interface TelegramSendParams {
 
 export interface RenderOptions {
   /**
-   * Ask for the citizen's number with Telegram's "share my contact" button, labelled so. The
-   * flows cannot ask for this yet (OutboundMessage has no such flag); the adapter will pass it
-   * once they can. Inline and reply keyboards cannot be combined, so the choices then become
-   * reply-keyboard buttons, which send their label as text (the engine accepts labels).
+   * Ask for the citizen's number with Telegram's "share my contact" button, labelled so (from
+   * OutboundMessage.requestContact). Inline and reply keyboards cannot be combined, so the
+   * choices then become reply-keyboard buttons, which send their label as text (the engine
+   * accepts labels).
    */
   requestContact?: string | undefined;
   maxText?: number;

@@ -37,7 +37,15 @@ export function liveWhatsAppCloud(
       router: { handle: (msg) => bound().router.handle(msg) },
       drain: () => bound().sender.drain(WHATSAPP_CLOUD_CHANNEL),
       templates: () => bound().content.profile.whatsapp?.templates,
-      ...(onStatus ? { onStatus } : {}),
+      // Delivery statuses are recorded (the outbox only knows that WhatsApp accepted a message).
+      onStatus: async (status) => {
+        await bound().store.transaction((uow) =>
+          uow.deliveryStatuses.add({
+            channel: WHATSAPP_CLOUD_CHANNEL, platform_message_id: status.messageId, status: status.status,
+            at: status.at.toISOString(), error_code: status.errorCode ?? null,
+          }));
+        await onStatus?.(status);
+      },
       // Give the app's clock (createApp's `clock`), so the window is judged on the same time.
       ...(clock ? { clock } : {}),
       ...(fetch ? { fetch } : {}),

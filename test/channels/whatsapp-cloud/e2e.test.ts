@@ -11,7 +11,7 @@ import { WebhookServer } from '../../../src/http/webhook-server.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { FakeClock, TEST_PROFILE, tempDataDir, testConfig } from '../../helpers/harness.ts';
 import { FakeGraph, readable, type GraphSend } from './fake-graph.ts';
-import { buttonReply, CITIZEN, listReply, PHONE_ID, text } from './payloads.ts';
+import { buttonReply, CITIZEN, listReply, PHONE_ID, statuses, text } from './payloads.ts';
 
 const APP_SECRET = 'app-secret-0123456789abcdef';
 const VERIFY = 'verify-token-42';
@@ -145,6 +145,15 @@ describe('WhatsApp Cloud channel end to end (fake Graph API, webhook over HTTP)'
     const allLogs = logs.lines.join('');
     expect(allLogs).not.toContain('Ward 12');
     expect(allLogs).not.toContain(CITIZEN);
+  });
+
+  it('records delivery statuses', async () => {
+    const { app, post } = await start();
+    expect((await post(statuses())).status).toBe(200);
+    const ids = (statuses() as { entry: Array<{ changes: Array<{ value: { statuses: Array<{ id: string }> } }> }> }).entry[0]!.changes[0]!.value.statuses.map((x) => x.id);
+    const recorded = await app.store.transaction(async (u) => (await Promise.all(ids.map((id) => u.deliveryStatuses.of('whatsapp-cloud', id)))).flat());
+    expect(recorded.length).toBe(ids.length);
+    expect(recorded.some((r) => r.status === 'failed' && r.error_code !== null)).toBe(true);
   });
 
   it('answers the same wamid posted twice once', async () => {
