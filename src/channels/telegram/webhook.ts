@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { BodyTooLarge, readBody } from '../../http/read-body.ts';
 
 /** Where Telegram posts updates, under PUBLIC_URL. No secret in the path: the header carries it. */
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
@@ -70,7 +71,7 @@ export function nodeWebhookHandler(handler: WebhookHandler): NodeWebhookHandler 
     if (req.method !== 'POST') return answer(405, 'POST only');
     let body: unknown;
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse((await readBody(req, MAX_BODY_BYTES)).toString('utf8'));
     } catch (err) {
       return err instanceof BodyTooLarge ? answer(413, 'too large') : answer(400, 'invalid JSON');
     }
@@ -79,28 +80,6 @@ export function nodeWebhookHandler(handler: WebhookHandler): NodeWebhookHandler 
   };
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        // Stop keeping it, but read the rest, so the 413 can still be written on this socket.
-        req.off('data', onData);
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
-}
 
 /** Equal-length digests, so timingSafeEqual never throws and the length is not leaked either. */
 function digest(s: string): Buffer {

@@ -4,6 +4,7 @@ import { describeError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { InboundMessage } from '../types.ts';
 import { parseWebhook, type DeliveryStatus } from './parse.ts';
+import { BodyTooLarge, readBody } from '../../http/read-body.ts';
 
 /** Where Meta posts (set the callback URL in the app dashboard to https://your.host + this). */
 export const WHATSAPP_WEBHOOK_PATH = '/whatsapp/webhook';
@@ -152,7 +153,7 @@ export function nodeWebhookHandler(verify: VerifyHandler, events: EventHandler):
     if (req.method !== 'POST') return answer({ status: 405, body: 'GET or POST only' });
     let rawBody: Buffer;
     try {
-      rawBody = await readBody(req);
+      rawBody = await readBody(req, MAX_BODY_BYTES);
     } catch (err) {
       return answer(err instanceof BodyTooLarge ? { status: 413, body: 'too large' } : { status: 400, body: 'unreadable body' });
     }
@@ -160,28 +161,6 @@ export function nodeWebhookHandler(verify: VerifyHandler, events: EventHandler):
   };
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        // Stop keeping it, but read the rest, so the 413 can still be written on this socket.
-        req.off('data', onData);
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
 
 /** Equal-length digests, so timingSafeEqual never throws and the length is not leaked either. */
 function digest(s: string): Buffer {
