@@ -1,6 +1,7 @@
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { AppError, ERROR_CODES } from '../../errors.ts';
+import { ERROR_CODES } from '../../errors.ts';
+import { appBinding } from '../app-binding.ts';
 import type { Logger } from '../../logger.ts';
 import { WebhookServer } from '../../http/webhook-server.ts';
 import { createTelegramAdapter, type TelegramChannel, type TelegramOptions } from './adapter.ts';
@@ -27,16 +28,13 @@ export function liveTelegram(
   options: TelegramOptions = {},
   sharedServer?: WebhookServer,
 ): LiveTelegram {
-  let app: App | undefined;
-  const bound = (): App => {
-    if (!app) throw new AppError(ERROR_CODES.TELEGRAM_START, 'The Telegram channel was used before bind(app).');
-    return app;
-  };
+  const binding = appBinding(TELEGRAM_CHANNEL, 'Telegram', ERROR_CODES.TELEGRAM_START);
+  const bound = binding.app;
   const channel = createTelegramAdapter(
     config,
     {
-      router: { handle: (msg) => bound().router.handle(msg) },
-      drain: () => bound().sender.drain(TELEGRAM_CHANNEL),
+      router: binding.router,
+      drain: binding.drain,
       logger,
     },
     options,
@@ -49,9 +47,7 @@ export function liveTelegram(
   }
   return {
     channel,
-    bind(a) {
-      app = a;
-    },
+    bind: binding.bind,
     async start() {
       bound();
       // Listening before setWebhook, so Telegram's first post finds the server up.

@@ -1,6 +1,7 @@
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { AppError, ERROR_CODES } from '../../errors.ts';
+import { ERROR_CODES } from '../../errors.ts';
+import { appBinding } from '../app-binding.ts';
 import { WebhookServer } from '../../http/webhook-server.ts';
 import type { Logger } from '../../logger.ts';
 import { createWhatsAppCloudAdapter, type WhatsAppCloudChannel, type WhatsAppCloudDeps, type WhatsAppCloudOptions } from './adapter.ts';
@@ -25,17 +26,14 @@ export function liveWhatsAppCloud(
   options: WhatsAppCloudOptions & { onStatus?: WhatsAppCloudDeps['onStatus']; clock?: () => Date; fetch?: typeof fetch } = {},
   sharedServer?: WebhookServer,
 ): LiveWhatsAppCloud {
-  let app: App | undefined;
-  const bound = (): App => {
-    if (!app) throw new AppError(ERROR_CODES.WHATSAPP_START, 'The WhatsApp Cloud channel was used before bind(app).');
-    return app;
-  };
+  const binding = appBinding(WHATSAPP_CLOUD_CHANNEL, 'WhatsApp Cloud', ERROR_CODES.WHATSAPP_START);
+  const bound = binding.app;
   const { onStatus, clock, fetch, ...tuning } = options;
   const channel = createWhatsAppCloudAdapter(
     config,
     {
-      router: { handle: (msg) => bound().router.handle(msg) },
-      drain: () => bound().sender.drain(WHATSAPP_CLOUD_CHANNEL),
+      router: binding.router,
+      drain: binding.drain,
       templates: () => bound().content.profile.whatsapp?.templates,
       // Delivery statuses are recorded (the outbox only knows that WhatsApp accepted a message).
       onStatus: async (status) => {
@@ -57,9 +55,7 @@ export function liveWhatsAppCloud(
   (sharedServer ?? ownServer)!.register({ path: channel.webhookPath, handle: channel.webhookCallback });
   return {
     channel,
-    bind(a) {
-      app = a;
-    },
+    bind: binding.bind,
     async start() {
       bound();
       if (ownServer) await ownServer.listen(config.port, { errorCode: ERROR_CODES.WHATSAPP_START });

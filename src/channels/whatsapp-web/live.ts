@@ -1,6 +1,7 @@
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { AppError, ERROR_CODES } from '../../errors.ts';
+import { ERROR_CODES } from '../../errors.ts';
+import { appBinding } from '../app-binding.ts';
 import type { Logger } from '../../logger.ts';
 import { createWhatsAppWebChannel, type WhatsAppWebChannel, type WhatsAppWebOptions } from './adapter.ts';
 import { WHATSAPP_WEB_CHANNEL } from './parse.ts';
@@ -19,25 +20,20 @@ export interface LiveWhatsAppWeb {
 /** The channel when WHATSAPP_WEB is on (`config.whatsappWeb`), otherwise undefined. */
 export function liveWhatsAppWeb(config: Config, logger: Logger, options: WhatsAppWebOptions = {}): LiveWhatsAppWeb | undefined {
   if (!config.whatsappWeb) return undefined;
-  let app: App | undefined;
-  const bound = (): App => {
-    if (!app) throw new AppError(ERROR_CODES.WHATSAPP_WEB_START, 'The WhatsApp Web channel was used before bind(app).');
-    return app;
-  };
+  const binding = appBinding(WHATSAPP_WEB_CHANNEL, 'WhatsApp Web', ERROR_CODES.WHATSAPP_WEB_START);
+  const bound = binding.app;
   const channel = createWhatsAppWebChannel(
     { dataDir: config.dataDir, chromiumPath: config.whatsappWeb.chromiumPath },
     {
-      router: { handle: (msg) => bound().router.handle(msg) },
-      drain: () => bound().sender.drain(WHATSAPP_WEB_CHANNEL),
+      router: binding.router,
+      drain: binding.drain,
       logger,
     },
     options,
   );
   return {
     channel,
-    bind(a) {
-      app = a;
-    },
+    bind: binding.bind,
     async start() {
       bound();
       await channel.start();
