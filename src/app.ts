@@ -26,6 +26,9 @@ import { Scheduler } from './scheduler/scheduler.ts';
 import { openStore } from './storage/open-store.ts';
 import type { Store } from './storage/sqlite-store.ts';
 import { TICKET_NOTICE_KEYS, TicketService } from './tickets/service.ts';
+import { HANDOFF_NOTICE_KEYS, HandoffService } from './handoff/handoff-service.ts';
+import { LiveBus } from './desk/live-bus.ts';
+import { recipientOf } from './effects/deliver.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -44,6 +47,14 @@ export interface App {
   sender: OutboxSender;
   tickets: TicketService;
   scheduler: Scheduler;
+  handoffs: HandoffService;
+  /** Conversations with new activity, for the desk's live pages. */
+  live: LiveBus;
+  /**
+   * Called when something outside a citizen's message queued replies (the desk, the scheduler):
+   * channels that only drain on their own input (the console) listen here.
+   */
+  onOutbox(listener: (channel: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -91,7 +102,7 @@ export function loadContent(config: Config): Content {
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
 export function checkContent(content: Content): Problem[] {
-  return inspectFlows(content.flows.set, content.actions, content.translator, TICKET_NOTICE_KEYS);
+  return inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS]);
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
@@ -116,6 +127,16 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const store = await openStore(config);
   const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger });
   const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger);
+  const live = new LiveBus();
+  const outboxListeners: Array<(channel: string) => void> = [];
+  const activity = (conversationKey: string) => {
+    live.emit(conversationKey);
+    const { channel } = recipientOf(conversationKey);
+    for (const l of outboxListeners) l(channel);
+  };
+  const handoffs = new HandoffService({
+    store, translator: content.translator, logger: options.logger, clock, waitMinutes: content.profile.desk.handoffWaitMinutes, onActivity: activity,
+  });
   const host: HostServices = {
     tickets,
     profile: content.profile,
@@ -123,6 +144,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     otp: options.otp ?? new OtpService({ secret: otpSecret(config) }),
     directory: new Directory({ profile: content.profile, logger: options.logger }),
     codeChannels: senderChannels(config),
+    handoffs,
   };
   const accessConfig = content.profile.connectors.access;
   const afterCommit = new AfterCommit({
@@ -143,8 +165,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     afterCommit,
     clock,
     logger: options.logger,
+    onActivity: (key) => live.emit(key),
   });
-  const scheduler = new Scheduler(store, tickets, clock, options.logger);
+  const scheduler = new Scheduler(store, tickets, clock, options.logger, {
+    onDelivered: () => {
+      for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
+    },
+    jobs: [{ name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() }],
+  });
   return {
     config,
     content,
@@ -154,6 +182,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     sender,
     tickets,
     scheduler,
+    handoffs,
+    live,
+    onOutbox: (listener) => {
+      outboxListeners.push(listener);
+    },
     close: async () => {
       scheduler.stop();
       await afterCommit.settle();

@@ -72,10 +72,23 @@ const envSchema = z.object({
     .optional(),
   /** The Chromium that whatsapp-web.js drives; checked when the channel starts. */
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** The officers' desk: port and address. 0 turns the desk off (e.g. a webhook-only instance). */
+  DESK_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** 127.0.0.1 by default: put a TLS proxy in front, or set 0.0.0.0 to serve the local network. */
+  DESK_HOST: z.string().min(1).default('127.0.0.1'),
+  /** How long a desk log-in lasts. */
+  DESK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** '1' when a TLS proxy sits in front: X-Forwarded-Proto/For are trusted, so cookies get Secure and rate limits see the officer's address. */
+  DESK_TRUST_PROXY: z.string().regex(/^(1|0|true|false|)$/i, "must be '1' or 'true' when the desk is behind a reverse proxy ('0', 'false' or unset: not)").optional(),
+  /** The key CSRF tokens are derived with. Required with DATABASE_URL (instances must agree); otherwise kept in DATA_DIR/desk-secret. */
+  DESK_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`').optional(),
 }).superRefine((e, ctx) => {
   const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
   if (e.DATABASE_URL && !e.OTP_SECRET) {
     issue('OTP_SECRET', 'is required when DATABASE_URL is set: every instance sharing the database must check one-time codes with the same OTP_SECRET (at least 32 characters, e.g. `openssl rand -hex 32`)');
+  }
+  if (e.DATABASE_URL && !e.DESK_SECRET && e.DESK_PORT !== 0) {
+    issue('DESK_SECRET', 'is required when DATABASE_URL is set: every instance serving the desk must check form tokens with the same DESK_SECRET (at least 32 characters, e.g. `openssl rand -hex 32`)');
   }
   if (e.OTP_SENDER === 'smtp') {
     if (!e.SMTP_URL) issue('SMTP_URL', 'is required when OTP_SENDER=smtp');
@@ -199,6 +212,15 @@ export interface Config {
     /** PORT: Meta posts to `/whatsapp/webhook` on it (behind the TLS proxy). */
     readonly port: number;
   };
+  /** The officers' desk; absent when DESK_PORT=0. */
+  readonly desk?: {
+    readonly port: number;
+    readonly host: string;
+    readonly sessionHours: number;
+    readonly trustProxy: boolean;
+    /** DESK_SECRET; when unset (SQLite only) a random key kept in DATA_DIR/desk-secret. */
+    readonly secret: string | undefined;
+  };
   /** The WhatsApp Web channel; set when WHATSAPP_WEB is '1' or 'true'. */
   readonly whatsappWeb?: {
     /** CHROMIUM_PATH (absolute); start-up fails naming it when the file does not exist. */
@@ -268,6 +290,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             verifyToken: e.WA_CLOUD_VERIFY_TOKEN,
             apiRoot: (e.WA_CLOUD_API_ROOT ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
             port: e.PORT,
+          }),
+        }
+      : {}),
+    ...(e.DESK_PORT !== 0
+      ? {
+          desk: Object.freeze({
+            port: e.DESK_PORT,
+            host: e.DESK_HOST,
+            sessionHours: e.DESK_SESSION_HOURS,
+            trustProxy: /^(1|true)$/i.test(e.DESK_TRUST_PROXY ?? ''),
+            secret: e.DESK_SECRET,
           }),
         }
       : {}),

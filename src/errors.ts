@@ -40,6 +40,16 @@ export const ERROR_CODES = {
   WHATSAPP_WEB_NOT_READY: 'NIV_WHATSAPP_WEB_NOT_READY',
   /** whatsapp-web.js did not take a message; the outbox retries it. */
   WHATSAPP_WEB_SEND: 'NIV_WHATSAPP_WEB_SEND',
+  /** The desk could not listen on DESK_PORT. */
+  DESK_START: 'NIV_DESK_START',
+  /** An officer account could not be created or changed (a taken email, a weak password, an unknown role). */
+  OFFICER_INVALID: 'NIV_OFFICER_INVALID',
+  /** The officer may not see or do this (role, level or assignment). */
+  DESK_FORBIDDEN: 'NIV_DESK_FORBIDDEN',
+  /** A desk action's input is wrong (empty reply, short reason, unknown officer). */
+  DESK_INPUT: 'NIV_DESK_INPUT',
+  /** A live chat is no longer waiting or held by someone else. */
+  HANDOFF_STATE: 'NIV_HANDOFF_STATE',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

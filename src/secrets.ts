@@ -9,12 +9,20 @@ import type { Config } from './config.ts';
  * so pending codes survive a restart and every `nivaran chat` run of the same installation.
  */
 export function otpSecret(config: Pick<Config, 'otpSecret' | 'dataDir'>): string {
-  if (config.otpSecret) return config.otpSecret;
-  const file = path.join(config.dataDir, 'otp-secret');
+  return config.otpSecret ?? keptSecret(config.dataDir, 'otp-secret');
+}
+
+/** The desk's CSRF key: DESK_SECRET, or one kept in DATA_DIR/desk-secret as for `otpSecret`. */
+export function deskSecret(config: Pick<Config, 'desk' | 'dataDir'>): string {
+  return config.desk?.secret ?? keptSecret(config.dataDir, 'desk-secret');
+}
+
+function keptSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true });
     const secret = randomBytes(32).toString('hex');
     try {
       fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });

@@ -87,6 +87,8 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
         await ctx.tickets.citizenAppealed(uow, e.number, key, ctx.now);
         break;
       case 'handoff_requested':
+        // One request at a time: asking again while waiting (or while talking to an officer) adds none.
+        if (await uow.handoffs.active(key)) break;
         await uow.handoffs.insert({
           conversation_key: key,
           channel: ctx.recipient.channel,

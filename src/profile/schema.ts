@@ -89,6 +89,17 @@ export const profileSchema = z.object({
     .default({}),
   erasure: z.object({ coolingOffDays: z.number().int().min(0).max(30).default(7) }).default({ coolingOffDays: 7 }),
   retention: z.object({ transcriptMonths: z.number().int().min(12).max(120).default(12) }).default({ transcriptMonths: 12 }),
+  /**
+   * The officers' desk. `handoffWaitMinutes`: a citizen who asked for an officer and is still
+   * waiting after this long is told so once (and may carry on with the assistant).
+   * `dueSoonHours`: tickets whose next deadline falls within this are marked "due soon".
+   */
+  desk: z
+    .object({
+      handoffWaitMinutes: z.number().int().min(1).max(24 * 60).default(10),
+      dueSoonHours: z.number().int().min(1).max(24 * 14).default(48),
+    })
+    .default({ handoffWaitMinutes: 10, dueSoonHours: 48 }),
   /** Bump when the consent notice's content changes: citizens are then asked again. */
   consent: z.object({ noticeVersion: z.string().min(1).max(40).default('2026-11') }).default({ noticeVersion: '2026-11' }),
   /**

@@ -25,9 +25,11 @@ export interface RouterDeps {
   logger: Logger;
   /** Called after a message's replies are committed, so the sender can deliver them at once. */
   onReplies?: (channel: string) => void;
+  /** Called after any message of a conversation is committed (the desk's live view listens). */
+  onActivity?: (conversationKey: string) => void;
 }
 
-export type HandleResult = { status: 'processed'; replies: number } | { status: 'duplicate' };
+export type HandleResult = { status: 'processed'; replies: number } | { status: 'relayed' } | { status: 'duplicate' };
 
 const MEDIA_TRANSCRIPT = (kind: string) => `[${kind}]`;
 /** What the transcript keeps of an answer to a one-time-code question. */
@@ -71,6 +73,9 @@ export class Router {
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
       const shown = this.transcriptText(session, masked.text, msg);
       await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
+      // An officer holds the chat: the message is theirs (the desk shows it from the transcript),
+      // and the assistant stays quiet until the chat is handed back.
+      if (await this.deps.host.handoffs.isTaken(uow, key)) return { status: 'relayed' };
 
       const sprint = await resume(this.env(uow, key, now, jobs), session, {
         messageKey,
@@ -101,7 +106,8 @@ export class Router {
     else {
       // Codes leave only now that the challenge (its hash) is committed; they are never stored.
       await this.deps.afterCommit.run(jobs);
-      this.deps.onReplies?.(msg.channel);
+      if (result.status === 'processed') this.deps.onReplies?.(msg.channel);
+      this.deps.onActivity?.(key);
     }
     return result;
   }

@@ -10,6 +10,20 @@ export interface SweepResult {
   /** Claimed by another sweep or instance first. */
   skipped: number;
   failed: number;
+  /** What each periodic job did (e.g. citizens told that no officer is free yet). */
+  jobs: Record<string, number>;
+}
+
+/** Work that runs with every sweep after the timers; it claims its own rows, like the timers. */
+export interface PeriodicJob {
+  name: string;
+  run(): Promise<number>;
+}
+
+export interface SchedulerOptions {
+  /** Called after a sweep that queued messages, so the channels deliver them. */
+  onDelivered?: () => void;
+  jobs?: readonly PeriodicJob[];
 }
 
 const BATCH = 500;
@@ -35,7 +49,7 @@ export class Scheduler {
     private readonly tickets: TicketService,
     private readonly clock: () => Date,
     private readonly logger: Logger,
-    private readonly onDelivered?: () => void,
+    private readonly options: SchedulerOptions = {},
   ) {}
 
   /** One pass over everything due now. Overlapping calls share the pass under way. */
@@ -60,7 +74,7 @@ export class Scheduler {
   }
 
   private async pass(): Promise<SweepResult> {
-    const result: SweepResult = { due: 0, fired: 0, skipped: 0, failed: 0 };
+    const result: SweepResult = { due: 0, fired: 0, skipped: 0, failed: 0, jobs: {} };
     // Firing a timer schedules its ticket's next one, which may itself be due (after downtime):
     // query again until nothing is due, within a bound so that a bug cannot spin forever.
     for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -98,7 +112,17 @@ export class Scheduler {
       if (due.length === 0 || result.failed > 0) break;
     }
     // A failed timer stays unfired and is retried by the next sweep.
-    if (result.fired > 0) this.onDelivered?.();
+    let jobsDid = 0;
+    for (const job of this.options.jobs ?? []) {
+      try {
+        const n = await job.run();
+        result.jobs[job.name] = n;
+        jobsDid += n;
+      } catch (err) {
+        this.logger.error({ job: job.name, error: describeError(err) }, 'periodic job failed; it runs again with the next sweep');
+      }
+    }
+    if (result.fired > 0 || jobsDid > 0) this.options.onDelivered?.();
     return result;
   }
 }

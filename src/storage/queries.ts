@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { compileDeskQueries } from './desk-queries.ts';
 import { prepare } from './prepared.ts';
 import type {
   ConsentLedgerTable, Database, DeliveryStatusesTable, HandoffsTable, NominationsTable, OfficerNotificationsTable, OutboxTable, PrincipalsTable,
@@ -26,16 +27,16 @@ const TICKET_STATE_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof TicketState>;
 const NEW_TICKET_COLUMNS = [
   'number', 'kind', 'language', 'channel', 'conversation_key', 'fields', 'created_at', 'idempotency_key', 'policy_id', 'regime',
-  ...TICKET_STATE_COLUMNS,
+  'assigned_to', 'assigned_at', ...TICKET_STATE_COLUMNS,
 ] as const satisfies ReadonlyArray<keyof NewTicket>;
 /** Kysely values whose every column is a placeholder of the same name. */
-function placeholders<K extends string, P extends Record<K, unknown>>(p: P, columns: readonly K[]): Pick<P, K> {
+export function placeholders<K extends string, P extends Record<K, unknown>>(p: P, columns: readonly K[]): Pick<P, K> {
   return Object.fromEntries(columns.map((c) => [c, p[c]])) as Pick<P, K>;
 }
 type NewTicket = Omit<TicketsTable, 'id'>;
 type NewTranscript = Omit<TranscriptsTable, 'id'>;
 type NewOutbox = Pick<OutboxTable, 'channel' | 'conversation_key' | 'payload' | 'created_at'>;
-type NewHandoff = Omit<HandoffsTable, 'id' | 'status'>;
+type NewHandoff = Pick<HandoffsTable, 'conversation_key' | 'channel' | 'language' | 'reason' | 'created_at' | 'idempotency_key'>;
 
 /**
  * Every statement the application runs, written with Kysely and compiled once per dialect.
@@ -43,6 +44,7 @@ type NewHandoff = Omit<HandoffsTable, 'id' | 'status'>;
  */
 export function compileQueries(db: Kysely<Database>) {
   return {
+    ...compileDeskQueries(db),
     markProcessed: prepare<{ channel: string; message_id: string; at: string }, never>((p) =>
       db.insertInto('processed_messages').values({ channel: p.channel, message_id: p.message_id, at: p.at })
         .onConflict((oc) => oc.columns(['channel', 'message_id']).doNothing()),

@@ -35,6 +35,9 @@ export interface TicketsTable {
   board_notified_at: string | null;
   resolved_at: string | null;
   closed_at: string | null;
+  /** The officer who holds the ticket (desk), or null while it waits in its rung's queue. */
+  assigned_to: number | null;
+  assigned_at: string | null;
 }
 
 export interface TicketEventsTable {
@@ -43,7 +46,9 @@ export interface TicketEventsTable {
   at: string;
   /** `citizen`, `system`, or the officer's id. */
   actor: string;
-  kind: 'opened' | 'transition' | 'extension' | 'escalation' | 'reminder' | 'breach' | 'board_notice' | 'citizen_reply' | 'feedback';
+  kind:
+    | 'opened' | 'transition' | 'extension' | 'escalation' | 'reminder' | 'breach' | 'board_notice' | 'citizen_reply' | 'feedback'
+    | 'assignment' | 'officer_reply';
   from_status: string | null;
   to_status: string | null;
   reason: string | null;
@@ -112,6 +117,11 @@ export interface HandoffsTable {
   status: 'waiting' | 'taken' | 'closed';
   created_at: string;
   idempotency_key: string;
+  officer_id: number | null;
+  taken_at: string | null;
+  closed_at: string | null;
+  /** When the citizen was told that no officer was free yet (once per hand-off). */
+  timeout_notified_at: string | null;
 }
 
 export interface KeyvTable {
@@ -178,6 +188,65 @@ export interface DeliveryStatusesTable {
   error_code: number | null;
 }
 
+export const OFFICER_ROLES = ['officer', 'grievance_officer', 'dpo', 'reviewer', 'admin'] as const;
+export type OfficerRole = (typeof OFFICER_ROLES)[number];
+
+export interface OfficersTable {
+  id: Generated<number>;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  role: OfficerRole;
+  /** The desk's language for this officer: 'en' or 'hi'. */
+  lang: string;
+  /** argon2id, PHC string. */
+  password_hash: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface DeskSessionsTable {
+  /** SHA-256 (hex) of the cookie's random token. */
+  id: string;
+  officer_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  officer_id: number;
+  label: string;
+  /** SHA-256 (hex) of the token; the token itself is shown once. */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  /** 1, 2, 3…: taken from `audit_head`, whose row lock orders concurrent appends. */
+  seq: number;
+  at: string;
+  /** `officer:<id>`, `system` or `cli`. */
+  actor: string;
+  action: string;
+  /** What was read or changed, e.g. `ticket:GRV-2026-000001`, `handoff:12`, `officer:3`. */
+  subject: string;
+  /** JSON, without personal data (reasons and counts, not message text). */
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
 export interface Database {
   tickets: TicketsTable;
   ticket_sequences: TicketSequencesTable;
@@ -194,4 +263,9 @@ export interface Database {
   verifications: VerificationsTable;
   nominations: NominationsTable;
   delivery_statuses: DeliveryStatusesTable;
+  officers: OfficersTable;
+  desk_sessions: DeskSessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
 }

@@ -1,9 +1,11 @@
 import type Keyv from 'keyv';
+import type { ApiTokenRow, AuditRow, HandoffRow, OfficerRow, QueueCounts, QueueParams } from './desk-queries.ts';
 import type { Executor } from './prepared.ts';
 import type {
   ConsentRow, NominationRow, OutboxRow, PrincipalRow, Queries, TicketEventRow, TicketRow, TicketState, TimerRow, TranscriptRow, VerificationRow,
 } from './queries.ts';
 import type {
+  ApiTokensTable, AuditLogTable, DeskSessionsTable, OfficersTable,
   ConsentLedgerTable, DeliveryStatusesTable, HandoffsTable, NominationsTable, OfficerNotificationsTable, PrincipalsTable, TicketEventsTable, TicketsTable,
   TimersTable, TranscriptsTable, VerificationsTable,
 } from './schema.ts';
@@ -33,6 +35,11 @@ export interface UnitOfWork {
     update(id: number, state: TicketState): Promise<void>;
     addEvent(event: Omit<TicketEventsTable, 'id'>): Promise<void>;
     events(ticketId: number): Promise<TicketEventRow[]>;
+    /** Open tickets an officer may see, nearest deadline first. */
+    queue(params: QueueParams): Promise<Array<TicketRow & { next_due: string }>>;
+    queueCounts(params: Omit<QueueParams, 'limit' | 'offset'> & { now: string; soon: string }): Promise<QueueCounts>;
+    assign(id: number, officerId: number | null, at: string | null): Promise<void>;
+    ofConversation(conversationKey: string): Promise<TicketRow[]>;
   };
   readonly timers: {
     add(timer: Omit<TimersTable, 'id' | 'fired_at'>): Promise<void>;
@@ -50,6 +57,8 @@ export interface UnitOfWork {
   readonly transcripts: {
     append(row: Omit<TranscriptsTable, 'id'>): Promise<void>;
     of(conversationKey: string): Promise<TranscriptRow[]>;
+    /** Rows after the one with id `afterId` (live updates on the desk). */
+    after(conversationKey: string, afterId: number, limit: number): Promise<TranscriptRow[]>;
   };
   readonly outbox: {
     enqueue(row: { channel: string; conversation_key: string; payload: string; created_at: string }): Promise<void>;
@@ -63,7 +72,49 @@ export interface UnitOfWork {
     defer(id: number, nextAttemptAt: string, status: 'pending' | 'failed'): Promise<void>;
   };
   readonly handoffs: {
-    insert(row: Omit<HandoffsTable, 'id' | 'status'>): Promise<void>;
+    insert(row: Pick<HandoffsTable, 'conversation_key' | 'channel' | 'language' | 'reason' | 'created_at' | 'idempotency_key'>): Promise<void>;
+    /** The conversation's waiting or taken hand-off, if any. */
+    active(conversationKey: string): Promise<HandoffRow | undefined>;
+    byId(id: number): Promise<HandoffRow | undefined>;
+    open(limit: number): Promise<HandoffRow[]>;
+    /** True for the one officer whose take succeeded. */
+    take(id: number, officerId: number, at: string): Promise<boolean>;
+    close(id: number, at: string): Promise<boolean>;
+    waitingSince(before: string, limit: number): Promise<HandoffRow[]>;
+    /** True once per hand-off: the citizen is to be told that nobody is free yet. */
+    claimTimeout(id: number, at: string): Promise<boolean>;
+  };
+  readonly officers: {
+    insert(row: Omit<OfficersTable, 'id' | 'last_login_at'>): Promise<OfficerRow>;
+    byEmail(email: string): Promise<OfficerRow | undefined>;
+    byId(id: number): Promise<OfficerRow | undefined>;
+    list(): Promise<OfficerRow[]>;
+    update(id: number, row: Pick<OfficersTable, 'name' | 'role' | 'lang' | 'active' | 'updated_at'>): Promise<void>;
+    setPassword(id: number, hash: string, at: string): Promise<void>;
+    loggedIn(id: number, at: string): Promise<void>;
+  };
+  readonly deskSessions: {
+    insert(row: DeskSessionsTable): Promise<void>;
+    byId(id: string): Promise<DeskSessionsTable | undefined>;
+    delete(id: string): Promise<void>;
+    deleteOf(officerId: number): Promise<void>;
+    deleteExpired(now: string): Promise<void>;
+  };
+  readonly apiTokens: {
+    insert(row: Omit<ApiTokensTable, 'id' | 'last_used_at' | 'revoked_at'>): Promise<ApiTokenRow>;
+    byHash(hash: string): Promise<ApiTokenRow | undefined>;
+    of(officerId: number): Promise<ApiTokenRow[]>;
+    touch(id: number, at: string): Promise<void>;
+    revoke(id: number, officerId: number, at: string): Promise<boolean>;
+  };
+  /** Raw access to the hash chain; append through `AuditLog`, which computes the hashes. */
+  readonly audit: {
+    bumpHead(): Promise<{ seq: number; hash: string }>;
+    setHeadHash(hash: string): Promise<void>;
+    insert(row: AuditLogTable): Promise<void>;
+    after(seq: number, limit: number): Promise<AuditRow[]>;
+    ofSubject(subject: string, limit: number): Promise<AuditRow[]>;
+    head(): Promise<{ seq: number; hash: string }>;
   };
   readonly sessions: {
     get<S>(key: string): Promise<StoredSession<S> | undefined>;
@@ -131,6 +182,19 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
         await ex.run(q.insertTicketEvent, event);
       },
       events: (ticket_id) => ex.all(q.ticketEvents, { ticket_id }),
+      queue: (params) => ex.all(q.ticketQueue, params),
+      queueCounts: async (params) => {
+        const [row] = await ex.all(q.ticketQueueCounts, params);
+        // PostgreSQL returns count(*) and sum() as int8 or numeric: normalise to numbers.
+        return {
+          total: Number(row?.total ?? 0), breached: Number(row?.breached ?? 0), due_soon: Number(row?.due_soon ?? 0),
+          unassigned: Number(row?.unassigned ?? 0), mine: Number(row?.mine ?? 0),
+        };
+      },
+      assign: async (id, assigned_to, assigned_at) => {
+        await ex.run(q.assignTicket, { id, assigned_to, assigned_at });
+      },
+      ofConversation: (conversation_key) => ex.all(q.ticketsOfConversation, { conversation_key }),
     },
     timers: {
       add: async (timer) => {
@@ -154,6 +218,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
         await ex.run(q.appendTranscript, row);
       },
       of: (conversation_key) => ex.all(q.transcriptOf, { conversation_key }),
+      after: (conversation_key, after, limit) => ex.all(q.transcriptAfter, { conversation_key, after, limit }),
     },
     outbox: {
       enqueue: async (row) => {
@@ -170,6 +235,71 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): Unit
     handoffs: {
       insert: async (row) => {
         await ex.run(q.insertHandoff, row);
+      },
+      active: async (conversation_key) => (await ex.all(q.activeHandoffOf, { conversation_key }))[0],
+      byId: async (id) => (await ex.all(q.handoffById, { id }))[0],
+      open: (limit) => ex.all(q.openHandoffs, { limit }),
+      take: async (id, officer_id, at) => (await ex.run(q.takeHandoff, { id, officer_id, at })).changes === 1,
+      close: async (id, at) => (await ex.run(q.closeHandoff, { id, at })).changes === 1,
+      waitingSince: (before, limit) => ex.all(q.waitingHandoffsBefore, { before, limit }),
+      claimTimeout: async (id, at) => (await ex.run(q.claimHandoffTimeout, { id, at })).changes === 1,
+    },
+    officers: {
+      insert: async (row) => (await ex.all(q.insertOfficer, row))[0]!,
+      byEmail: async (email) => (await ex.all(q.officerByEmail, { email }))[0],
+      byId: async (id) => (await ex.all(q.officerById, { id }))[0],
+      list: () => ex.all(q.listOfficers, {}),
+      update: async (id, row) => {
+        await ex.run(q.updateOfficer, { ...row, id });
+      },
+      setPassword: async (id, password_hash, updated_at) => {
+        await ex.run(q.setOfficerPassword, { id, password_hash, updated_at });
+      },
+      loggedIn: async (id, at) => {
+        await ex.run(q.setOfficerLogin, { id, at });
+      },
+    },
+    deskSessions: {
+      insert: async (row) => {
+        await ex.run(q.insertDeskSession, row);
+      },
+      byId: async (id) => (await ex.all(q.deskSessionById, { id }))[0],
+      delete: async (id) => {
+        await ex.run(q.deleteDeskSession, { id });
+      },
+      deleteOf: async (officer_id) => {
+        await ex.run(q.deleteDeskSessionsOf, { officer_id });
+      },
+      deleteExpired: async (now) => {
+        await ex.run(q.deleteExpiredDeskSessions, { now });
+      },
+    },
+    apiTokens: {
+      insert: async (row) => (await ex.all(q.insertApiToken, row))[0]!,
+      byHash: async (token_hash) => (await ex.all(q.apiTokenByHash, { token_hash }))[0],
+      of: (officer_id) => ex.all(q.apiTokensOf, { officer_id }),
+      touch: async (id, at) => {
+        await ex.run(q.touchApiToken, { id, at });
+      },
+      revoke: async (id, officer_id, at) => (await ex.run(q.revokeApiToken, { id, officer_id, at })).changes === 1,
+    },
+    audit: {
+      bumpHead: async () => {
+        const [row] = await ex.all(q.bumpAuditHead, {});
+        if (!row) throw new Error('audit_head has no row: the 0005 migration did not run');
+        return { seq: Number(row.seq), hash: row.hash };
+      },
+      setHeadHash: async (hash) => {
+        await ex.run(q.setAuditHeadHash, { hash });
+      },
+      insert: async (row) => {
+        await ex.run(q.insertAudit, row);
+      },
+      after: async (seq, limit) => (await ex.all(q.auditAfter, { after: seq, limit })).map((r) => ({ ...r, seq: Number(r.seq) })),
+      ofSubject: async (subject, limit) => (await ex.all(q.auditOfSubject, { subject, limit })).map((r) => ({ ...r, seq: Number(r.seq) })),
+      head: async () => {
+        const [row] = await ex.all(q.auditHead, {});
+        return { seq: Number(row?.seq ?? 0), hash: row?.hash ?? '' };
       },
     },
     sessions: {

@@ -24,7 +24,7 @@ export const TICKET_NOTICE_KEYS = [
   'common:ticket.acknowledged', 'common:ticket.in_progress', 'common:ticket.awaiting_citizen', 'common:ticket.escalated',
   'common:ticket.resolved', 'common:ticket.closed', 'common:ticket.reopened', 'common:ticket.appealed',
   'common:ticket.extended', 'common:ticket.board_notice', 'common:ticket.board_url', 'common:ticket.resumed',
-  'common:ticket.withdrawn', 'common:ticket.access_summary', 'common:ticket.access_summary_sent',
+  'common:ticket.withdrawn', 'common:ticket.access_summary', 'common:ticket.access_summary_sent', 'common:ticket.officer_reply',
 ] as const;
 
 export interface TicketServiceDeps {
@@ -94,6 +94,8 @@ export class TicketService {
       board_notified_at: null,
       resolved_at: null,
       closed_at: null,
+      assigned_to: null,
+      assigned_at: null,
     });
     if (!row) return undefined;
     await uow.tickets.addEvent({ ticket_id: row.id, at: t.createdAt, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null, data: JSON.stringify({ policy: policy.id }) });
@@ -132,11 +134,13 @@ export class TicketService {
     this.applyClock(state, t, now);
     if (boardNotice && !t.board_notified_at) state.board_notified_at = at;
     await uow.tickets.update(t.id, state);
+    // A ticket that moves up the ladder leaves the officer who held it: it is the next rung's now.
+    if (state.level !== t.level && t.assigned_to !== null) await uow.tickets.assign(t.id, null, null);
     await uow.tickets.addEvent({
       ticket_id: t.id, at, actor: opts.actor, kind: to === 'escalated' ? 'escalation' : 'transition', from_status: from, to_status: to,
       reason: opts.reason ?? null, data: JSON.stringify(to === 'escalated' || to === 'appealed' ? { level: state.level } : {}),
     });
-    const updated = { ...t, ...state };
+    const updated = { ...t, ...state, ...(state.level !== t.level ? { assigned_to: null, assigned_at: null } : {}) };
     await this.noticeFor(uow, updated, to, opts, now);
     if (boardNotice && !t.board_notified_at) await this.sendBoardNotice(uow, updated, opts.actor, now);
     if (to === 'escalated' || (to === 'appealed' && !boardNotice)) await this.notifyOfficers(uow, updated, 'escalated', { reason: opts.reason ?? '' }, now);
@@ -162,6 +166,39 @@ export class TicketService {
     await this.tellCitizen(uow, updated, 'common:ticket.extended', { due: { date: updated.due_at }, reason: extension.reason }, now);
     await this.schedule(uow, updated, now);
     return updated;
+  }
+
+  /**
+   * An officer's written answer to the citizen, sent on their channel in their language's frame.
+   * It counts as the acknowledgment if none was given; the state does not change (resolve does that).
+   */
+  async officerReply(uow: UnitOfWork, number: string, text: string, opts: ActionOptions & { officerTitle: string }): Promise<TicketRow> {
+    const t = await this.get(uow, number);
+    if (!isOpen(this.status(t))) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is ${t.status}; reopen it to write to the citizen.`);
+    const now = opts.now;
+    const at = now.toISOString();
+    let updated = t;
+    if (!t.acknowledged_at) {
+      const state = this.stateOf(t);
+      state.acknowledged_at = at;
+      state.updated_at = at;
+      await uow.tickets.update(t.id, state);
+      updated = { ...t, ...state };
+      // The acknowledgment timer is moot now; the next one is a reminder or a deadline.
+      await this.schedule(uow, updated, now);
+    }
+    await uow.tickets.addEvent({ ticket_id: t.id, at, actor: opts.actor, kind: 'officer_reply', from_status: null, to_status: null, reason: null, data: JSON.stringify({ chars: text.length }) });
+    await this.tellCitizen(uow, updated, 'common:ticket.officer_reply', { officer: opts.officerTitle, text }, now);
+    return updated;
+  }
+
+  /** Gives the ticket to an officer (or back to its rung's queue with null). */
+  async assign(uow: UnitOfWork, number: string, officerId: number | null, opts: ActionOptions): Promise<TicketRow> {
+    const t = await this.get(uow, number);
+    const at = opts.now.toISOString();
+    await uow.tickets.assign(t.id, officerId, officerId === null ? null : at);
+    await uow.tickets.addEvent({ ticket_id: t.id, at, actor: opts.actor, kind: 'assignment', from_status: null, to_status: null, reason: opts.reason ?? null, data: JSON.stringify({ from: t.assigned_to, to: officerId }) });
+    return { ...t, assigned_to: officerId, assigned_at: officerId === null ? null : at };
   }
 
   /** The citizen answered an officer's question: the clock runs again. */

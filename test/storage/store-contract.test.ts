@@ -27,7 +27,7 @@ const ticket = (number: string, idempotency_key: string, extra: Partial<Omit<Tic
   fields: '{"summary":"street light"}', created_at: T0, due_at: '2026-12-22T18:29:59.000Z', updated_at: T0, idempotency_key,
   policy_id: 'default', regime: 'dpdp', ack_due_at: null, acknowledged_at: null, level: 0, level_started_at: null,
   level_due_at: null, pauses: '[]', extension: null, breached_at: null, board_notified_at: null, resolved_at: null,
-  closed_at: null, ...extra,
+  closed_at: null, assigned_to: null, assigned_at: null, ...extra,
 });
 const outbox = (n: number, channel = 'console') => ({ channel, conversation_key: 'console:a', payload: `{"n":${n}}`, created_at: T0 });
 const handoff = (key: string) => ({
@@ -494,8 +494,9 @@ describe('DATABASE_URL and openStore', () => {
     expect(loadConfig({ DATA_DIR: '/tmp/x' }).databaseUrl).toBeUndefined();
     // OTP_SECRET: required with DATABASE_URL (instances sharing the database must share it).
     const OTP_SECRET = 'a-shared-secret-of-at-least-32-chars';
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET }).databaseUrl).toBe('postgres://u@h/db');
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h:5433/db', OTP_SECRET }).databaseUrl).toBe('postgresql://u:p@h:5433/db');
+    const DESK_SECRET = OTP_SECRET;
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET, DESK_SECRET }).databaseUrl).toBe('postgres://u@h/db');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h:5433/db', OTP_SECRET, DESK_SECRET }).databaseUrl).toBe('postgresql://u:p@h:5433/db');
     const error = (() => {
       try {
         loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' });

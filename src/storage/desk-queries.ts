@@ -1,0 +1,139 @@
+import { sql, type Kysely } from 'kysely';
+import { prepare } from './prepared.ts';
+import type { ApiTokensTable, AuditLogTable, Database, DeskSessionsTable, HandoffsTable, OfficersTable, TicketsTable, TranscriptsTable } from './schema.ts';
+
+export type OfficerRow = Omit<OfficersTable, 'id'> & { id: number };
+export type ApiTokenRow = Omit<ApiTokensTable, 'id'> & { id: number };
+export type HandoffRow = Omit<HandoffsTable, 'id'> & { id: number };
+export type AuditRow = AuditLogTable;
+type TicketRow = Omit<TicketsTable, 'id'> & { id: number };
+type TranscriptRow = Omit<TranscriptsTable, 'id'> & { id: number };
+
+/** Statuses still the organisation's to answer (see `isOpen`): the desk's queue. */
+export const OPEN_STATUSES = ['open', 'acknowledged', 'in_progress', 'awaiting_citizen', 'escalated', 'reopened', 'appealed'] as const;
+
+/** A ladder has at most five rungs; the queue query takes the levels an officer may see as five slots. */
+export const LEVEL_SLOTS = 5;
+
+/**
+ * The queue's filters. Empty strings and -1 mean "any"; `assignee` 0 means "nobody".
+ * `levels` are the ladder rungs the officer's role holds (padded with -1); `me` also sees what is
+ * assigned to them at any rung.
+ */
+export interface QueueParams {
+  kind: string;
+  status: string;
+  channel: string;
+  language: string;
+  assignee: number;
+  me: number;
+  l0: number; l1: number; l2: number; l3: number; l4: number;
+  limit: number;
+  offset: number;
+}
+
+export interface QueueCounts {
+  total: number;
+  breached: number;
+  due_soon: number;
+  unassigned: number;
+  mine: number;
+}
+
+/** The deadline that comes first: the rung's or the statutory one. */
+const nextDue = sql<string>`case when level_due_at is not null and level_due_at < due_at then level_due_at else due_at end`;
+
+/** Statements of the officers' desk; compiled with the others (see `compileQueries`). */
+export function compileDeskQueries(db: Kysely<Database>) {
+  const queueWhere = (p: Omit<QueueParams, 'limit' | 'offset'>) => sql<boolean>`status in (${sql.join(OPEN_STATUSES.map((s) => sql.lit(s)))})
+    and (${p.kind} = '' or kind = ${p.kind})
+    and (${p.status} = '' or status = ${p.status})
+    and (${p.channel} = '' or channel = ${p.channel})
+    and (${p.language} = '' or language = ${p.language})
+    and (${p.assignee} = -1 or (${p.assignee} = 0 and assigned_to is null) or assigned_to = ${p.assignee})
+    and (level in (${p.l0}, ${p.l1}, ${p.l2}, ${p.l3}, ${p.l4}) or assigned_to = ${p.me})`;
+
+  return {
+    ticketQueue: prepare<QueueParams, TicketRow & { next_due: string }>((p) =>
+      db.selectFrom('tickets').selectAll().select(nextDue.as('next_due')).where(queueWhere(p))
+        .orderBy(nextDue).orderBy('id').limit(p.limit).offset(p.offset)),
+    ticketQueueCounts: prepare<Omit<QueueParams, 'limit' | 'offset'> & { now: string; soon: string }, QueueCounts>((p) =>
+      db.selectFrom('tickets').where(queueWhere(p)).select([
+        sql<number>`count(*)`.as('total'),
+        sql<number>`coalesce(sum(case when breached_at is not null or due_at < ${p.now} then 1 else 0 end), 0)`.as('breached'),
+        sql<number>`coalesce(sum(case when breached_at is null and due_at >= ${p.now} and ${nextDue} < ${p.soon} then 1 else 0 end), 0)`.as('due_soon'),
+        sql<number>`coalesce(sum(case when assigned_to is null then 1 else 0 end), 0)`.as('unassigned'),
+        sql<number>`coalesce(sum(case when assigned_to = ${p.me} then 1 else 0 end), 0)`.as('mine'),
+      ])),
+    assignTicket: prepare<{ id: number; assigned_to: number | null; assigned_at: string | null }, never>((p) =>
+      db.updateTable('tickets').set({ assigned_to: p.assigned_to, assigned_at: p.assigned_at }).where('id', '=', p.id)),
+    ticketsOfConversation: prepare<{ conversation_key: string }, TicketRow>((p) =>
+      db.selectFrom('tickets').selectAll().where('conversation_key', '=', p.conversation_key).orderBy('id')),
+    transcriptAfter: prepare<{ conversation_key: string; after: number; limit: number }, TranscriptRow>((p) =>
+      db.selectFrom('transcripts').selectAll().where('conversation_key', '=', p.conversation_key).where('id', '>', p.after)
+        .orderBy('id').limit(p.limit)),
+
+    insertOfficer: prepare<Omit<OfficersTable, 'id' | 'last_login_at'>, OfficerRow>((p) =>
+      db.insertInto('officers').values({
+        email: p.email, name: p.name, role: p.role, lang: p.lang, password_hash: p.password_hash, active: p.active,
+        created_at: p.created_at, updated_at: p.updated_at,
+      }).returningAll()),
+    officerByEmail: prepare<{ email: string }, OfficerRow>((p) => db.selectFrom('officers').selectAll().where('email', '=', p.email)),
+    officerById: prepare<{ id: number }, OfficerRow>((p) => db.selectFrom('officers').selectAll().where('id', '=', p.id)),
+    listOfficers: prepare<Record<string, never>, OfficerRow>(() => db.selectFrom('officers').selectAll().orderBy('id')),
+    updateOfficer: prepare<Pick<OfficersTable, 'name' | 'role' | 'lang' | 'active' | 'updated_at'> & { id: number }, never>((p) =>
+      db.updateTable('officers').set({ name: p.name, role: p.role, lang: p.lang, active: p.active, updated_at: p.updated_at }).where('id', '=', p.id)),
+    setOfficerPassword: prepare<{ id: number; password_hash: string; updated_at: string }, never>((p) =>
+      db.updateTable('officers').set({ password_hash: p.password_hash, updated_at: p.updated_at }).where('id', '=', p.id)),
+    setOfficerLogin: prepare<{ id: number; at: string }, never>((p) =>
+      db.updateTable('officers').set({ last_login_at: p.at }).where('id', '=', p.id)),
+
+    insertDeskSession: prepare<DeskSessionsTable, never>((p) =>
+      db.insertInto('desk_sessions').values({ id: p.id, officer_id: p.officer_id, created_at: p.created_at, expires_at: p.expires_at })),
+    deskSessionById: prepare<{ id: string }, DeskSessionsTable>((p) => db.selectFrom('desk_sessions').selectAll().where('id', '=', p.id)),
+    deleteDeskSession: prepare<{ id: string }, never>((p) => db.deleteFrom('desk_sessions').where('id', '=', p.id)),
+    deleteDeskSessionsOf: prepare<{ officer_id: number }, never>((p) => db.deleteFrom('desk_sessions').where('officer_id', '=', p.officer_id)),
+    deleteExpiredDeskSessions: prepare<{ now: string }, never>((p) => db.deleteFrom('desk_sessions').where('expires_at', '<=', p.now)),
+
+    insertApiToken: prepare<Omit<ApiTokensTable, 'id' | 'last_used_at' | 'revoked_at'>, ApiTokenRow>((p) =>
+      db.insertInto('api_tokens').values({ officer_id: p.officer_id, label: p.label, token_hash: p.token_hash, created_at: p.created_at }).returningAll()),
+    apiTokenByHash: prepare<{ token_hash: string }, ApiTokenRow>((p) => db.selectFrom('api_tokens').selectAll().where('token_hash', '=', p.token_hash)),
+    apiTokensOf: prepare<{ officer_id: number }, ApiTokenRow>((p) =>
+      db.selectFrom('api_tokens').selectAll().where('officer_id', '=', p.officer_id).orderBy('id')),
+    touchApiToken: prepare<{ id: number; at: string }, never>((p) => db.updateTable('api_tokens').set({ last_used_at: p.at }).where('id', '=', p.id)),
+    revokeApiToken: prepare<{ id: number; officer_id: number; at: string }, never>((p) =>
+      db.updateTable('api_tokens').set({ revoked_at: p.at }).where('id', '=', p.id).where('officer_id', '=', p.officer_id).where('revoked_at', 'is', null)),
+
+    /** Takes the head's row lock (PostgreSQL) and returns the new sequence number and the previous hash. */
+    bumpAuditHead: prepare<Record<string, never>, { seq: number; hash: string }>(() =>
+      db.updateTable('audit_head').set({ seq: sql<number>`seq + 1` }).where('id', '=', 1).returning(['seq', 'hash'])),
+    setAuditHeadHash: prepare<{ hash: string }, never>((p) => db.updateTable('audit_head').set({ hash: p.hash }).where('id', '=', 1)),
+    insertAudit: prepare<AuditLogTable, never>((p) =>
+      db.insertInto('audit_log').values({
+        seq: p.seq, at: p.at, actor: p.actor, action: p.action, subject: p.subject, detail: p.detail, prev_hash: p.prev_hash, hash: p.hash,
+      })),
+    auditAfter: prepare<{ after: number; limit: number }, AuditRow>((p) =>
+      db.selectFrom('audit_log').selectAll().where('seq', '>', p.after).orderBy('seq').limit(p.limit)),
+    auditOfSubject: prepare<{ subject: string; limit: number }, AuditRow>((p) =>
+      db.selectFrom('audit_log').selectAll().where('subject', '=', p.subject).orderBy('seq', 'desc').limit(p.limit)),
+    auditHead: prepare<Record<string, never>, { seq: number; hash: string }>(() =>
+      db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1)),
+
+    activeHandoffOf: prepare<{ conversation_key: string }, HandoffRow>((p) =>
+      db.selectFrom('handoffs').selectAll().where('conversation_key', '=', p.conversation_key).where('status', 'in', ['waiting', 'taken'])
+        .orderBy('id', 'desc').limit(1)),
+    handoffById: prepare<{ id: number }, HandoffRow>((p) => db.selectFrom('handoffs').selectAll().where('id', '=', p.id)),
+    openHandoffs: prepare<{ limit: number }, HandoffRow>((p) =>
+      db.selectFrom('handoffs').selectAll().where('status', 'in', ['waiting', 'taken']).orderBy('created_at').orderBy('id').limit(p.limit)),
+    takeHandoff: prepare<{ id: number; officer_id: number; at: string }, never>((p) =>
+      db.updateTable('handoffs').set({ status: 'taken', officer_id: p.officer_id, taken_at: p.at }).where('id', '=', p.id).where('status', '=', 'waiting')),
+    closeHandoff: prepare<{ id: number; at: string }, never>((p) =>
+      db.updateTable('handoffs').set({ status: 'closed', closed_at: p.at }).where('id', '=', p.id).where('status', 'in', ['waiting', 'taken'])),
+    waitingHandoffsBefore: prepare<{ before: string; limit: number }, HandoffRow>((p) =>
+      db.selectFrom('handoffs').selectAll().where('status', '=', 'waiting').where('timeout_notified_at', 'is', null)
+        .where('created_at', '<=', p.before).orderBy('created_at').limit(p.limit)),
+    claimHandoffTimeout: prepare<{ id: number; at: string }, never>((p) =>
+      db.updateTable('handoffs').set({ timeout_notified_at: p.at }).where('id', '=', p.id).where('status', '=', 'waiting')
+        .where('timeout_notified_at', 'is', null)),
+  };
+}
