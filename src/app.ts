@@ -28,6 +28,8 @@ import type { Store } from './storage/sqlite-store.ts';
 import { TICKET_NOTICE_KEYS, TicketService } from './tickets/service.ts';
 import { HANDOFF_NOTICE_KEYS, HandoffService } from './handoff/handoff-service.ts';
 import { LiveBus } from './desk/live-bus.ts';
+import { Accounts } from './desk/accounts.ts';
+import { DeskService } from './desk/desk-service.ts';
 import { recipientOf } from './effects/deliver.ts';
 
 export interface Content {
@@ -48,6 +50,9 @@ export interface App {
   tickets: TicketService;
   scheduler: Scheduler;
   handoffs: HandoffService;
+  /** The officers' desk: queue, tickets, actions and live chats, each audited. */
+  desk: DeskService;
+  accounts: Accounts;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
   /**
@@ -183,6 +188,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     tickets,
     scheduler,
     handoffs,
+    desk: new DeskService({ store, tickets, handoffs, profile: content.profile, clock, onActivity: activity }),
+    accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12),
     live,
     onOutbox: (listener) => {
       outboxListeners.push(listener);

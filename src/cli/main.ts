@@ -8,6 +8,10 @@ import { liveTelegram } from '../channels/telegram/live.ts';
 import { liveWhatsAppCloud } from '../channels/whatsapp-cloud/live.ts';
 import { liveWhatsAppWeb } from '../channels/whatsapp-web/live.ts';
 import { WebhookServer } from '../http/webhook-server.ts';
+import { DrainLoop } from '../channels/drain-loop.ts';
+import { conversationKey } from '../channels/types.ts';
+import { startDesk } from '../desk/server.ts';
+import { deskSecret } from '../secrets.ts';
 import { loadConfig } from '../config.ts';
 import { durationSchema, type Duration } from '../domain/sla/duration.ts';
 import { calendarFileFromIcs } from '../domain/sla/ics.ts';
@@ -87,9 +91,28 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
   // WhatsApp Web (one linked phone) when WHATSAPP_WEB is on.
   const lives = [telegram, whatsapp, withScheduler ? liveWhatsAppWeb(config, logger) : undefined].filter((l) => l !== undefined);
   const app = await createApp(config, { logger, adapters: [adapter, ...lives.map((l) => l.channel.adapter)] });
+  let desk: Awaited<ReturnType<typeof startDesk>> | undefined;
+  // An officer's answer, a hand-off notice or a reminder reaches the console citizen without
+  // waiting for them to type: a drain loop for their conversation, kicked by the desk.
+  const consoleLoop = new DrainLoop(() => app.sender.drain('console', conversationKey('console', user)), 1000, logger);
   if (withScheduler) {
     await app.scheduler.sweep();
     app.scheduler.start(config.schedulerIntervalMs);
+    app.onOutbox((channel) => {
+      if (channel === 'console') consoleLoop.kick();
+    });
+    consoleLoop.start();
+    if (config.desk) {
+      try {
+        desk = await startDesk(app, { ...config.desk, secret: deskSecret(config), logger });
+      } catch (err) {
+        await consoleLoop.stop();
+        await app.close();
+        throw err;
+      }
+      const shown = config.desk.host === '0.0.0.0' || config.desk.host === '::' ? 'localhost' : config.desk.host;
+      logger.info({ url: `http://${shown}:${config.desk.port}` }, "officers' desk listening (create the first account with `npx nivaran officers add --role admin --email …`)");
+    }
   }
   try {
     if (lives.length === 0) {
@@ -124,6 +147,8 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
     }
     return 0;
   } finally {
+    await desk?.close();
+    await consoleLoop.stop();
     await app.close();
   }
 }

@@ -1,0 +1,51 @@
+import { LEVEL_SLOTS } from '../storage/desk-queries.ts';
+import type { OfficerRole } from '../storage/schema.ts';
+
+/**
+ * Who may see and do what on the desk. A ticket belongs to the rung of the ladder it has reached:
+ * officers see the tickets at the rungs their role holds, plus any assigned to them; the admin
+ * sees all. Reviewers read closed conversations for quality review, not the open queue.
+ */
+export interface DeskUser {
+  id: number;
+  role: OfficerRole | string;
+}
+
+type Ladder = ReadonlyArray<{ role: string }>;
+
+export function worksTickets(role: string): boolean {
+  return role === 'officer' || role === 'grievance_officer' || role === 'dpo' || role === 'admin';
+}
+
+export function isAdmin(user: DeskUser): boolean {
+  return user.role === 'admin';
+}
+
+/** The ladder rungs whose tickets the role sees. */
+export function levelsOf(role: string, ladder: Ladder): number[] {
+  if (role === 'admin') return ladder.map((_, i) => i);
+  if (!worksTickets(role)) return [];
+  return ladder.flatMap((r, i) => (r.role === role ? [i] : []));
+}
+
+/** The five level slots of the queue query, padded with -1 (no such level). */
+export function levelSlots(role: string, ladder: Ladder): { l0: number; l1: number; l2: number; l3: number; l4: number } {
+  const levels = levelsOf(role, ladder);
+  const slot = (i: number) => (i < levels.length ? levels[i]! : -1);
+  if (levels.length > LEVEL_SLOTS) throw new Error(`a ladder has at most ${LEVEL_SLOTS} rungs`);
+  return { l0: slot(0), l1: slot(1), l2: slot(2), l3: slot(3), l4: slot(4) };
+}
+
+export function canSeeTicket(user: DeskUser, t: { level: number; assigned_to: number | null }, ladder: Ladder): boolean {
+  if (t.assigned_to === user.id && worksTickets(user.role)) return true;
+  return levelsOf(user.role, ladder).includes(Math.min(t.level, ladder.length - 1));
+}
+
+/**
+ * Acting on a ticket: whoever may see it, unless a colleague holds it (then only they, or the
+ * admin). Unassigned tickets are taken by the first officer who acts on them.
+ */
+export function canActOnTicket(user: DeskUser, t: { level: number; assigned_to: number | null }, ladder: Ladder): boolean {
+  if (!canSeeTicket(user, t, ladder)) return false;
+  return t.assigned_to === null || t.assigned_to === user.id || isAdmin(user);
+}

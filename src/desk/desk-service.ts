@@ -1,0 +1,344 @@
+import { z } from 'zod';
+import { appendAudit } from '../audit/audit-log.ts';
+import { DURATION_UNITS } from '../domain/sla/duration.ts';
+import type { TicketStatus } from '../domain/tickets/state-machine.ts';
+import { allowedFrom, isTicketStatus } from '../domain/tickets/state-machine.ts';
+import { isLang } from '../engine/session.ts';
+import { AppError, ERROR_CODES } from '../errors.ts';
+import type { HandoffService } from '../handoff/handoff-service.ts';
+import type { Profile } from '../profile/schema.ts';
+import type { HandoffRow, OfficerRow } from '../storage/desk-queries.ts';
+import type { TicketRow, TranscriptRow } from '../storage/queries.ts';
+import type { Store } from '../storage/sqlite-store.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { redact } from '../text/redact.ts';
+import type { TicketService } from '../tickets/service.ts';
+import { ticketDetail, ticketSummary } from '../tickets/view.ts';
+import { canActOnTicket, canSeeTicket, isAdmin, levelSlots, worksTickets, type DeskUser } from './access.ts';
+
+export const PAGE_SIZE = 50;
+/** The transcript a ticket page shows: the conversation's latest rows. */
+const TRANSCRIPT_ROWS = 500;
+
+/**
+ * One officer action on a ticket, as the desk's forms and the JSON API send it. Messages are
+ * `desk:` text keys, so each page can say them in the officer's language.
+ */
+export const deskActionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('take') }),
+  z.object({ type: z.literal('assign'), officerId: z.coerce.number().int().min(0, 'error.officer_unknown') }),
+  z.object({ type: z.literal('acknowledge') }),
+  z.object({ type: z.literal('reply'), text: z.string().trim().min(1, 'error.reply_empty').max(4000, 'error.too_long') }),
+  z.object({ type: z.literal('ask'), question: z.string().trim().min(5, 'error.question_short').max(1000, 'error.too_long') }),
+  z.object({
+    type: z.literal('extend'),
+    unit: z.enum(DURATION_UNITS, 'error.unit_unknown'),
+    value: z.coerce.number().int('error.value_whole').min(1, 'error.value_whole').max(90, 'error.value_whole'),
+    reason: z.string().trim().min(5, 'error.reason_short').max(500, 'error.too_long'),
+  }),
+  z.object({ type: z.literal('resolve'), reason: z.string().trim().min(5, 'error.reason_short').max(2000, 'error.too_long') }),
+  z.object({ type: z.literal('escalate'), reason: z.string().trim().min(5, 'error.reason_short').max(500, 'error.too_long') }),
+  z.object({ type: z.literal('close'), reason: z.string().trim().max(500, 'error.too_long').optional() }),
+]);
+export type DeskAction = z.infer<typeof deskActionSchema>;
+export const DESK_ACTIONS = ['take', 'assign', 'acknowledge', 'reply', 'ask', 'extend', 'resolve', 'escalate', 'close'] as const;
+
+export const queueFiltersSchema = z.object({
+  kind: z.string().max(40).default(''),
+  status: z.string().max(40).default(''),
+  channel: z.string().max(40).default(''),
+  language: z.string().max(5).default(''),
+  /** any, me, none, or an officer's id. */
+  assignee: z.union([z.enum(['any', 'me', 'none']), z.coerce.number().int().positive()]).default('any'),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+export type QueueFilters = z.infer<typeof queueFiltersSchema>;
+
+export interface DeskServiceDeps {
+  store: Store;
+  tickets: TicketService;
+  handoffs: HandoffService;
+  profile: Profile;
+  clock: () => Date;
+  /** After a commit that queued a message to a citizen. */
+  onActivity: (conversationKey: string) => void;
+}
+
+export interface OfficerRef {
+  id: number;
+  name: string;
+  role: string;
+}
+
+/**
+ * What officers do on the desk and through the API: read the queue and tickets, act on them,
+ * and hold live chats. Every read of citizen data and every action is written to the audit log
+ * in the same unit of work as what it records.
+ */
+export class DeskService {
+  constructor(private readonly deps: DeskServiceDeps) {}
+
+  get profile(): Profile {
+    return this.deps.profile;
+  }
+
+  async queue(user: DeskUser, filters: QueueFilters) {
+    const { profile, clock, tickets } = this.deps;
+    const now = clock();
+    const assignee = filters.assignee === 'any' ? -1 : filters.assignee === 'none' ? 0 : filters.assignee === 'me' ? user.id : filters.assignee;
+    const base = {
+      kind: filters.kind, status: filters.status, channel: filters.channel, language: filters.language, assignee, me: worksTickets(user.role) ? user.id : -1,
+      ...levelSlots(user.role, profile.ladder),
+    };
+    const soon = new Date(now.getTime() + profile.desk.dueSoonHours * 3_600_000).toISOString();
+    return this.deps.store.transaction(async (uow) => {
+      const rows = await uow.tickets.queue({ ...base, limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
+      const counts = await uow.tickets.queueCounts({ ...base, now: now.toISOString(), soon });
+      const officers = await this.officerMap(uow);
+      const waiting = worksTickets(user.role) ? (await uow.handoffs.open(500)).filter((h) => h.status === 'waiting').length : 0;
+      await appendAudit(uow, { actor: `officer:${user.id}`, action: 'queue.view', subject: 'queue', detail: { filters, shown: rows.length }, at: now });
+      const items = rows.map((t) => {
+        const summary = ticketSummary(t, tickets, profile.ladder, now);
+        const nextDue = t.next_due;
+        return {
+          ...summary,
+          nextDue,
+          assignee: t.assigned_to === null ? null : (officers.get(t.assigned_to) ?? { id: t.assigned_to, name: `#${t.assigned_to}`, role: '' }),
+          breached: summary.breachedAt !== null || summary.dueAt < now.toISOString(),
+          dueSoon: summary.breachedAt === null && summary.dueAt >= now.toISOString() && nextDue < soon,
+        };
+      });
+      return { items, counts, waitingChats: waiting, page: filters.page, pageSize: PAGE_SIZE, now };
+    });
+  }
+
+  /** A ticket as its page shows it; opening it is audited (the ticket, and its transcript). */
+  async ticket(user: DeskUser, number: string) {
+    const { profile, clock, tickets } = this.deps;
+    const now = clock();
+    return this.deps.store.transaction(async (uow) => {
+      const t = await this.visible(uow, user, number);
+      const detail = await ticketDetail(uow, t, tickets, profile.ladder, now);
+      const transcript = (await uow.transcripts.of(t.conversation_key)).slice(-TRANSCRIPT_ROWS);
+      const officers = await this.officerMap(uow);
+      const handoff = await uow.handoffs.active(t.conversation_key);
+      await appendAudit(uow, { actor: `officer:${user.id}`, action: 'ticket.view', subject: `ticket:${t.number}`, at: now });
+      await appendAudit(uow, { actor: `officer:${user.id}`, action: 'transcript.view', subject: `ticket:${t.number}`, detail: { rows: transcript.length }, at: now });
+      const status = t.status as TicketStatus;
+      return {
+        ...detail,
+        conversationKey: t.conversation_key,
+        transcript: transcript.map(transcriptItem),
+        assignee: t.assigned_to === null ? null : (officers.get(t.assigned_to) ?? null),
+        /** Every active officer, so the page can name the actors in the history. */
+        officers: [...officers.values()],
+        actions: this.actionsFor(user, t, status),
+        assignable: [...officers.values()].filter((o) => o.id !== t.assigned_to && canSeeTicket({ id: o.id, role: o.role }, { level: t.level, assigned_to: null }, profile.ladder)),
+        handoff: handoff ? { id: handoff.id, status: handoff.status, officerId: handoff.officer_id } : null,
+        levelTitle: profile.ladder[Math.min(t.level, profile.ladder.length - 1)]!.title,
+      };
+    });
+  }
+
+  /**
+   * Runs one action. An unassigned ticket is taken by the officer who acts on it; one a
+   * colleague holds can only be acted on by them (or the admin).
+   *
+   * @throws AppError TICKET_NOT_FOUND, DESK_FORBIDDEN, DESK_INPUT, TICKET_TRANSITION
+   */
+  async act(user: DeskUser & { name: string }, number: string, action: DeskAction): Promise<TicketRow> {
+    const { tickets, profile, clock } = this.deps;
+    const now = clock();
+    const actor = `officer:${user.id}`;
+    const t = await this.deps.store.transaction(async (uow) => {
+      const t = await this.visible(uow, user, number);
+      const audit = (detail: Record<string, unknown>) =>
+        appendAudit(uow, { actor, action: `ticket.${action.type}`, subject: `ticket:${t.number}`, detail, at: now });
+      if (action.type === 'take') {
+        if (t.assigned_to !== null && t.assigned_to !== user.id && !isAdmin(user)) throw forbidden('Another officer holds this ticket.');
+        const after = await tickets.assign(uow, t.number, user.id, { actor, now });
+        await audit({ from: t.assigned_to, to: user.id });
+        return after;
+      }
+      if (!canActOnTicket(user, t, profile.ladder)) throw forbidden('Another officer holds this ticket; ask them or the admin to reassign it.');
+      if (action.type === 'assign') {
+        const to = action.officerId === 0 ? null : await uow.officers.byId(action.officerId);
+        if (to === undefined || (to !== null && (to.active !== 1 || !canSeeTicket({ id: to.id, role: to.role }, { level: t.level, assigned_to: null }, profile.ladder)))) {
+          throw new AppError(ERROR_CODES.DESK_INPUT, 'error.officer_unknown');
+        }
+        const after = await tickets.assign(uow, t.number, to?.id ?? null, { actor, now });
+        await audit({ from: t.assigned_to, to: to?.id ?? null });
+        return after;
+      }
+      // Acting on a ticket nobody holds takes it.
+      if (t.assigned_to === null) await tickets.assign(uow, t.number, user.id, { actor, now, reason: 'taken by acting on it' });
+      const lang = isLang(t.language) ? t.language : 'en';
+      const rung = profile.ladder[Math.min(t.level, profile.ladder.length - 1)]!;
+      let after: TicketRow;
+      switch (action.type) {
+        case 'acknowledge':
+          after = await tickets.transition(uow, t.number, 'acknowledged', { actor, now });
+          break;
+        case 'reply':
+          after = await tickets.officerReply(uow, t.number, redact(action.text).text, { actor, now, officerTitle: rung.title[lang] });
+          break;
+        case 'ask': {
+          const question = redact(action.question).text;
+          after = await tickets.transition(uow, t.number, 'awaiting_citizen', { actor, now, reason: question, question });
+          break;
+        }
+        case 'extend':
+          after = await tickets.extend(uow, t.number, { unit: action.unit, value: action.value }, { actor, now, reason: redact(action.reason).text });
+          break;
+        case 'resolve':
+          after = await tickets.transition(uow, t.number, 'resolved', { actor, now, reason: redact(action.reason).text });
+          break;
+        case 'escalate':
+          after = await tickets.transition(uow, t.number, 'escalated', { actor, now, reason: redact(action.reason).text });
+          break;
+        case 'close':
+          after = await tickets.transition(uow, t.number, 'closed', { actor, now, reason: action.reason ? redact(action.reason).text : 'closed by the officer' });
+          break;
+      }
+      await audit({ from: t.status, to: after.status, level: after.level });
+      return after;
+    });
+    this.deps.onActivity(t.conversation_key);
+    return t;
+  }
+
+  /** New transcript rows of a ticket's conversation since `afterId` (the live page's updates). */
+  async ticketTranscriptAfter(user: DeskUser, number: string, afterId: number) {
+    return this.deps.store.transaction(async (uow) => {
+      const t = await this.visible(uow, user, number);
+      return { rows: (await uow.transcripts.after(t.conversation_key, afterId, 200)).map(transcriptItem), status: t.status, updatedAt: t.updated_at };
+    });
+  }
+
+  // === live chats
+
+  async chats(user: DeskUser) {
+    this.mustWork(user);
+    const now = this.deps.clock();
+    return this.deps.store.transaction(async (uow) => {
+      const rows = await uow.handoffs.open(200);
+      const officers = await this.officerMap(uow);
+      await appendAudit(uow, { actor: `officer:${user.id}`, action: 'chats.view', subject: 'chats', detail: { shown: rows.length }, at: now });
+      return rows.map((h) => chatItem(h, officers));
+    });
+  }
+
+  /** A live chat with its conversation so far; opening it is audited. */
+  async chat(user: DeskUser, id: number) {
+    this.mustWork(user);
+    const now = this.deps.clock();
+    return this.deps.store.transaction(async (uow) => {
+      const h = await uow.handoffs.byId(id);
+      if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${id}.`);
+      const transcript = (await uow.transcripts.of(h.conversation_key)).slice(-TRANSCRIPT_ROWS);
+      const tickets = await uow.tickets.ofConversation(h.conversation_key);
+      const officers = await this.officerMap(uow);
+      await appendAudit(uow, { actor: `officer:${user.id}`, action: 'conversation.view', subject: `handoff:${id}`, detail: { rows: transcript.length }, at: now });
+      return {
+        ...chatItem(h, officers),
+        transcript: transcript.map(transcriptItem),
+        tickets: tickets.map((t) => ({ number: t.number, status: t.status, kind: t.kind })),
+        mine: h.status === 'taken' && h.officer_id === user.id,
+      };
+    });
+  }
+
+  async chatAfter(user: DeskUser, id: number, afterId: number) {
+    this.mustWork(user);
+    return this.deps.store.transaction(async (uow) => {
+      const h = await uow.handoffs.byId(id);
+      if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${id}.`);
+      return { rows: (await uow.transcripts.after(h.conversation_key, afterId, 200)).map(transcriptItem), status: h.status, officerId: h.officer_id };
+    });
+  }
+
+  async takeChat(user: DeskUser & { name: string }, id: number): Promise<HandoffRow> {
+    this.mustWork(user);
+    const org = this.deps.profile.organisation.name;
+    return this.deps.handoffs.take(user, id, (lang) => org[lang]);
+  }
+
+  async sayInChat(user: DeskUser & { name: string }, id: number, text: string): Promise<void> {
+    this.mustWork(user);
+    await this.deps.handoffs.say(user, id, text);
+  }
+
+  async releaseChat(user: DeskUser & { name: string }, id: number): Promise<void> {
+    this.mustWork(user);
+    await this.deps.handoffs.release(user, id);
+  }
+
+  /** The conversation key of a ticket or chat the officer may watch (for the live-update stream). */
+  async watchKey(user: DeskUser, target: { ticket: string } | { chat: number }): Promise<string> {
+    return this.deps.store.transaction(async (uow) => {
+      if ('ticket' in target) return (await this.visible(uow, user, target.ticket)).conversation_key;
+      this.mustWork(user);
+      const h = await uow.handoffs.byId(target.chat);
+      if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${target.chat}.`);
+      return h.conversation_key;
+    });
+  }
+
+  // === internals
+
+  private async visible(uow: UnitOfWork, user: DeskUser, number: string): Promise<TicketRow> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `There is no ticket ${number}.`);
+    if (!canSeeTicket(user, t, this.deps.profile.ladder)) throw forbidden('This ticket is not in your queue.');
+    return t;
+  }
+
+  private mustWork(user: DeskUser): void {
+    if (!worksTickets(user.role)) throw forbidden('Your role does not take live chats.');
+  }
+
+  private actionsFor(user: DeskUser, t: TicketRow, status: TicketStatus): string[] {
+    if (!isTicketStatus(status)) return [];
+    const out: string[] = [];
+    const can = canActOnTicket(user, t, this.deps.profile.ladder);
+    if (t.assigned_to !== user.id && (t.assigned_to === null || isAdmin(user))) out.push('take');
+    if (!can) return out;
+    const next = allowedFrom(status);
+    out.push('assign');
+    if (next.includes('acknowledged') && !t.acknowledged_at) out.push('acknowledge');
+    if (status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('reply');
+    if (next.includes('awaiting_citizen')) out.push('ask');
+    if (!t.extension && status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('extend');
+    if (next.includes('resolved')) out.push('resolve');
+    if (next.includes('escalated') && t.level + 1 < this.deps.profile.ladder.length) out.push('escalate');
+    if (next.includes('closed')) out.push('close');
+    return out;
+  }
+
+  private async officerMap(uow: UnitOfWork): Promise<Map<number, OfficerRef>> {
+    const rows: OfficerRow[] = await uow.officers.list();
+    return new Map(rows.filter((o) => o.active === 1).map((o) => [o.id, { id: o.id, name: o.name, role: o.role }]));
+  }
+}
+
+function forbidden(message: string): AppError {
+  return new AppError(ERROR_CODES.DESK_FORBIDDEN, message);
+}
+
+export function transcriptItem(r: TranscriptRow) {
+  return { id: r.id, direction: r.direction, text: r.text, at: r.at };
+}
+
+function chatItem(h: HandoffRow, officers: Map<number, OfficerRef>) {
+  return {
+    id: h.id,
+    channel: h.channel,
+    language: h.language,
+    reason: h.reason,
+    status: h.status,
+    createdAt: h.created_at,
+    takenAt: h.taken_at,
+    officer: h.officer_id === null ? null : (officers.get(h.officer_id) ?? null),
+    timeoutNotifiedAt: h.timeout_notified_at,
+  };
+}

@@ -1,0 +1,208 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import type { App } from '../app.ts';
+import { isLang, type Lang } from '../engine/session.ts';
+import { AppError, describeError, ERROR_CODES } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Officer } from './accounts.ts';
+import { DESK_CSS } from './assets/desk-css.ts';
+import { DESK_JS } from './assets/desk-js.ts';
+import type { PageContext } from './pages/context.ts';
+import { registerApiRoutes } from './routes/api.ts';
+import { registerLiveRoutes } from './routes/live.ts';
+import { registerPageRoutes } from './routes/pages.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The officer signed in (page routes) or holding the API token (API routes). */
+    officer: Officer | null;
+  }
+}
+
+export const SESSION_COOKIE = 'nivaran_session';
+
+export interface DeskOptions {
+  /** Derives CSRF tokens and signs their cookie (DESK_SECRET or DATA_DIR/desk-secret). */
+  secret: string;
+  /** Behind a TLS proxy: trust X-Forwarded-Proto/For (DESK_TRUST_PROXY). */
+  trustProxy: boolean;
+  sessionHours: number;
+  logger: Logger;
+  /** The app's clock (tests inject one). */
+  clock?: () => Date;
+  /** Log-in attempts allowed per address and email in `loginWindowMs`. */
+  loginAttempts?: number;
+  loginWindowMs?: number;
+}
+
+/** Everything a route needs: the app, the options, and the helpers shared by pages and the API. */
+export interface DeskContext {
+  app: App;
+  options: DeskOptions;
+  clock: () => Date;
+  pageContext(request: FastifyRequest, reply: FastifyReply): Promise<PageContext>;
+  /** Page routes: the signed-in officer, or a redirect to the log-in page (undefined: stop). */
+  requireOfficer(request: FastifyRequest, reply: FastifyReply): Promise<Officer | undefined>;
+}
+
+/** The language of a page for someone not signed in: ?lang=, else the browser's preference. */
+export function anonymousLang(request: FastifyRequest): Lang {
+  const q = (request.query as Record<string, unknown> | undefined)?.lang;
+  if (typeof q === 'string' && isLang(q)) return q;
+  return /^hi\b/i.test(request.headers['accept-language'] ?? '') ? 'hi' : 'en';
+}
+
+/**
+ * The officers' desk: server-rendered pages (English and Hindi), their live updates, and the
+ * JSON API with its OpenAPI document. Built without listening so tests can `inject`.
+ */
+export async function buildDesk(app: App, options: DeskOptions): Promise<FastifyInstance> {
+  const server = Fastify({
+    trustProxy: options.trustProxy,
+    // Live-update streams stay open; closing the desk must not wait for browsers to leave.
+    forceCloseConnections: true,
+    bodyLimit: 256 * 1024,
+    // Our own pino logs requests' failures; fastify's per-request logging would add noise.
+    logger: false,
+  });
+  server.decorateRequest('officer', null);
+  await server.register(fastifyCookie, { secret: options.secret });
+  await server.register(fastifyFormbody);
+  await server.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'nivaran_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: 'auto' },
+    getToken: (req) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      return typeof body?._csrf === 'string' ? body._csrf : (req.headers['x-csrf-token'] as string | undefined);
+    },
+  });
+  await server.register(fastifyRateLimit, { global: false });
+
+  const ctx: DeskContext = {
+    app,
+    options,
+    clock: options.clock ?? (() => new Date()),
+    pageContext: async (request, reply) => {
+      const officer = request.officer;
+      const lang: Lang = officer && isLang(officer.lang) ? officer.lang : anonymousLang(request);
+      const waitingChats = officer ? (await app.handoffs.open(500)).filter((h) => h.status === 'waiting').length : 0;
+      return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats };
+    },
+    requireOfficer: async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const found = token ? await app.accounts.sessionOfficer(token) : undefined;
+      if (!found) {
+        const next = request.method === 'GET' ? request.url : '/queue';
+        await reply.redirect(`/login?next=${encodeURIComponent(next)}${token ? '&expired=1' : ''}`, 303);
+        return undefined;
+      }
+      request.officer = found.officer;
+      return found.officer;
+    },
+  };
+
+  server.get('/assets/desk.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DESK_CSS));
+  server.get('/assets/desk.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DESK_JS));
+  server.get('/healthz', async () => ({ ok: true }));
+
+  await registerPageRoutes(server, ctx);
+  await registerLiveRoutes(server, ctx);
+  await registerApiRoutes(server, ctx);
+
+  server.addHook('onSend', async (_request, reply, payload) => {
+    // Officers' pages hold citizen data: never cached, never framed, no referrer to other sites.
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  server.setErrorHandler(async (error, request, reply) => {
+    const status = errorStatus(error);
+    if (status >= 500) options.logger.error({ route: request.routeOptions.url, error: describeError(error) }, 'desk request failed');
+    if (request.url.startsWith('/api/')) return reply.status(status).send(apiError(error, status));
+    const { errorPage } = await import('./pages/officers.ts');
+    const pc = await ctx.pageContext(request, reply);
+    const { translator } = app.content;
+    const message = translator.t(pc.lang, `desk:${errorKey(error, status)}`);
+    return reply.status(status).type('text/html; charset=utf-8').send(errorPage(pc, message).value);
+  });
+  server.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}.` });
+    const { errorPage } = await import('./pages/officers.ts');
+    const pc = await ctx.pageContext(request, reply);
+    return reply.status(404).type('text/html; charset=utf-8').send(errorPage(pc, app.content.translator.t(pc.lang, 'desk:error.not_found_page')).value);
+  });
+  return server;
+}
+
+/** HTTP status of an error from a route: app errors by code, fastify's own by their status. */
+export function errorStatus(error: unknown): number {
+  if (error instanceof ZodError) return 400;
+  if (error instanceof AppError) {
+    switch (error.code) {
+      case ERROR_CODES.TICKET_NOT_FOUND:
+        return 404;
+      case ERROR_CODES.DESK_FORBIDDEN:
+        return 403;
+      case ERROR_CODES.DESK_INPUT:
+      case ERROR_CODES.OFFICER_INVALID:
+        return 400;
+      case ERROR_CODES.TICKET_TRANSITION:
+      case ERROR_CODES.HANDOFF_STATE:
+        return 409;
+      default:
+        return 500;
+    }
+  }
+  const s = (error as { statusCode?: unknown }).statusCode;
+  return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
+}
+
+/** The desk text key that explains an error to an officer. */
+export function errorKey(error: unknown, status: number): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('FST_CSRF')) return 'error.csrf';
+  if (error instanceof AppError) {
+    if (error.code === ERROR_CODES.DESK_INPUT && error.message.startsWith('error.')) return error.message;
+    if (error.code === ERROR_CODES.TICKET_NOT_FOUND) return 'error.not_found';
+    if (error.code === ERROR_CODES.DESK_FORBIDDEN) return 'error.forbidden';
+    if (error.code === ERROR_CODES.TICKET_TRANSITION) return 'error.transition';
+    if (error.code === ERROR_CODES.HANDOFF_STATE) return 'error.chat_state';
+    if (error.code === ERROR_CODES.DESK_INPUT || error.code === ERROR_CODES.OFFICER_INVALID) return 'error.input';
+  }
+  if (status === 404) return 'error.not_found_page';
+  if (status === 400) return 'error.input';
+  if (status === 403) return 'error.forbidden';
+  return 'error.generic';
+}
+
+/** The JSON API's error body: a stable code and a message a person can act on. */
+export function apiError(error: unknown, status: number): { code: string; message: string } {
+  if (error instanceof AppError) return { code: error.code, message: error.message };
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (status >= 500) return { code: 'NIV_INTERNAL', message: 'The desk could not do this; the IT team will find the details in the log.' };
+  return { code: typeof code === 'string' ? code : `HTTP_${status}`, message };
+}
+
+/** Starts the desk on DESK_HOST:DESK_PORT. @throws AppError DESK_START naming the port when it cannot listen. */
+export async function startDesk(app: App, options: DeskOptions & { host: string; port: number }): Promise<FastifyInstance> {
+  const server = await buildDesk(app, options);
+  try {
+    await server.listen({ host: options.host, port: options.port });
+  } catch (cause) {
+    await server.close();
+    throw new AppError(
+      ERROR_CODES.DESK_START,
+      `The officers' desk cannot listen on ${options.host}:${options.port} (${describeError(cause)}). Set DESK_PORT to a free port, or DESK_PORT=0 to run without the desk.`,
+      { cause },
+    );
+  }
+  return server;
+}
