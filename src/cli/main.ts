@@ -115,13 +115,13 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
     }
   }
   try {
-    if (lives.length === 0) {
+    if (lives.length === 0 && !desk) {
       await runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive });
       return 0;
     }
     for (const live of lives) live.bind(app);
-    // With a live channel, Ctrl+C or SIGTERM stops gracefully, and the end of the console's
-    // input (or none, under a service manager) does not stop the bot.
+    // With the desk or a live channel, Ctrl+C or SIGTERM stops gracefully, and the end of the
+    // console's input (or none, under a service manager) does not stop the bot.
     const signalled = new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -136,7 +136,7 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
       }
       const first = await Promise.race([runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive }).then(() => 'eof'), signalled]);
       if (first === 'eof') {
-        logger.info('console input ended; the live channels keep running until SIGINT or SIGTERM');
+        logger.info("console input ended; the officers' desk and live channels keep running until SIGINT or SIGTERM");
         await signalled;
       } else {
         process.stdin.destroy();

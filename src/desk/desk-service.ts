@@ -105,7 +105,8 @@ export class DeskService {
           nextDue,
           assignee: t.assigned_to === null ? null : (officers.get(t.assigned_to) ?? { id: t.assigned_to, name: `#${t.assigned_to}`, role: '' }),
           breached: summary.breachedAt !== null || summary.dueAt < now.toISOString(),
-          dueSoon: summary.breachedAt === null && summary.dueAt >= now.toISOString() && nextDue < soon,
+          // Not while awaiting the citizen: the clock stands still (the stored next_due is stale).
+          dueSoon: summary.breachedAt === null && !summary.paused && summary.dueAt >= now.toISOString() && nextDue < soon,
         };
       });
       return { items, counts, waitingChats: waiting, page: filters.page, pageSize: PAGE_SIZE, now };
@@ -207,11 +208,23 @@ export class DeskService {
     return t;
   }
 
-  /** New transcript rows of a ticket's conversation since `afterId` (the live page's updates). */
-  async ticketTranscriptAfter(user: DeskUser, number: string, afterId: number) {
+  /** A ticket row (as `act` returns it) with its clock at the desk's time, for the JSON API. */
+  summary(t: TicketRow) {
+    return { ...ticketSummary(t, this.deps.tickets, this.deps.profile.ladder, this.deps.clock()), assignedTo: t.assigned_to, updatedAt: t.updated_at };
+  }
+
+  /**
+   * New transcript rows of a ticket's conversation since `afterId`. `audit`: each read that returns
+   * rows is logged (API clients); a live page's stream is covered by the audited opening of its page.
+   */
+  async ticketTranscriptAfter(user: DeskUser, number: string, afterId: number, opts: { audit?: boolean } = {}) {
     return this.deps.store.transaction(async (uow) => {
       const t = await this.visible(uow, user, number);
-      return { rows: (await uow.transcripts.after(t.conversation_key, afterId, 200)).map(transcriptItem), status: t.status, updatedAt: t.updated_at };
+      const rows = await uow.transcripts.after(t.conversation_key, afterId, 200);
+      if (opts.audit && rows.length > 0) {
+        await appendAudit(uow, { actor: `officer:${user.id}`, action: 'transcript.read', subject: `ticket:${t.number}`, detail: { rows: rows.length }, at: this.deps.clock() });
+      }
+      return { rows: rows.map(transcriptItem), status: t.status, updatedAt: t.updated_at };
     });
   }
 
@@ -248,12 +261,17 @@ export class DeskService {
     });
   }
 
-  async chatAfter(user: DeskUser, id: number, afterId: number) {
+  /** New rows of a live chat since `afterId`; `audit` as for `ticketTranscriptAfter`. */
+  async chatAfter(user: DeskUser, id: number, afterId: number, opts: { audit?: boolean } = {}) {
     this.mustWork(user);
     return this.deps.store.transaction(async (uow) => {
       const h = await uow.handoffs.byId(id);
       if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${id}.`);
-      return { rows: (await uow.transcripts.after(h.conversation_key, afterId, 200)).map(transcriptItem), status: h.status, officerId: h.officer_id };
+      const rows = await uow.transcripts.after(h.conversation_key, afterId, 200);
+      if (opts.audit && rows.length > 0) {
+        await appendAudit(uow, { actor: `officer:${user.id}`, action: 'conversation.read', subject: `handoff:${id}`, detail: { rows: rows.length }, at: this.deps.clock() });
+      }
+      return { rows: rows.map(transcriptItem), status: h.status, officerId: h.officer_id };
     });
   }
 

@@ -12,6 +12,7 @@ import type { Officer } from './accounts.ts';
 import { DESK_CSS } from './assets/desk-css.ts';
 import { DESK_JS } from './assets/desk-js.ts';
 import type { PageContext } from './pages/context.ts';
+import { errorPage } from './pages/officers.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
@@ -106,14 +107,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
     },
   };
 
-  server.get('/assets/desk.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DESK_CSS));
-  server.get('/assets/desk.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DESK_JS));
-  server.get('/healthz', async () => ({ ok: true }));
-
-  await registerPageRoutes(server, ctx);
-  await registerLiveRoutes(server, ctx);
-  await registerApiRoutes(server, ctx);
-
+  // Set before any route is declared: a route keeps the handlers in force when it was added.
   server.addHook('onSend', async (_request, reply, payload) => {
     // Officers' pages hold citizen data: never cached, never framed, no referrer to other sites.
     reply.header('x-frame-options', 'DENY');
@@ -126,7 +120,6 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
     const status = errorStatus(error);
     if (status >= 500) options.logger.error({ route: request.routeOptions.url, error: describeError(error) }, 'desk request failed');
     if (request.url.startsWith('/api/')) return reply.status(status).send(apiError(error, status));
-    const { errorPage } = await import('./pages/officers.ts');
     const pc = await ctx.pageContext(request, reply);
     const { translator } = app.content;
     const message = translator.t(pc.lang, `desk:${errorKey(error, status)}`);
@@ -134,10 +127,17 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   });
   server.setNotFoundHandler(async (request, reply) => {
     if (request.url.startsWith('/api/')) return reply.status(404).send({ code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}.` });
-    const { errorPage } = await import('./pages/officers.ts');
     const pc = await ctx.pageContext(request, reply);
     return reply.status(404).type('text/html; charset=utf-8').send(errorPage(pc, app.content.translator.t(pc.lang, 'desk:error.not_found_page')).value);
   });
+  server.get('/assets/desk.css', async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DESK_CSS));
+  server.get('/assets/desk.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(DESK_JS));
+  server.get('/healthz', async () => ({ ok: true }));
+
+  await registerPageRoutes(server, ctx);
+  await registerLiveRoutes(server, ctx);
+  await registerApiRoutes(server, ctx);
+
   return server;
 }
 

@@ -43,6 +43,9 @@ export interface QueueCounts {
 /** The deadline that comes first: the rung's or the statutory one. */
 const nextDue = sql<string>`case when level_due_at is not null and level_due_at < due_at then level_due_at else due_at end`;
 
+/** A ticket awaiting the citizen has its clock stopped (its stored due times are stale): after the running ones. */
+const pausedLast = sql<number>`case when status = 'awaiting_citizen' then 1 else 0 end`;
+
 /** Statements of the officers' desk; compiled with the others (see `compileQueries`). */
 export function compileDeskQueries(db: Kysely<Database>) {
   const queueWhere = (p: Omit<QueueParams, 'limit' | 'offset'>) => sql<boolean>`status in (${sql.join(OPEN_STATUSES.map((s) => sql.lit(s)))})
@@ -56,12 +59,14 @@ export function compileDeskQueries(db: Kysely<Database>) {
   return {
     ticketQueue: prepare<QueueParams, TicketRow & { next_due: string }>((p) =>
       db.selectFrom('tickets').selectAll().select(nextDue.as('next_due')).where(queueWhere(p))
-        .orderBy(nextDue).orderBy('id').limit(p.limit).offset(p.offset)),
+        .orderBy(pausedLast).orderBy(nextDue).orderBy('id').limit(p.limit).offset(p.offset)),
     ticketQueueCounts: prepare<Omit<QueueParams, 'limit' | 'offset'> & { now: string; soon: string }, QueueCounts>((p) =>
       db.selectFrom('tickets').where(queueWhere(p)).select([
         sql<number>`count(*)`.as('total'),
-        sql<number>`coalesce(sum(case when breached_at is not null or due_at < ${p.now} then 1 else 0 end), 0)`.as('breached'),
-        sql<number>`coalesce(sum(case when breached_at is null and due_at >= ${p.now} and ${nextDue} < ${p.soon} then 1 else 0 end), 0)`.as('due_soon'),
+        // While the ticket awaits the citizen its clock stands still: the stored due times are
+        // those of when it was paused, and move on by the paused time when the citizen answers.
+        sql<number>`coalesce(sum(case when breached_at is not null or (status <> 'awaiting_citizen' and due_at < ${p.now}) then 1 else 0 end), 0)`.as('breached'),
+        sql<number>`coalesce(sum(case when breached_at is null and status <> 'awaiting_citizen' and due_at >= ${p.now} and ${nextDue} < ${p.soon} then 1 else 0 end), 0)`.as('due_soon'),
         sql<number>`coalesce(sum(case when assigned_to is null then 1 else 0 end), 0)`.as('unassigned'),
         sql<number>`coalesce(sum(case when assigned_to = ${p.me} then 1 else 0 end), 0)`.as('mine'),
       ])),

@@ -178,10 +178,15 @@ export class TicketService {
     const now = opts.now;
     const at = now.toISOString();
     let updated = t;
-    if (!t.acknowledged_at) {
+    if (!t.acknowledged_at || t.status === 'open') {
       const state = this.stateOf(t);
-      state.acknowledged_at = at;
+      state.acknowledged_at ??= at;
       state.updated_at = at;
+      // The reply itself tells the citizen their request is being handled: no separate notice.
+      if (t.status === 'open') {
+        state.status = 'acknowledged';
+        await uow.tickets.addEvent({ ticket_id: t.id, at, actor: opts.actor, kind: 'transition', from_status: 'open', to_status: 'acknowledged', reason: 'officer replied', data: '{}' });
+      }
       await uow.tickets.update(t.id, state);
       updated = { ...t, ...state };
       // The acknowledgment timer is moot now; the next one is a reminder or a deadline.

@@ -17,11 +17,12 @@ function actorName(ctx: PageContext, v: TicketView, actor: string): string {
   return v.officers.find((o) => o.id === id)?.name ?? (Number.isFinite(id) ? t(ctx, 'actor.unknown', { id }) : actor);
 }
 
-function fieldRows(fields: unknown): Array<[string, string]> {
+/** The request's fields with the desk's names for them (an unknown field keeps its own). */
+function fieldRows(ctx: PageContext, fields: unknown): Array<[string, string]> {
   if (!fields || typeof fields !== 'object') return [];
   return Object.entries(fields as Record<string, unknown>)
     .filter(([k, v]) => v !== null && v !== undefined && v !== '' && k !== 'principal_id')
-    .map(([k, v]) => [k.replace(/_/g, ' '), typeof v === 'string' ? v : JSON.stringify(v)]);
+    .map(([k, v]) => [label(ctx, 'field', k), typeof v === 'string' ? v : JSON.stringify(v)]);
 }
 
 function actionForm(ctx: PageContext, v: TicketView, type: string, inner: Html, button: string, open: boolean): Html {
@@ -90,7 +91,7 @@ ${v.handoff ? html`<p class="notice warn">${t(ctx, 'ticket.chat_live')} <a href=
 ${v.boardNotifiedAt ? html`<p>${t(ctx, 'ticket.board', { at: when(ctx, v.boardNotifiedAt) })}</p>` : ''}
 </section>
 <section aria-labelledby="req-h"><h2 id="req-h">${t(ctx, 'ticket.request')}</h2>
-<dl class="grid">${fieldRows(v.fields).map(([k, val]) => html`<dt>${k}</dt><dd class="pre">${val}</dd>`)}</dl>
+<dl class="grid">${fieldRows(ctx, v.fields).map(([k, val]) => html`<dt>${k}</dt><dd class="pre">${val}</dd>`)}</dl>
 </section>
 <section aria-labelledby="act-h"><h2 id="act-h">${t(ctx, 'ticket.actions')}</h2>
 ${actions(ctx, v, opts.values ?? {}, opts.failed)}
