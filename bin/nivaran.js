@@ -32,16 +32,31 @@ async function load() {
         format: 'esm',
         target: 'node20',
         packages: 'external',
-        outfile: bundle,
+        // Code loaded with import() (the officers' desk and its web server) goes into its own
+        // chunk, so commands that never start the desk do not load it.
+        splitting: true,
+        outdir: path.dirname(bundle),
+        entryNames: 'nivaran',
+        chunkNames: 'chunk-[hash]',
+        outExtension: { '.js': '.mjs' },
         write: false,
         sourcemap: 'inline',
         logLevel: 'error',
         define: { 'process.env.NIVARAN_ROOT': JSON.stringify(root) },
       });
-      // Write beside and rename, so a second process starting at the same moment never reads half a file.
+      // Chunks are named by their content hash, so writing them cannot disturb a running process;
+      // the entry is written beside and renamed last, so a process starting at the same moment
+      // never reads half a file or an entry whose chunks are missing.
       fs.mkdirSync(path.dirname(bundle), { recursive: true });
+      const entryFile = result.outputFiles.find((f) => path.resolve(f.path) === path.resolve(bundle));
+      for (const f of result.outputFiles) {
+        if (f === entryFile || fs.existsSync(f.path)) continue;
+        const tmp = `${f.path}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, f.contents);
+        fs.renameSync(tmp, f.path);
+      }
       const tmp = `${bundle}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, result.outputFiles[0].contents);
+      fs.writeFileSync(tmp, entryFile.contents);
       fs.renameSync(tmp, bundle);
     }
     return await import(pathToFileURL(bundle).href);

@@ -62,6 +62,8 @@ export async function verifyAudit(store: Store): Promise<AuditVerdict> {
   let prevHash = AUDIT_GENESIS;
   let expected = 1;
   let rows = 0;
+  let head = { seq: 0, hash: AUDIT_GENESIS };
+  let headRead = false;
   for (;;) {
     const page = await store.transaction((uow) => uow.audit.after(expected - 1, PAGE));
     for (const r of page) {
@@ -72,11 +74,22 @@ export async function verifyAudit(store: Store): Promise<AuditVerdict> {
       expected++;
       rows++;
     }
-    if (page.length < PAGE) break;
+    if (page.length === PAGE) continue;
+    // A row commits with the head that counts it, so a head ahead of the walk means rows were
+    // appended while it ran (walk on) or the last rows were removed (nothing more to read).
+    if (headRead && page.length === 0) break;
+    head = await store.transaction((uow) => uow.audit.head());
+    headRead = true;
+    if (head.seq <= rows) break;
   }
-  const head = await store.transaction((uow) => uow.audit.head());
-  if (head.seq !== rows || head.hash !== prevHash) {
+  if (head.seq > rows) {
     return { ok: false, rows, brokenSeq: rows + 1, reason: `the chain ends at row ${rows} but its head records row ${head.seq}: the last rows were removed` };
+  }
+  if (head.seq < rows) {
+    return { ok: false, rows, brokenSeq: head.seq + 1, reason: `the head records row ${head.seq} but the chain goes on to row ${rows}: rows were added without the head` };
+  }
+  if (head.hash !== prevHash) {
+    return { ok: false, rows, brokenSeq: rows, reason: `row ${rows} is not the row its head records: the end of the chain was rewritten` };
   }
   return { ok: true, rows, headSeq: head.seq };
 }

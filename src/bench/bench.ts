@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -114,6 +115,8 @@ export async function runBench(args: string[]): Promise<number> {
   if (run('startup')) {
   const startMs = await timeToFirstReply();
   out(`\n4. Start-up: \`nivaran chat\` from process start to the first reply on stdout: ${startMs.toFixed(0)} ms   (target < 1,500 ms)`);
+  const ready = await timeToStartReady();
+  out(`   \`nivaran start\` (console, scheduler and officers' desk): first reply ${ready.replyMs.toFixed(0)} ms, desk answering ${ready.deskMs.toFixed(0)} ms   (target < 1,500 ms)`);
   }
   return 0;
 }
@@ -180,6 +183,40 @@ function runChild(args: string[]): Promise<void> {
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench ${args.join(' ')} exited ${code}`))));
     child.on('error', reject);
   });
+}
+
+/** `nivaran start` on a free port: until the console's first reply, and until the desk answers /healthz. */
+async function timeToStartReady(): Promise<{ replyMs: number; deskMs: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-bench-start-'));
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(p));
+    });
+  });
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), 'start'], {
+    env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DESK_PORT: String(port), DATABASE_URL: undefined },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    const reply = new Promise<number>((resolve, reject) => {
+      child.stdout.once('data', () => resolve(performance.now() - t0));
+      child.once('exit', (code) => reject(new Error(`nivaran start exited (${code}) before its first reply`)));
+    });
+    child.stdin.write('hello\n');
+    let deskMs = 0;
+    for (let i = 0; i < 600 && deskMs === 0; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (ok) deskMs = performance.now() - t0;
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    return { replyMs: await reply, deskMs };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function timeToFirstReply(): Promise<number> {

@@ -10,7 +10,6 @@ import { liveWhatsAppWeb } from '../channels/whatsapp-web/live.ts';
 import { WebhookServer } from '../http/webhook-server.ts';
 import { DrainLoop } from '../channels/drain-loop.ts';
 import { conversationKey } from '../channels/types.ts';
-import { startDesk } from '../desk/server.ts';
 import { deskSecret } from '../secrets.ts';
 import { loadConfig } from '../config.ts';
 import { durationSchema, type Duration } from '../domain/sla/duration.ts';
@@ -22,6 +21,8 @@ import { createLogger } from '../logger.ts';
 import { ticketDetail, ticketSummary } from '../tickets/view.ts';
 import { formatImportReport, importPrincipals } from '../identity/csv-import.ts';
 import { openStore } from '../storage/open-store.ts';
+import { auditCommand } from './audit.ts';
+import { officersCommand } from './officers.ts';
 
 const USAGE = `Usage: nivaran <command>
 
@@ -38,6 +39,14 @@ const USAGE = `Usage: nivaran <command>
   principals import FILE.csv      load the data principals on file (external_ref,name,mobile,email)
   calendar import FILE.ics --id ID --year YYYY [--extends ID]
                                   write CALENDARS_DIR/ID-YYYY.json from an iCalendar file
+  officers add --email E --role ROLE [--name N] [--lang en|hi]
+                                  an account for the officers' desk (roles: officer, grievance_officer,
+                                  dpo, reviewer, admin); the password is asked twice, or read from
+                                  the first line of stdin when it is not a terminal
+  officers list [--json]          every account: id, email, name, role, active, last log-in
+  officers token --email E [--label L]
+                                  a new API token for the officer, shown once
+  audit verify                    recompute the audit log's hash chain; exit 1 naming the first broken row
   flows check                     check flows and texts (both languages); exit 1 on a problem
   bench                           measure throughput, per-message cost, memory and start-up
 
@@ -58,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
       return calendar(rest);
     case 'principals':
       return principals(rest);
+    case 'officers':
+      return officersCommand(rest);
+    case 'audit':
+      return auditCommand(rest);
     case 'flows':
       return flows(rest);
     case 'bench': {
@@ -91,7 +104,7 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
   // WhatsApp Web (one linked phone) when WHATSAPP_WEB is on.
   const lives = [telegram, whatsapp, withScheduler ? liveWhatsAppWeb(config, logger) : undefined].filter((l) => l !== undefined);
   const app = await createApp(config, { logger, adapters: [adapter, ...lives.map((l) => l.channel.adapter)] });
-  let desk: Awaited<ReturnType<typeof startDesk>> | undefined;
+  let desk: { close(): Promise<unknown> } | undefined;
   // An officer's answer, a hand-off notice or a reminder reaches the console citizen without
   // waiting for them to type: a drain loop for their conversation, kicked by the desk.
   const consoleLoop = new DrainLoop(() => app.sender.drain('console', conversationKey('console', user)), 1000, logger);
@@ -104,6 +117,8 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
     consoleLoop.start();
     if (config.desk) {
       try {
+        // Loaded only here: fastify and its plugins cost `nivaran chat` nothing.
+        const { startDesk } = await import('../desk/server.ts');
         desk = await startDesk(app, { ...config.desk, secret: deskSecret(config), logger });
       } catch (err) {
         await consoleLoop.stop();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { hash, verify, type Options } from '@node-rs/argon2';
+import type { Options } from '@node-rs/argon2';
 import { appendAudit } from '../audit/audit-log.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { OfficerRow } from '../storage/desk-queries.ts';
@@ -31,8 +31,11 @@ export function normaliseOfficerEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
+/** The native argon2 module, loaded at the first log-in or new account: `nivaran chat` never needs it. */
+const argon2 = () => import('@node-rs/argon2');
+
+export async function hashPassword(password: string): Promise<string> {
+  return (await argon2()).hash(password, ARGON2);
 }
 
 function sha256(token: string): string {
@@ -96,6 +99,7 @@ export class Accounts {
     const email = normaliseOfficerEmail(emailInput);
     const row = await this.store.transaction((uow) => uow.officers.byEmail(email));
     dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    const { verify } = await argon2();
     const ok = await verify(row?.password_hash ?? (await dummyHash), password).catch(() => false);
     const now = this.clock();
     const success = ok && row !== undefined && row.active === 1;
