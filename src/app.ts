@@ -30,6 +30,8 @@ import { HANDOFF_NOTICE_KEYS, HandoffService } from './handoff/handoff-service.t
 import { LiveBus } from './desk/live-bus.ts';
 import { Accounts } from './desk/accounts.ts';
 import { DeskService } from './desk/desk-service.ts';
+import { QualityService } from './quality/quality-service.ts';
+import { RetentionService } from './retention/retention-service.ts';
 import { recipientOf } from './effects/deliver.ts';
 
 export interface Content {
@@ -53,6 +55,10 @@ export interface App {
   /** The officers' desk: queue, tickets, actions and live chats, each audited. */
   desk: DeskService;
   accounts: Accounts;
+  /** The daily purge of expired data (retention periods, holds and exceptions). */
+  retention: RetentionService;
+  /** Quality review: the periodic sample for reviewers and their scores. */
+  quality: QualityService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
   /**
@@ -172,11 +178,17 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     onActivity: (key) => live.emit(key),
   });
+  const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
+  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
     },
-    jobs: [{ name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() }],
+    jobs: [
+      { name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() },
+      { name: 'quality sample', run: () => quality.sampleIfDue() },
+      { name: 'retention purge', run: () => retention.runIfDue() },
+    ],
   });
   return {
     config,
@@ -190,6 +202,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     handoffs,
     desk: new DeskService({ store, tickets, handoffs, profile: content.profile, clock, onActivity: activity }),
     accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12),
+    retention,
+    quality,
     live,
     onOutbox: (listener) => {
       outboxListeners.push(listener);

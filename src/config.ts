@@ -76,6 +76,8 @@ const envSchema = z.object({
   DESK_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** 127.0.0.1 by default: put a TLS proxy in front, or set 0.0.0.0 to serve the local network. */
   DESK_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where citizens reach the desk's download links (their copy of their data), e.g. https://desk.example.in. Default: http://localhost:DESK_PORT. */
+  DESK_PUBLIC_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. https://desk.example.in').refine(canParseUrl, 'is not a valid URL').optional(),
   /** How long a desk log-in lasts. */
   DESK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
   /** '1' when a TLS proxy sits in front: X-Forwarded-Proto/For are trusted, so cookies get Secure and rate limits see the officer's address. */
@@ -218,6 +220,8 @@ export interface Config {
     readonly host: string;
     readonly sessionHours: number;
     readonly trustProxy: boolean;
+    /** DESK_PUBLIC_URL without a trailing slash: the base of links sent to citizens. */
+    readonly publicUrl: string;
     /** DESK_SECRET; when unset (SQLite only) a random key kept in DATA_DIR/desk-secret. */
     readonly secret: string | undefined;
   };
@@ -300,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             host: e.DESK_HOST,
             sessionHours: e.DESK_SESSION_HOURS,
             trustProxy: /^(1|true)$/i.test(e.DESK_TRUST_PROXY ?? ''),
+            publicUrl: (e.DESK_PUBLIC_URL ?? `http://localhost:${e.DESK_PORT}`).replace(/\/+$/, ''),
             secret: e.DESK_SECRET,
           }),
         }

@@ -47,6 +47,10 @@ const USAGE = `Usage: nivaran <command>
   officers token --email E [--label L]
                                   a new API token for the officer, shown once
   audit verify                    recompute the audit log's hash chain; exit 1 naming the first broken row
+  retention run [--dry-run]       delete what has outlived its retention period (holds and open cases kept);
+                                  --dry-run only counts what would go
+  report --month YYYY-MM [--format csv|json]
+                                  the month's figures: requests, times, share on time, extensions, escalations, quality
   flows check                     check flows and texts (both languages); exit 1 on a problem
   bench                           measure throughput, per-message cost, memory and start-up
 
@@ -67,6 +71,14 @@ export async function main(argv: string[]): Promise<number> {
       return calendar(rest);
     case 'principals':
       return principals(rest);
+    case 'retention': {
+      const { retentionCommand } = await import('./retention.ts');
+      return retentionCommand(rest);
+    }
+    case 'report': {
+      const { reportCommand } = await import('./report.ts');
+      return reportCommand(rest);
+    }
     case 'officers':
       return officersCommand(rest);
     case 'audit':

@@ -49,3 +49,13 @@ export function canActOnTicket(user: DeskUser, t: { level: number; assigned_to: 
   if (!canSeeTicket(user, t, ladder)) return false;
   return t.assigned_to === null || t.assigned_to === user.id || isAdmin(user);
 }
+
+/** Monthly reports: the officers in charge (Grievance Officer, DPO), the admin, and quality reviewers. */
+export function canSeeReports(user: DeskUser): boolean {
+  return user.role === 'grievance_officer' || user.role === 'dpo' || user.role === 'admin' || user.role === 'reviewer';
+}
+
+/** Quality review: reviewers score sampled conversations; the admin too. */
+export function canReview(user: DeskUser): boolean {
+  return user.role === 'reviewer' || user.role === 'admin';
+}

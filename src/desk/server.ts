@@ -16,6 +16,9 @@ import { errorPage } from './pages/officers.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
+import { registerHoldsRoutes } from './routes/holds.ts';
+import { registerReportsRoutes } from './routes/reports.ts';
+import { registerReviewsRoutes } from './routes/reviews.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -136,6 +139,9 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
 
   await registerPageRoutes(server, ctx);
   await registerLiveRoutes(server, ctx);
+  await registerReviewsRoutes(server, ctx);
+  await registerReportsRoutes(server, ctx);
+  await registerHoldsRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;

@@ -20,6 +20,17 @@ const rung = z.object({
 
 export const TICKET_KINDS = ['grievance', 'data_rights'] as const;
 
+const RETENTION_FLOOR = 'must be at least 12 months: DPDP Rule 8(3) requires personal data and logs of processing to be kept for one year';
+
+/** The rubric reviewers score conversations on unless the profile sets its own. */
+export const DEFAULT_RUBRIC = [
+  { id: 'correct_information', title: { en: 'Correct information', hi: 'सही जानकारी' } },
+  { id: 'tone', title: { en: 'Courteous tone', hi: 'शिष्ट व्यवहार' } },
+  { id: 'timeliness', title: { en: 'Timeliness', hi: 'समयबद्धता' } },
+  { id: 'language_quality', title: { en: 'Language quality', hi: 'भाषा की गुणवत्ता' } },
+  { id: 'resolution', title: { en: 'Resolution', hi: 'समाधान' } },
+];
+
 /** Identity assurance, weakest first: none; the channel's own attestation; a one-time code. */
 export const ASSURANCE_LEVELS = ['none', 'channel', 'otp'] as const;
 export type AssuranceLevel = (typeof ASSURANCE_LEVELS)[number];
@@ -88,7 +99,41 @@ export const profileSchema = z.object({
     })
     .default({}),
   erasure: z.object({ coolingOffDays: z.number().int().min(0).max(30).default(7) }).default({ coolingOffDays: 7 }),
-  retention: z.object({ transcriptMonths: z.number().int().min(12).max(120).default(12) }).default({ transcriptMonths: 12 }),
+  /**
+   * How long each class of data is kept, in months, never below the one-year floor of DPDP Rule
+   * 8(3) for personal data and logs of processing. The daily purge deletes what is older, except
+   * while a ticket of the conversation is open, an appeal or Board case is pending (a Board
+   * notice less than `boardCaseMonths` old), or an admin has set a legal hold.
+   */
+  retention: z
+    .object({
+      transcriptMonths: z.number().int().min(12, RETENTION_FLOOR).max(120).default(12),
+      verificationMonths: z.number().int().min(12, RETENTION_FLOOR).max(120).default(12),
+      consentMonths: z.number().int().min(12, RETENTION_FLOOR).max(120).default(84),
+      ticketMonths: z.number().int().min(12, RETENTION_FLOOR).max(120).default(36),
+      auditMonths: z.number().int().min(12, RETENTION_FLOOR).max(120).default(36),
+      boardCaseMonths: z.number().int().min(1).max(120).default(24),
+    })
+    .default({ transcriptMonths: 12, verificationMonths: 12, consentMonths: 84, ticketMonths: 36, auditMonths: 36, boardCaseMonths: 24 }),
+  /**
+   * Quality review: every `everyDays` days a random sample of the conversations closed in that
+   * period, `perStratum` from each channel × language × kind, lands in the reviewers' queue and is
+   * scored 1–5 on each rubric criterion. `seed` makes the sample reproducible.
+   */
+  quality: z
+    .object({
+      everyDays: z.number().int().min(1).max(90).default(7),
+      perStratum: z.number().int().min(1).max(100).default(2),
+      seed: z.string().min(1).max(100).default('nivaran'),
+      rubric: z
+        .array(z.object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), title: localized, description: localized.optional() }))
+        .min(1)
+        .max(12)
+        .default(DEFAULT_RUBRIC),
+    })
+    .default({ everyDays: 7, perStratum: 2, seed: 'nivaran', rubric: DEFAULT_RUBRIC }),
+  /** The citizen's copy of their own data: a link valid this many hours (served by the desk at PUBLIC_DESK_URL). */
+  exports: z.object({ linkHours: z.number().int().min(1).max(24 * 7).default(72) }).default({ linkHours: 72 }),
   /**
    * The officers' desk. `handoffWaitMinutes`: a citizen who asked for an officer and is still
    * waiting after this long is told so once (and may carry on with the assistant).

@@ -21,6 +21,7 @@ import { migration0002 } from './migrations/0002-ticket-clocks.ts';
 import { migration0003 } from './migrations/0003-consent-identity.ts';
 import { migration0004 } from './migrations/0004-delivery-statuses.ts';
 import { migration0005 } from './migrations/0005-desk.ts';
+import { migration0006 } from './migrations/0006-quality-retention.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -32,6 +33,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-consent-identity': migration0003(dialect),
     '0004-delivery-statuses': migration0004(dialect),
     '0005-desk': migration0005(dialect),
+    '0006-quality-retention': migration0006(dialect),
   };
 }
 

@@ -245,6 +245,56 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   hash: string;
+  /** Rows up to this seq may be (or were) deleted by the retention purge. */
+  purge_below: number;
+  /** The hash of row `purge_below`: where verification of the kept rows starts. */
+  base_hash: string;
+}
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  conversation_key: string;
+  period: string;
+  stratum: string;
+  officer_id: number | null;
+  status: 'pending' | 'done';
+  reviewer_id: number | null;
+  scores: string | null;
+  notes: string | null;
+  created_at: string;
+  reviewed_at: string | null;
+}
+
+export interface RatingsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  conversation_key: string;
+  /** 1 (very dissatisfied) to 5 (very satisfied). */
+  rating: number;
+  comment: string | null;
+  at: string;
+}
+
+export interface LegalHoldsTable {
+  id: Generated<number>;
+  conversation_key: string;
+  ticket_number: string | null;
+  reason: string;
+  set_by: string;
+  set_at: string;
+  released_by: string | null;
+  released_at: string | null;
+}
+
+export interface DataExportsTable {
+  id: Generated<number>;
+  token_hash: string;
+  conversation_key: string;
+  lang: string;
+  created_at: string;
+  expires_at: string;
+  downloaded_at: string | null;
 }
 
 export interface Database {
@@ -268,4 +318,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  reviews: ReviewsTable;
+  ratings: RatingsTable;
+  legal_holds: LegalHoldsTable;
+  data_exports: DataExportsTable;
 }

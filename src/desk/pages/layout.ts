@@ -1,5 +1,5 @@
 import { html, type Html } from '../html.ts';
-import { isAdmin } from '../access.ts';
+import { canSeeReports, isAdmin } from '../access.ts';
 import { label, t, type PageContext } from './context.ts';
 
 /** Hidden form field with the page's CSRF token: every POST form carries one. */
@@ -33,6 +33,9 @@ export function layout(ctx: PageContext, title: string, body: Html, opts: { noti
     ? html`<nav aria-label="${t(ctx, 'app.main_nav')}"><ul>
       ${nav('/queue', 'app.nav_queue')}
       ${nav('/chats', 'app.nav_chats', ctx.waitingChats ? html` <span class="badge">${ctx.waitingChats}</span>` : '')}
+      ${nav('/quality', 'app.nav_quality')}
+      ${canSeeReports(o) ? nav('/reports', 'app.nav_reports') : ''}
+      ${isAdmin(o) ? nav('/holds', 'app.nav_holds') : ''}
       ${nav('/account', 'app.nav_account')}
       ${isAdmin(o) ? nav('/officers', 'app.nav_officers') : ''}
     </ul></nav>

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { DeskContext } from '../server.ts';
+
+/** (being written) */
+export async function registerHoldsRoutes(_server: FastifyInstance, _ctx: DeskContext): Promise<void> {}
