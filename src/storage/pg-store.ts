@@ -128,7 +128,7 @@ export class PgStore implements Store {
     try {
       await client.query('BEGIN');
       const executor = this.executor(client, () => ended);
-      const uow = createUnitOfWork(executor, this.queries, this.sessions);
+      const uow = createUnitOfWork(executor, this.queries, this.sessions, 'postgres');
       const value = await this.keyvStore.within(executor, () => work(uow));
       // COMMIT of a transaction that already failed (a statement error the work caught) does
       // not raise: PostgreSQL rolls back and answers ROLLBACK. The writes are gone, so say so.

@@ -56,7 +56,7 @@ export class SqliteStore implements Store {
       // A failed session write must fail the unit of work, not be swallowed by keyv.
       throwOnErrors: true,
     });
-    this.uow = createUnitOfWork(executor, compileQueries(sqliteCompiler()), sessions);
+    this.uow = createUnitOfWork(executor, compileQueries(sqliteCompiler()), sessions, 'sqlite');
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),

@@ -1,5 +1,6 @@
 import type Keyv from 'keyv';
 import type { ApiTokenRow, AuditRow, HandoffRow, OfficerRow, QueueCounts, QueueParams } from './desk-queries.ts';
+import type { Dialect } from './db.ts';
 import type { Executor } from './prepared.ts';
 import type {
   ConsentRow, NominationRow, OutboxRow, PrincipalRow, Queries, TicketEventRow, TicketRow, TicketState, TimerRow, TranscriptRow, VerificationRow,
@@ -22,6 +23,12 @@ export interface StoredSession<S> {
  * thin: they name the statement and its parameters, the executor runs it.
  */
 export interface UnitOfWork {
+  /**
+   * Feature modules' own statements (see `featureQueries`): run through the unit of work's
+   * connection, like the repositories below, without each feature editing this interface.
+   */
+  readonly exec: Executor;
+  readonly dialect: Dialect;
   /** Records a platform message id; false when it was processed before (a redelivery). */
   markProcessed(channel: string, messageId: string, at: string): Promise<boolean>;
   readonly tickets: {
@@ -161,8 +168,10 @@ export interface UnitOfWork {
 /** Ephemeral keys live in the session keyv under a prefix no conversation key can start with. */
 const EPHEMERAL_PREFIX = '~';
 
-export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv): UnitOfWork {
+export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv, dialect: Dialect): UnitOfWork {
   return {
+    exec: ex,
+    dialect,
     markProcessed: async (channel, message_id, at) => (await ex.run(q.markProcessed, { channel, message_id, at })).changes === 1,
     tickets: {
       nextNumber: async (prefix, year) => {
