@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +18,28 @@ import { startHarness, type Harness } from '../helpers/harness.ts';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test-artifacts');
 const hasChromium = fs.existsSync(CHROMIUM);
+/** axe-core's browser build, injected into each page to check accessibility (WCAG 2.1 A/AA rules). */
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** The serious and critical accessibility violations axe finds on the page, as readable lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 describe.skipIf(!hasChromium)('officers’ desk in Chromium', () => {
   let h: Harness;
@@ -60,6 +83,7 @@ describe.skipIf(!hasChromium)('officers’ desk in Chromium', () => {
     const numbers = await page.locator('table.queue tbody th a').allTextContents();
     expect(numbers).toEqual([first, second]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'desk-queue.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: first }).click();
     await page.waitForURL(`${base}/tickets/${first}`);
@@ -72,6 +96,17 @@ describe.skipIf(!hasChromium)('officers’ desk in Chromium', () => {
     expect((await inbox(h, 'b1')).join('\n')).toContain('A tanker will reach Sector 4 by 5 pm today.');
     expect((await ticketRow(h.app, first)).assigned_to).toBe(officer.id);
     await page.screenshot({ path: path.join(ARTIFACTS, 'desk-ticket.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    // The whole reply can be written and sent with the keyboard alone.
+    await page.goto(`${base}/tickets/${second}`);
+    await page.locator('summary', { hasText: 'Reply to the citizen' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('आपका बिल जाँच के लिए भेज दिया गया है।');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/tickets/${second}?done=reply`);
+    expect((await inbox(h, 'b2')).join('\n')).toContain('आपका बिल जाँच के लिए भेज दिया गया है।');
 
     // A phone-sized screen: the queue becomes cards and stays usable.
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -79,6 +114,7 @@ describe.skipIf(!hasChromium)('officers’ desk in Chromium', () => {
     await phone.goto(`${base}/queue`);
     expect(await phone.locator('table.queue tbody th a').first().isVisible()).toBe(true);
     await phone.screenshot({ path: path.join(ARTIFACTS, 'desk-queue-phone.png'), fullPage: true });
+    expect(await axeViolations(phone)).toEqual([]);
     await phone.close();
     await page.close();
   }, 60_000);
@@ -90,6 +126,7 @@ describe.skipIf(!hasChromium)('officers’ desk in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await logIn(page);
     await page.goto(`${base}/chats`);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Take the chat' }).click();
     await page.waitForURL(/\/chats\/\d+\?done=chat_take$/);
     expect((await inbox(h, 'live1')).join('\n')).toContain('Asha Verma, an officer of');
@@ -100,6 +137,7 @@ describe.skipIf(!hasChromium)('officers’ desk in Chromium', () => {
     await expect.poll(() => page.locator('#transcript').textContent(), { timeout: 10_000 }).toContain('the bill says 4510');
     expect(await page.evaluate(() => (window as unknown as { loadMark?: number }).loadMark)).toBe(42);
 
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Message to the citizen').fill('Thank you. I have corrected the bill; the new one will come by SMS.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForURL(/done=chat_say$/);
