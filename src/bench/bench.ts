@@ -29,7 +29,7 @@ export async function runBench(args: string[]): Promise<number> {
   if (values.only === undefined) {
     // Each section runs in a fresh process, so JIT state and heap of one do not colour the next.
     out(`Nivaran bench: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
-    for (const section of ['grievance', 'depth', 'memory', 'startup', 'sweep']) {
+    for (const section of ['grievance', 'depth', 'memory', 'startup', 'sweep', 'desk']) {
       await runChild(['bench', '--only', section, '--citizens', String(citizens), '--live', String(live), '--tickets', String(values.tickets)]);
     }
     return 0;
@@ -117,6 +117,15 @@ export async function runBench(args: string[]): Promise<number> {
   out(`\n4. Start-up: \`nivaran chat\` from process start to the first reply on stdout: ${startMs.toFixed(0)} ms   (target < 1,500 ms)`);
   const ready = await timeToStartReady();
   out(`   \`nivaran start\` (console, scheduler and officers' desk): first reply ${ready.replyMs.toFixed(0)} ms, desk answering ${ready.deskMs.toFixed(0)} ms   (target < 1,500 ms)`);
+  }
+  if (run('desk')) {
+    const { deskBench } = await import('./desk-bench.ts');
+    const content = loadContent(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+    out(`\n6. Officers' desk on SQLite: one desk officer's queue page (50 rows by nearest deadline + counts + its audit row) and a ticket page`);
+    for (const total of [10_000, 100_000]) {
+      const f = await deskBench(content, total);
+      out(`   ${total.toLocaleString('en-IN')} open tickets over three rungs: queue ${f.queueMs.toFixed(1)} ms, filtered (Hindi, unassigned) ${f.filteredMs.toFixed(1)} ms, ticket page ${f.ticketMs.toFixed(1)} ms   (bulk load ${(f.loadMs / 1000).toFixed(1)} s)`);
+    }
   }
   return 0;
 }

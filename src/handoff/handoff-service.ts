@@ -1,12 +1,13 @@
 import { appendAudit } from '../audit/audit-log.ts';
 import { deliver, recipientOf } from '../effects/deliver.ts';
-import { isLang, type Lang } from '../engine/session.ts';
+import { newSession } from '../engine/engine.ts';
+import { isLang, SESSION_VERSION, type Lang, type SessionState } from '../engine/session.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
 import type { HandoffRow } from '../storage/desk-queries.ts';
 import type { Store } from '../storage/sqlite-store.ts';
-import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import type { StoredSession, UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 
 /** Texts the hand-off sends the citizen; `flows check` requires each in both languages. */
@@ -41,11 +42,6 @@ export const MAX_OFFICER_TEXT = 4000;
 export class HandoffService {
   constructor(private readonly deps: HandoffDeps) {}
 
-  /** Inside the router's unit of work: true when an officer holds this chat (the assistant stays quiet). */
-  async isTaken(uow: UnitOfWork, conversationKey: string): Promise<boolean> {
-    return (await uow.handoffs.active(conversationKey))?.status === 'taken';
-  }
-
   async open(limit = 200): Promise<HandoffRow[]> {
     return this.deps.store.transaction((uow) => uow.handoffs.open(limit));
   }
@@ -66,6 +62,7 @@ export class HandoffService {
         throw new AppError(ERROR_CODES.HANDOFF_STATE, row.status === 'taken' ? 'Another officer has already taken this chat.' : 'This chat has ended.');
       }
       const lang = langOf(row);
+      await markLive(uow, row.conversation_key, { handoffId: id, officerId: officer.id }, lang);
       await this.tell(uow, row, 'common:handoff.taken', { name: officer.name, org: orgName(lang) }, now);
       await appendAudit(uow, { actor: `officer:${officer.id}`, action: 'handoff.take', subject: `handoff:${id}`, detail: { reason: row.reason }, at: now });
       return { ...row, status: 'taken' as const, officer_id: officer.id, taken_at: now.toISOString() };
@@ -97,6 +94,7 @@ export class HandoffService {
       if (!h || h.status === 'closed') throw new AppError(ERROR_CODES.HANDOFF_STATE, 'This chat has already ended.');
       if (h.status === 'taken' && h.officer_id !== officer.id) throw new AppError(ERROR_CODES.HANDOFF_STATE, 'Another officer holds this chat; only they can hand it back.');
       await uow.handoffs.close(id, now.toISOString());
+      await markLive(uow, h.conversation_key, undefined, langOf(h));
       await this.tell(uow, h, 'common:handoff.released', {}, now);
       await appendAudit(uow, { actor: `officer:${officer.id}`, action: 'handoff.release', subject: `handoff:${id}`, at: now });
       return h;
@@ -140,6 +138,18 @@ export class HandoffService {
     const text = this.deps.translator.t(langOf(h), key, params);
     await deliver(uow, recipientOf(h.conversation_key), { text, choices: [] }, now.toISOString());
   }
+}
+
+/**
+ * Marks (or unmarks) the citizen's session as held by an officer: the router reads the mark with
+ * the session and relays instead of running the flow. The session itself is left as it was, so
+ * the assistant resumes at the same step when the chat is handed back.
+ */
+async function markLive(uow: UnitOfWork, conversationKey: string, live: StoredSession<SessionState>['live'], lang: Lang): Promise<void> {
+  const stored = await uow.sessions.get<SessionState>(conversationKey);
+  const base: StoredSession<SessionState> = stored?.v === SESSION_VERSION ? stored : { v: SESSION_VERSION, rev: stored?.rev ?? 0, state: newSession(lang) };
+  const { live: _previous, ...rest } = base;
+  await uow.sessions.set<SessionState>(conversationKey, { ...rest, rev: base.rev + 1, ...(live ? { live } : {}) });
 }
 
 function langOf(h: HandoffRow): Lang {

@@ -3,7 +3,6 @@ import type { Lang } from '../engine/session.ts';
 import type { Directory } from '../identity/directory.ts';
 import type { OtpService } from '../identity/otp.ts';
 import type { AfterCommitJob } from './after-commit.ts';
-import type { HandoffService } from '../handoff/handoff-service.ts';
 import type { Profile, RequestKind } from '../profile/schema.ts';
 import { REQUEST_KINDS } from '../profile/schema.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
@@ -19,8 +18,6 @@ export interface HostServices {
   directory: Directory;
   /** The kinds of address the configured code sender can reach. */
   codeChannels: ReadonlyArray<'sms' | 'email'>;
-  /** Whether an officer holds a conversation (the router then relays instead of running the flow). */
-  handoffs: Pick<HandoffService, 'isTaken'>;
 }
 
 const DAY_MS = 86_400_000;

@@ -23,5 +23,7 @@ export async function interject(
   s.attempts = 0;
   s.lang ??= lang;
   Object.assign(s.vars, vars);
-  await uow.sessions.set(conversationKey, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: s });
+  // An officer holding the chat keeps it: the question waits in the session for when it is handed back.
+  const live = stored?.v === SESSION_VERSION ? stored.live : undefined;
+  await uow.sessions.set(conversationKey, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: s, ...(live ? { live } : {}) });
 }

@@ -75,7 +75,7 @@ export class Router {
       await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
       // An officer holds the chat: the message is theirs (the desk shows it from the transcript),
       // and the assistant stays quiet until the chat is handed back.
-      if (await this.deps.host.handoffs.isTaken(uow, key)) return { status: 'relayed' };
+      if (stored?.live) return { status: 'relayed' };
 
       const sprint = await resume(this.env(uow, key, now, jobs), session, {
         messageKey,

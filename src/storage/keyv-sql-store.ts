@@ -11,7 +11,10 @@ import type { Database } from './schema.ts';
  */
 export function compileKeyvQueries(db: Kysely<Database>) {
   return {
-    get: prepare<{ key: string }, { value: string }>((p) => db.selectFrom('keyv').select('value').where('key', '=', p.key)),
+    // FOR UPDATE: a session is read to be written back in the same transaction. The row lock makes
+    // a concurrent writer (a message on another instance, an officer taking the chat) wait for
+    // this commit instead of having its write overwritten by ours.
+    get: prepare<{ key: string }, { value: string }>((p) => db.selectFrom('keyv').select('value').where('key', '=', p.key).forUpdate()),
     set: prepare<{ key: string; value: string }, never>((p) =>
       db.insertInto('keyv').values({ key: p.key, value: p.value })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') })),

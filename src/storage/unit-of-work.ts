@@ -16,6 +16,12 @@ export interface StoredSession<S> {
   v: number;
   rev: number;
   state: S;
+  /**
+   * Set while an officer holds the chat (live hand-off): the router then relays the citizen's
+   * messages to the desk and leaves `state` untouched until the chat is handed back. Kept here,
+   * beside the state the router reads anyway, so the check costs no query per message.
+   */
+  live?: { handoffId: number; officerId: number };
 }
 
 /**

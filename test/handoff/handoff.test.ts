@@ -188,14 +188,14 @@ describe('live hand-off', () => {
 
     // Within the ten minutes: nothing yet.
     h.clock.advance(8 * MINUTE);
-    expect((await h.app.scheduler.sweep()).jobs).toEqual({ 'handoff timeouts': 0 });
+    expect((await h.app.scheduler.sweep()).jobs['handoff timeouts']).toBe(0);
     expect(await inbox(h)).toEqual([]);
 
     h.clock.advance(3 * MINUTE);
     const told = h.clock.now().toISOString();
     const keys: string[] = [];
     const unsubscribe = h.app.live.subscribe((k) => keys.push(k));
-    expect((await h.app.scheduler.sweep()).jobs).toEqual({ 'handoff timeouts': 1 });
+    expect((await h.app.scheduler.sweep()).jobs['handoff timeouts']).toBe(1);
     unsubscribe();
     expect(keys).toEqual(['console:asha']);
     await h.app.sender.drain('console');
@@ -203,9 +203,9 @@ describe('live hand-off', () => {
     expect(sent.map((s) => s.to)).toEqual(['asha']);
     expect(sent[0]!.message.text).toContain(BUSY_EN);
 
-    expect((await h.app.scheduler.sweep()).jobs).toEqual({ 'handoff timeouts': 0 });
+    expect((await h.app.scheduler.sweep()).jobs['handoff timeouts']).toBe(0);
     h.clock.advance(60 * MINUTE);
-    expect((await h.app.scheduler.sweep()).jobs).toEqual({ 'handoff timeouts': 0 });
+    expect((await h.app.scheduler.sweep()).jobs['handoff timeouts']).toBe(0);
     expect(await inbox(h)).toEqual([]);
 
     // Still in the queue: an officer can take it later.
