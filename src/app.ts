@@ -155,6 +155,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     otp: options.otp ?? new OtpService({ secret: otpSecret(config) }),
     directory: new Directory({ profile: content.profile, logger: options.logger }),
     codeChannels: senderChannels(config),
+    exportLinks: config.desk ? { publicUrl: config.desk.publicUrl } : undefined,
   };
   const accessConfig = content.profile.connectors.access;
   const afterCommit = new AfterCommit({

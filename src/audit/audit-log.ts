@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AUDIT_GENESIS } from '../storage/migrations/0005-desk.ts';
 import type { AuditRow } from '../storage/desk-queries.ts';
+import { featureQueries } from '../storage/feature-queries.ts';
+import { prepare } from '../storage/prepared.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 
@@ -48,27 +50,69 @@ export async function appendAudit(uow: UnitOfWork, entry: AuditEntry): Promise<n
 }
 
 export type AuditVerdict =
-  | { ok: true; rows: number; headSeq: number }
+  /** `purgedThrough`: rows up to it were removed by the retention purge (absent when none were). */
+  | { ok: true; rows: number; headSeq: number; purgedThrough?: number }
   | { ok: false; rows: number; brokenSeq: number; reason: string };
 
 const PAGE = 1000;
 
+/** The head of the chain and its purge point, read together. */
+export interface AuditPoint {
+  seq: number;
+  hash: string;
+  /** Rows up to this seq were (or may be) deleted by the retention purge. */
+  purgeBelow: number;
+  /** The hash of row `purgeBelow`: what the first kept row points to. */
+  baseHash: string;
+}
+
+const pointQueries = featureQueries((db) => ({
+  point: prepare<Record<string, never>, { seq: number; hash: string; purge_below: number; base_hash: string }>(() =>
+    db.selectFrom('audit_head').select(['seq', 'hash', 'purge_below', 'base_hash']).where('id', '=', 1)),
+}));
+
+export async function auditPoint(uow: UnitOfWork): Promise<AuditPoint> {
+  const [row] = await uow.exec.all(pointQueries(uow.dialect).point, {});
+  return {
+    seq: Number(row?.seq ?? 0),
+    hash: row?.hash ?? AUDIT_GENESIS,
+    purgeBelow: Number(row?.purge_below ?? 0),
+    baseHash: row?.base_hash ?? AUDIT_GENESIS,
+  };
+}
+
 /**
- * Walks the chain from the first row and recomputes every hash. Names the first row that does
- * not follow from the one before it: edited, inserted, removed (a gap), or a head that does not
- * match the last row.
+ * Walks the chain from its first kept row (row 1, or the one after the retention purge's point,
+ * whose hash the head keeps) and recomputes every hash. Names the first row that does not follow
+ * from the one before it: edited, inserted, removed (a gap), or a head that does not match the
+ * last row. A purge that runs meanwhile moves the start: the walk is then made again from there.
  */
 export async function verifyAudit(store: Store): Promise<AuditVerdict> {
-  let prevHash = AUDIT_GENESIS;
-  let expected = 1;
+  let start = await store.transaction(auditPoint);
+  for (let attempt = 0; ; attempt++) {
+    const verdict = await walkAudit(store, start);
+    if (verdict.ok || attempt >= 3) return verdict;
+    const now = await store.transaction(auditPoint);
+    if (now.purgeBelow === start.purgeBelow) return verdict;
+    start = now;
+  }
+}
+
+async function walkAudit(store: Store, start: AuditPoint): Promise<AuditVerdict> {
+  const first = start.purgeBelow + 1;
+  let prevHash = start.baseHash;
+  let expected = first;
   let rows = 0;
-  let head = { seq: 0, hash: AUDIT_GENESIS };
+  let head = { seq: start.seq, hash: start.hash };
   let headRead = false;
   for (;;) {
     const page = await store.transaction((uow) => uow.audit.after(expected - 1, PAGE));
     for (const r of page) {
       if (r.seq !== expected) return { ok: false, rows, brokenSeq: expected, reason: `row ${expected} is missing (the next row is ${r.seq})` };
-      if (r.prev_hash !== prevHash) return { ok: false, rows, brokenSeq: r.seq, reason: `row ${r.seq} does not point to the hash of row ${r.seq - 1}` };
+      if (r.prev_hash !== prevHash) {
+        const what = r.seq === first && first > 1 ? `the hash the retention purge kept of row ${r.seq - 1}` : `the hash of row ${r.seq - 1}`;
+        return { ok: false, rows, brokenSeq: r.seq, reason: `row ${r.seq} does not point to ${what}` };
+      }
       if (auditHash(prevHash, r) !== r.hash) return { ok: false, rows, brokenSeq: r.seq, reason: `row ${r.seq} was changed after it was written (its hash does not match its contents)` };
       prevHash = r.hash;
       expected++;
@@ -78,18 +122,19 @@ export async function verifyAudit(store: Store): Promise<AuditVerdict> {
     // A row commits with the head that counts it, so a head ahead of the walk means rows were
     // appended while it ran (walk on) or the last rows were removed (nothing more to read).
     if (headRead && page.length === 0) break;
-    head = await store.transaction((uow) => uow.audit.head());
+    head = await store.transaction(auditPoint);
     headRead = true;
-    if (head.seq <= rows) break;
+    if (head.seq <= expected - 1) break;
   }
-  if (head.seq > rows) {
-    return { ok: false, rows, brokenSeq: rows + 1, reason: `the chain ends at row ${rows} but its head records row ${head.seq}: the last rows were removed` };
+  const last = expected - 1;
+  if (head.seq > last) {
+    return { ok: false, rows, brokenSeq: last + 1, reason: `the chain ends at row ${last} but its head records row ${head.seq}: the last rows were removed` };
   }
-  if (head.seq < rows) {
-    return { ok: false, rows, brokenSeq: head.seq + 1, reason: `the head records row ${head.seq} but the chain goes on to row ${rows}: rows were added without the head` };
+  if (head.seq < last) {
+    return { ok: false, rows, brokenSeq: head.seq + 1, reason: `the head records row ${head.seq} but the chain goes on to row ${last}: rows were added without the head` };
   }
   if (head.hash !== prevHash) {
-    return { ok: false, rows, brokenSeq: rows, reason: `row ${rows} is not the row its head records: the end of the chain was rewritten` };
+    return { ok: false, rows, brokenSeq: last, reason: `row ${last} is not the row its head records: the end of the chain was rewritten` };
   }
-  return { ok: true, rows, headSeq: head.seq };
+  return start.purgeBelow > 0 ? { ok: true, rows, headSeq: head.seq, purgedThrough: start.purgeBelow } : { ok: true, rows, headSeq: head.seq };
 }

@@ -3,7 +3,12 @@ import type { Translator } from '../i18n/i18n.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { TicketService } from '../tickets/service.ts';
 import { deliver, type Recipient } from './deliver.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { executeErasure } from '../citizen-data/erasure.ts';
+import { deliverWithHiddenLinks, MY_DATA_PATH } from '../citizen-data/links.ts';
+import { ownDataQueries } from '../citizen-data/queries.ts';
 import type { AfterCommitJob } from '../router/after-commit.ts';
+import { recordHandoffStep } from '../quality/handoff-steps.ts';
 
 export interface EffectContext {
   recipient: Recipient;
@@ -30,12 +35,27 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
     switch (e.type) {
       case 'msg_created': {
         const t = ctx.translator;
-        await deliver(uow, ctx.recipient, {
+        const message = {
           text: t.t(e.lang, e.key, e.params),
           choices: e.choices.map((c) => ({ id: c.id, label: t.t(e.lang, c.label) })),
           ...(e.requestContact ? { requestContact: t.t(e.lang, 'common:share_contact') } : {}),
-        }, at);
+        };
+        // A download link is the citizen's alone: the transcript keeps it without its token.
+        if (message.text.includes(MY_DATA_PATH)) await deliverWithHiddenLinks(uow, ctx.recipient, message, at);
+        else await deliver(uow, ctx.recipient, message, at);
         replies++;
+        break;
+      }
+      case 'ticket_rating_given':
+        await ctx.tickets.citizenRated(uow, e.number, key, e.rating, e.comment, ctx.now);
+        break;
+      case 'own_data_export_created':
+        await uow.exec.run(ownDataQueries(uow.dialect).insertExport, { token_hash: e.tokenHash, conversation_key: key, lang: e.lang, created_at: at, expires_at: e.expiresAt });
+        await appendAudit(uow, { actor: 'citizen', action: 'own_data.export', subject: `conversation:${key}`, detail: { expires_at: e.expiresAt }, at: ctx.now });
+        break;
+      case 'own_data_erase_requested': {
+        const erased = await executeErasure(uow, key, e.regime, ctx.now);
+        await appendAudit(uow, { actor: 'citizen', action: 'own_data.erase', subject: `conversation:${key}`, detail: { erased, kept: e.reasons, identity: e.identity }, at: ctx.now });
         break;
       }
       case 'ticket_open_requested': {
@@ -97,6 +117,7 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
           created_at: at,
           idempotency_key: e.idempotencyKey,
         });
+        if (e.at) await recordHandoffStep(uow, e.idempotencyKey, e.at);
         break;
       default:
         break;

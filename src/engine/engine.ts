@@ -47,7 +47,7 @@ const MAX_STEPS_PER_SPRINT = 200;
 
 /** Shared texts the engine itself says; `flows check` requires each in every language. */
 export const ENGINE_KEYS = [
-  'common:answer.yes', 'common:answer.no', 'common:redaction.aadhaar', 'common:redaction.card', 'common:redaction.secret',
+  'common:answer.yes', 'common:answer.no', 'common:answer.skip', 'common:redaction.aadhaar', 'common:redaction.card', 'common:redaction.secret',
   'common:input.media_unsupported', 'common:input.edited', 'common:language.changed', 'common:help.general',
   'common:error.internal', 'common:input.too_many_attempts',
   ...['empty', 'no_words', 'too_long', 'too_short', 'invalid_choice', 'invalid_yes_no', 'invalid_phone',

@@ -30,6 +30,10 @@ const YES_NO_OPTIONS = [
   { id: 'yes', label: 'common:answer.yes' },
   { id: 'no', label: 'common:answer.no' },
 ] as const;
+/** The one choice an optional text question offers. */
+const SKIP_OPTIONS = [{ id: 'skip', label: 'common:answer.skip' }] as const;
+/** Words that skip an optional text question (besides the "Skip" label in either language). */
+const SKIP = new Set(['skip', 'no', 'nahi', 'nahin', 'na', 'none', 'nothing', 'no comment', 'chhodo', 'नहीं', 'नही', 'ना', 'छोड़ें', 'छोड़ दें', 'छोड़ो', 'कुछ नहीं']);
 
 const DATE_FORMATS = ['d/M/yyyy', 'd-M-yyyy', 'd.M.yyyy', 'yyyy-M-d', 'd/M/yy', 'd-M-yy'];
 const TODAY = new Set(['today', 'aaj', 'आज']);
@@ -40,6 +44,7 @@ const emailSchema = z.email();
 export function optionsOf(input: InputSpec): ReadonlyArray<{ id: string; label: string; aliases?: string[]; next?: string }> {
   if (input.kind === 'choice') return input.options;
   if (input.kind === 'yes_no') return YES_NO_OPTIONS;
+  if (input.kind === 'text' && input.optional) return SKIP_OPTIONS;
   return [];
 }
 
@@ -49,6 +54,7 @@ export function parseAnswer(input: InputSpec, answer: Answer, labels: LabelLooku
     case 'yes_no':
       return parseChoice(input, answer, labels);
     case 'text':
+      if (input.optional && skips(answer, labels)) return { ok: true, value: null };
       return parseText(answer.text, input.min, input.max);
     case 'phone':
       return parsePhone(answer);
@@ -100,6 +106,13 @@ function parseChoice(input: InputSpec, answer: Answer, labels: LabelLookup): Par
 
 function pick(o: { id: string; next?: string }): Parsed {
   return o.next ? { ok: true, value: o.id, next: o.next } : { ok: true, value: o.id };
+}
+
+/** "Skip" tapped or typed (its number, its label in either language, or a word that means it). */
+function skips(answer: Answer, labels: LabelLookup): boolean {
+  if (answer.choiceId !== undefined) return answer.choiceId === 'skip';
+  const said = matchForm(answer.text);
+  return said === '1' || SKIP.has(said) || labels(SKIP_OPTIONS[0].label).includes(said);
 }
 
 function parseText(raw: string, min: number, max: number): Parsed {

@@ -31,6 +31,8 @@ export const inputSpec = z.discriminatedUnion('kind', [
     kind: z.literal('text'),
     min: z.number().int().min(1).default(1),
     max: z.number().int().min(1).max(4000).default(2000),
+    /** The citizen may skip the question (a "Skip" choice, or words such as skip / no / छोड़ें): saved as null. */
+    optional: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('phone') }),
   z.object({ kind: z.literal('email') }),

@@ -34,7 +34,7 @@ export const DEFAULT_RUBRIC = [
 /** Identity assurance, weakest first: none; the channel's own attestation; a one-time code. */
 export const ASSURANCE_LEVELS = ['none', 'channel', 'otp'] as const;
 export type AssuranceLevel = (typeof ASSURANCE_LEVELS)[number];
-export const REQUEST_KINDS = ['grievance', 'access', 'correction', 'erasure', 'nomination', 'withdraw_consent'] as const;
+export const REQUEST_KINDS = ['grievance', 'access', 'correction', 'erasure', 'nomination', 'withdraw_consent', 'own_data'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** A header value: literal, or `env:NAME` to read a secret from the environment (never the file). */
@@ -69,8 +69,14 @@ export const profileSchema = z.object({
       erasure: z.enum(ASSURANCE_LEVELS).default('otp'),
       nomination: z.enum(ASSURANCE_LEVELS).default('otp'),
       withdraw_consent: z.enum(ASSURANCE_LEVELS).default('channel'),
+      /**
+       * The citizen's copy, or erasure, of what Nivaran holds from their own chat. That data is
+       * the conversation's, so the channel's word that the sender owns the chat (a WhatsApp
+       * sender, a Telegram user's own contact) is enough by default; otherwise a one-time code.
+       */
+      own_data: z.enum(ASSURANCE_LEVELS).default('channel'),
     })
-    .default({ grievance: 'none', access: 'otp', correction: 'otp', erasure: 'otp', nomination: 'otp', withdraw_consent: 'channel' }),
+    .default({ grievance: 'none', access: 'otp', correction: 'otp', erasure: 'otp', nomination: 'otp', withdraw_consent: 'channel', own_data: 'channel' }),
   /**
    * Where principals on file are looked up when they are not in the local directory (imported
    * from CSV): `{mobile}` and `{email}` in the URL are filled in, URL-encoded.

@@ -7,6 +7,8 @@ import type { Profile, RequestKind } from '../profile/schema.ts';
 import { REQUEST_KINDS } from '../profile/schema.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { TicketService } from '../tickets/service.ts';
+import { planErasure } from '../citizen-data/erasure.ts';
+import { newLink } from '../citizen-data/links.ts';
 
 /** What the host lends the engine, bound per message to its unit of work. */
 export interface HostServices {
@@ -18,9 +20,12 @@ export interface HostServices {
   directory: Directory;
   /** The kinds of address the configured code sender can reach. */
   codeChannels: ReadonlyArray<'sms' | 'email'>;
+  /** Where the desk serves citizens' download links (DESK_PUBLIC_URL); absent when no desk runs. */
+  exportLinks?: { publicUrl: string } | undefined;
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * The engine's ports for one message. One-time codes to send are pushed onto `afterCommit`; the
@@ -60,6 +65,15 @@ export function engineServices(uow: UnitOfWork, conversationKey: string, now: Da
         return result;
       },
       checkCode: (code) => host.otp.check(uow, conversationKey, code, now),
+    },
+    ownData: {
+      newExport: () => {
+        if (!host.exportLinks) return undefined;
+        const hours = host.profile.exports.linkHours;
+        const { url, tokenHash } = newLink(host.exportLinks.publicUrl);
+        return { url, tokenHash, expiresAt: new Date(now.getTime() + hours * HOUR_MS).toISOString(), hours };
+      },
+      erasurePlan: () => planErasure(uow, conversationKey, now, host.profile),
     },
   };
 }

@@ -122,6 +122,8 @@ export interface HandoffsTable {
   closed_at: string | null;
   /** When the citizen was told that no officer was free yet (once per hand-off). */
   timeout_notified_at: string | null;
+  /** `flow/step` where the citizen was when they asked (quality trends); null before migration 0007. */
+  flow_step: string | null;
 }
 
 export interface KeyvTable {
@@ -266,6 +268,15 @@ export interface ReviewsTable {
   reviewed_at: string | null;
 }
 
+/** A sampling period of quality review that has been drawn (once). */
+export interface ReviewSamplesTable {
+  period: string;
+  every_days: number;
+  candidates: number;
+  sampled: number;
+  created_at: string;
+}
+
 export interface RatingsTable {
   id: Generated<number>;
   ticket_id: number;
@@ -319,6 +330,7 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   reviews: ReviewsTable;
+  review_samples: ReviewSamplesTable;
   ratings: RatingsTable;
   legal_holds: LegalHoldsTable;
   data_exports: DataExportsTable;

@@ -14,6 +14,8 @@ import { interject } from '../router/interject.ts';
 import type { TicketRow, TicketState, TimerRow } from '../storage/queries.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { computeClock, parseExtension, parsePauses, serializePauses, type ClockView, type Extension } from './clock.ts';
+import { ownDataQueries } from '../citizen-data/queries.ts';
+import { redact } from '../text/redact.ts';
 
 /** Where the citizen answers an officer's question, and where they say whether they are satisfied. */
 export const INFO_REPLY_STEP = { flow: 'followup', step: 'info_reply' } as const;
@@ -239,6 +241,21 @@ export class TicketService {
     await uow.tickets.addEvent({ ticket_id: t.id, at: now.toISOString(), actor: 'citizen', kind: 'feedback', from_status: null, to_status: null, reason: null, data: JSON.stringify({ satisfied }) });
     if (satisfied) await this.transition(uow, number, 'closed', { actor: 'citizen', reason: 'citizen satisfied', now });
     else await this.transition(uow, number, 'appealed', { actor: 'citizen', reason: 'citizen not satisfied with the resolution', now });
+    return true;
+  }
+
+  /**
+   * The citizen's 1–5 rating of the answer to their ticket, with an optional comment (masked
+   * again here, as every stored text is). One rating per ticket: a later one replaces it. Only a
+   * ticket that has been answered (resolved, closed, or under appeal after it) can be rated.
+   */
+  async citizenRated(uow: UnitOfWork, number: string, conversationKey: string, rating: number, comment: string | null, now: Date): Promise<boolean> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t || t.conversation_key !== conversationKey || !t.resolved_at || !Number.isInteger(rating) || rating < 1 || rating > 5) return false;
+    const at = now.toISOString();
+    const text = comment === null ? null : redact(comment).text;
+    await uow.exec.run(ownDataQueries(uow.dialect).upsertRating, { ticket_id: t.id, conversation_key: conversationKey, rating, comment: text, at });
+    await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'citizen', kind: 'feedback', from_status: null, to_status: null, reason: null, data: JSON.stringify({ rating, comment: text !== null }) });
     return true;
   }
 

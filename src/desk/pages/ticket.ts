@@ -1,7 +1,9 @@
 import { DURATION_UNITS, describeDuration } from '../../domain/sla/duration.ts';
+import { isAdmin } from '../access.ts';
 import type { DeskService } from '../desk-service.ts';
 import { html, type Html } from '../html.ts';
 import { label, t, when, type PageContext } from './context.ts';
+import { ticketHoldBlock } from './holds.ts';
 import { csrfField, layout, type Notice } from './layout.ts';
 import { transcriptList } from './transcript.ts';
 
@@ -96,6 +98,7 @@ ${v.boardNotifiedAt ? html`<p>${t(ctx, 'ticket.board', { at: when(ctx, v.boardNo
 <section aria-labelledby="act-h"><h2 id="act-h">${t(ctx, 'ticket.actions')}</h2>
 ${actions(ctx, v, opts.values ?? {}, opts.failed)}
 </section>
+${ctx.officer && isAdmin(ctx.officer) ? ticketHoldBlock(ctx, v.number) : ''}
 </div>
 <div>
 <section aria-labelledby="tr-h" class="transcript-box"><h2 id="tr-h">${t(ctx, 'ticket.transcript')}</h2>

@@ -12,6 +12,8 @@ export const requestHandoff: ActionDefinition<typeof params> = {
   params,
   exits: [],
   async run(ctx, { reason }) {
-    return { events: [{ type: 'handoff_requested', reason, lang: ctx.lang, idempotencyKey: `handoff:${ctx.effectKey}` }] };
+    // The question the citizen left to ask (a command pushes it, as does getting stuck); else this step.
+    const at = ctx.session.stack.at(-1) ?? ctx.session.at;
+    return { events: [{ type: 'handoff_requested', reason, lang: ctx.lang, idempotencyKey: `handoff:${ctx.effectKey}`, at: { flow: at.flow, step: at.step } }] };
   },
 };

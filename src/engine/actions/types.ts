@@ -31,6 +31,28 @@ export interface EngineServices {
   /** The identity assurance a kind of request needs (organisation's profile). */
   requiredLevel(request: string): 'none' | 'channel' | 'otp';
   identity: IdentityServices;
+  /** The citizen's own data in Nivaran (absent where the host offers none, e.g. engine-only tests). */
+  ownData?: OwnDataServices;
+}
+
+/** Why some of a conversation's data must be kept despite an erasure (see retention/exceptions.ts). */
+export type KeepReasonName = 'open_ticket' | 'appeal_pending' | 'board_case' | 'legal_hold';
+
+/** What erasing this conversation's own data would do now (read-only look-up). */
+export interface OwnErasurePlan {
+  /** `full`: nothing protects it; `answering`: an open ticket or appeal; `hold`: a Board case or legal hold. */
+  regime: 'full' | 'answering' | 'hold';
+  reasons: KeepReasonName[];
+  counts: { messages: number; verifications: number; ratings: number; nominations: number; tickets: number; links: number };
+}
+
+export interface OwnDataServices {
+  /**
+   * A new random download link for this conversation's data and when it expires; undefined when
+   * no desk serves the links. Nothing is stored until the engine's event is applied.
+   */
+  newExport(): { url: string; tokenHash: string; expiresAt: string; hours: number } | undefined;
+  erasurePlan(): Promise<OwnErasurePlan>;
 }
 
 /** Identity checks; the host keeps codes out of the engine, the session and the database. */
