@@ -15,7 +15,8 @@ export async function auditCommand(args: string[], opts: CliOptions = {}): Promi
   try {
     const verdict = await verifyAudit(store);
     if (verdict.ok) {
-      io.stdout.write(`Audit log intact: ${verdict.rows} ${verdict.rows === 1 ? 'row' : 'rows'}.\n`);
+      const purged = verdict.purgedThrough ? ` Rows 1–${verdict.purgedThrough} were removed by the retention purge; the chain is checked from its recorded end.` : '';
+      io.stdout.write(`Audit log intact: ${verdict.rows} ${verdict.rows === 1 ? 'row' : 'rows'}.${purged}\n`);
       return 0;
     }
     io.stdout.write(`Audit log broken at row ${verdict.brokenSeq}: ${verdict.reason}\n`);

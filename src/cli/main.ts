@@ -49,7 +49,7 @@ const USAGE = `Usage: nivaran <command>
   audit verify                    recompute the audit log's hash chain; exit 1 naming the first broken row
   retention run [--dry-run]       delete what has outlived its retention period (holds and open cases kept);
                                   --dry-run only counts what would go
-  report --month YYYY-MM [--format csv|json]
+  report [--month YYYY-MM] [--format text|csv|json] [--out FILE]
                                   the month's figures: requests, times, share on time, extensions, escalations, quality
   flows check                     check flows and texts (both languages); exit 1 on a problem
   bench                           measure throughput, per-message cost, memory and start-up
