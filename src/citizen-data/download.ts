@@ -1,7 +1,7 @@
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import { buildOwnDataExport, type OwnDataExport } from './export.ts';
-import { hashToken } from './links.ts';
+import { hashToken } from '../security/token.ts';
 import { ownDataQueries, type ExportRow } from './queries.ts';
 
 /**

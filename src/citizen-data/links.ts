@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken, randomToken } from '../security/token.ts';
 import type { OutboundMessage } from '../channels/types.ts';
 import { renderForTranscript, type Recipient } from '../effects/deliver.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
@@ -24,14 +25,10 @@ export interface NewLink {
  * @example newLink('https://desk.example.in') // { url: 'https://desk.example.in/my-data/Xy…', tokenHash: '3f…' }
  */
 export function newLink(publicUrl: string, random: (n: number) => Buffer = randomBytes): NewLink {
-  const token = random(32).toString('base64url');
+  const token = randomToken(random);
   return { url: `${publicUrl.replace(/\/+$/, '')}${MY_DATA_PATH}${token}`, tokenHash: hashToken(token) };
 }
 
-/** @example hashToken('Xy…') // '3f…' (64 hex digits) */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /**
  * The token of a `/my-data/…` path segment, and whether the JSON file is asked for; undefined when malformed.

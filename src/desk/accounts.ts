@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken, randomToken } from '../security/token.ts';
 import type { Options } from '@node-rs/argon2';
 import { appendAudit } from '../audit/audit-log.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
@@ -36,10 +37,6 @@ const argon2 = () => import('@node-rs/argon2');
 
 export async function hashPassword(password: string): Promise<string> {
   return (await argon2()).hash(password, ARGON2);
-}
-
-function sha256(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 function publicOfficer(o: OfficerRow): Officer {
@@ -119,12 +116,12 @@ export class Accounts {
 
   /** A new browser session: the token goes in the cookie, its hash in the table. */
   async startSession(officer: Officer): Promise<{ token: string; expiresAt: Date }> {
-    const token = randomBytes(32).toString('base64url');
+    const token = randomToken();
     const now = this.clock();
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3_600_000);
     await this.store.transaction(async (uow) => {
       await uow.deskSessions.deleteExpired(now.toISOString());
-      await uow.deskSessions.insert({ id: sha256(token), officer_id: officer.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
+      await uow.deskSessions.insert({ id: hashToken(token), officer_id: officer.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
     });
     return { token, expiresAt };
   }
@@ -132,7 +129,7 @@ export class Accounts {
   /** The officer of a live session, or undefined (unknown, expired, or the account switched off). */
   async sessionOfficer(token: string): Promise<{ officer: Officer; sessionId: string } | undefined> {
     if (token.length < 20 || token.length > 100) return undefined;
-    const id = sha256(token);
+    const id = hashToken(token);
     const now = this.clock().toISOString();
     return this.store.transaction(async (uow) => {
       const s = await uow.deskSessions.byId(id);
@@ -145,7 +142,7 @@ export class Accounts {
   async endSession(token: string, officer: Officer): Promise<void> {
     const now = this.clock();
     await this.store.transaction(async (uow) => {
-      await uow.deskSessions.delete(sha256(token));
+      await uow.deskSessions.delete(hashToken(token));
       await appendAudit(uow, { actor: `officer:${officer.id}`, action: 'logout', subject: `officer:${officer.id}`, at: now });
     });
   }
@@ -161,10 +158,10 @@ export class Accounts {
   /** A new API token for the officer: returned once, kept only as its hash. */
   async createApiToken(officer: Officer, label: string, actor: string): Promise<{ id: number; token: string }> {
     const clean = label.trim().slice(0, 80) || 'API';
-    const token = `nvr_${randomBytes(32).toString('base64url')}`;
+    const token = `nvr_${randomToken()}`;
     const now = this.clock();
     return this.store.transaction(async (uow) => {
-      const row = await uow.apiTokens.insert({ officer_id: officer.id, label: clean, token_hash: sha256(token), created_at: now.toISOString() });
+      const row = await uow.apiTokens.insert({ officer_id: officer.id, label: clean, token_hash: hashToken(token), created_at: now.toISOString() });
       await appendAudit(uow, { actor, action: 'api_token.create', subject: `officer:${officer.id}`, detail: { token: row.id, label: clean }, at: now });
       return { id: row.id, token };
     });
@@ -189,7 +186,7 @@ export class Accounts {
     if (!token.startsWith('nvr_') || token.length > 100) return undefined;
     const now = this.clock();
     return this.store.transaction(async (uow) => {
-      const t = await uow.apiTokens.byHash(sha256(token));
+      const t = await uow.apiTokens.byHash(hashToken(token));
       if (!t || t.revoked_at) return undefined;
       const o = await uow.officers.byId(t.officer_id);
       if (!o || o.active !== 1) return undefined;

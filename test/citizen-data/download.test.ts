@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashToken } from '../../src/citizen-data/links.ts';
+import { hashToken } from '../../src/security/token.ts';
 import { ownDataQueries } from '../../src/citizen-data/queries.ts';
 import { buildDesk } from '../../src/desk/server.ts';
 import { MY_DATA_RATE } from '../../src/desk/routes/my-data.ts';

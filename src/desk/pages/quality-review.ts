@@ -5,6 +5,7 @@ import { label, t, when, type PageContext } from './context.ts';
 import { csrfField, layout, type Notice } from './layout.ts';
 import { periodLabel, qt, stratumLabel, type Rubric } from './quality.ts';
 import { transcriptList } from './transcript.ts';
+import { fieldList, historyList } from './ticket-parts.ts';
 
 type Review = Awaited<ReturnType<QualityService['review']>>;
 
@@ -15,20 +16,6 @@ export interface ScoreFormState {
   /** Criteria left without a score. */
   missing: readonly string[];
   notesTooLong: boolean;
-}
-
-function actorName(ctx: PageContext, v: Review, actor: string): string {
-  if (actor === 'citizen') return t(ctx, 'actor.citizen');
-  if (actor === 'system') return t(ctx, 'actor.system');
-  const id = Number(actor.replace(/^officer:/, ''));
-  return v.officers.find((o) => o.id === id)?.name ?? (Number.isFinite(id) ? t(ctx, 'actor.unknown', { id }) : actor);
-}
-
-function fieldRows(ctx: PageContext, fields: unknown): Array<[string, string]> {
-  if (!fields || typeof fields !== 'object') return [];
-  return Object.entries(fields as Record<string, unknown>)
-    .filter(([k, v]) => v !== null && v !== undefined && v !== '' && k !== 'principal_id')
-    .map(([k, v]) => [label(ctx, 'field', k), typeof v === 'string' ? v : JSON.stringify(v)]);
 }
 
 /** One radio group per criterion, in a fieldset whose legend names it; 1–5 with words. */
@@ -93,12 +80,10 @@ export function reviewPage(ctx: PageContext, v: Review, rubric: Rubric, opts: { 
 ${tk.breachedAt ? html`<p class="notice error">${t(ctx, 'ticket.breached', { at: when(ctx, tk.breachedAt) })}</p>` : ''}
 </section>
 <section aria-labelledby="req-h"><h2 id="req-h">${qt(ctx, 'review.request')}</h2>
-<dl class="grid">${fieldRows(ctx, tk.fields).map(([k, val]) => html`<dt>${k}</dt><dd class="pre">${val}</dd>`)}</dl>
+${fieldList(ctx, tk.fields)}
 </section>
 <section aria-labelledby="hist-h"><h2 id="hist-h">${qt(ctx, 'review.history')}</h2>
-<ol class="history">
-${v.history.map((e) => html`<li><time datetime="${e.at}">${when(ctx, e.at)}</time> · <strong>${t(ctx, `event.${e.kind}`)}</strong>${e.from && e.to && e.from !== e.to ? html` (${label(ctx, 'status', e.from)} → ${label(ctx, 'status', e.to)})` : ''} · ${actorName(ctx, v, e.actor)}${e.reason ? html`<br><span class="pre">${e.reason}</span>` : ''}</li>`)}
-</ol>
+${historyList(ctx, v.history, v.officers)}
 </section>
 </div>
 <div>

@@ -6,26 +6,12 @@ import { label, t, when, type PageContext } from './context.ts';
 import { ticketHoldBlock } from './holds.ts';
 import { csrfField, layout, type Notice } from './layout.ts';
 import { transcriptList } from './transcript.ts';
+import { fieldList, historyList } from './ticket-parts.ts';
 
 type TicketView = Awaited<ReturnType<DeskService['ticket']>>;
 
 /** What the officer typed, kept when a form comes back with an error. */
 export type FormValues = Partial<Record<string, string>>;
-
-function actorName(ctx: PageContext, v: TicketView, actor: string): string {
-  if (actor === 'citizen') return t(ctx, 'actor.citizen');
-  if (actor === 'system') return t(ctx, 'actor.system');
-  const id = Number(actor.replace(/^officer:/, ''));
-  return v.officers.find((o) => o.id === id)?.name ?? (Number.isFinite(id) ? t(ctx, 'actor.unknown', { id }) : actor);
-}
-
-/** The request's fields with the desk's names for them (an unknown field keeps its own). */
-function fieldRows(ctx: PageContext, fields: unknown): Array<[string, string]> {
-  if (!fields || typeof fields !== 'object') return [];
-  return Object.entries(fields as Record<string, unknown>)
-    .filter(([k, v]) => v !== null && v !== undefined && v !== '' && k !== 'principal_id')
-    .map(([k, v]) => [label(ctx, 'field', k), typeof v === 'string' ? v : JSON.stringify(v)]);
-}
 
 function actionForm(ctx: PageContext, v: TicketView, type: string, inner: Html, button: string, open: boolean): Html {
   return html`<details class="action"${open ? html` open` : ''}><summary>${t(ctx, `action.${type}`)}</summary>
@@ -93,7 +79,7 @@ ${v.handoff ? html`<p class="notice warn">${t(ctx, 'ticket.chat_live')} <a href=
 ${v.boardNotifiedAt ? html`<p>${t(ctx, 'ticket.board', { at: when(ctx, v.boardNotifiedAt) })}</p>` : ''}
 </section>
 <section aria-labelledby="req-h"><h2 id="req-h">${t(ctx, 'ticket.request')}</h2>
-<dl class="grid">${fieldRows(ctx, v.fields).map(([k, val]) => html`<dt>${k}</dt><dd class="pre">${val}</dd>`)}</dl>
+${fieldList(ctx, v.fields)}
 </section>
 <section aria-labelledby="act-h"><h2 id="act-h">${t(ctx, 'ticket.actions')}</h2>
 ${actions(ctx, v, opts.values ?? {}, opts.failed)}
@@ -107,9 +93,7 @@ ${transcriptList(ctx, v.transcript, { stream: `/tickets/${v.number}/events`, las
 <p class="notice warn" id="changed" hidden>${t(ctx, 'ticket.changed')} <a href="/tickets/${v.number}">${t(ctx, 'ticket.reload')}</a></p>
 </section>
 <section aria-labelledby="hist-h"><h2 id="hist-h">${t(ctx, 'ticket.history')}</h2>
-<ol class="history">
-${v.history.map((e) => html`<li><time datetime="${e.at}">${when(ctx, e.at)}</time> · <strong>${t(ctx, `event.${e.kind}`)}</strong>${e.from && e.to && e.from !== e.to ? html` (${label(ctx, 'status', e.from)} → ${label(ctx, 'status', e.to)})` : ''} · ${actorName(ctx, v, e.actor)}${e.reason ? html`<br><span class="pre">${e.reason}</span>` : ''}</li>`)}
-</ol>
+${historyList(ctx, v.history, v.officers)}
 </section>
 </div>
 </div>`;
