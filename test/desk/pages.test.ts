@@ -6,52 +6,7 @@ import { buildDesk } from '../../src/desk/server.ts';
 import { createLogger } from '../../src/logger.ts';
 import { addOfficer, auditRows, fileGrievance, inbox, TEST_PASSWORD, ticketRow } from '../helpers/desk.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
-
-/** A browser's part in a conversation with the desk: its cookies, and the last page's form token. */
-class Browser {
-  private readonly jar = new Map<string, string>();
-  csrf = '';
-  constructor(private readonly server: FastifyInstance) {}
-
-  private cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  private keep(res: { headers: Record<string, unknown>; body: string }): void {
-    const set = res.headers['set-cookie'];
-    for (const c of ([] as string[]).concat((set as string[] | string | undefined) ?? [])) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const value = pair!.slice(i + 1);
-      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(c)) this.jar.delete(pair!.slice(0, i));
-      else this.jar.set(pair!.slice(0, i), value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-    if (token) this.csrf = token;
-  }
-
-  async get(url: string) {
-    const res = await this.server.inject({ url, headers: { cookie: this.cookie() } });
-    this.keep(res);
-    return res;
-  }
-
-  async post(url: string, form: Record<string, string>, opts: { csrf?: string | null } = {}) {
-    const body = new URLSearchParams(form);
-    if (opts.csrf !== null) body.set('_csrf', opts.csrf ?? this.csrf);
-    const res = await this.server.inject({
-      method: 'POST', url, payload: body.toString(),
-      headers: { cookie: this.cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    this.keep(res);
-    return res;
-  }
-
-  async login(email: string, password = TEST_PASSWORD) {
-    await this.get('/login');
-    return this.post('/login', { email, password, next: '/queue' });
-  }
-}
+import { DeskClient } from '../helpers/desk-client.ts';
 
 let h: Harness;
 let server: FastifyInstance;
@@ -69,7 +24,7 @@ afterEach(async () => {
 
 describe('log-in', () => {
   it('sends a visitor to the log-in page, then back where they were going', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     const first = await b.get('/tickets/GRV-2026-000001');
     expect(first.statusCode).toBe(303);
     expect(first.headers.location).toBe('/login?next=%2Ftickets%2FGRV-2026-000001');
@@ -101,7 +56,7 @@ describe('log-in', () => {
   });
 
   it('refuses a wrong password and an unknown email alike, and audits both', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.get('/login');
     const wrong = await b.post('/login', { email: officer.email, password: 'not the password' });
     expect(wrong.statusCode).toBe(401);
@@ -115,7 +70,7 @@ describe('log-in', () => {
   });
 
   it('rate-limits log-in attempts per address and email, in the officer’s language', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.get('/login?lang=hi');
     for (let i = 0; i < 3; i++) expect((await b.post('/login', { email: officer.email, password: `wrong ${i}`, lang: 'hi' })).statusCode).toBe(401);
     const limited = await b.post('/login', { email: officer.email, password: TEST_PASSWORD, lang: 'hi' });
@@ -127,10 +82,10 @@ describe('log-in', () => {
   });
 
   it('refuses a form without its CSRF token, or with another browser’s', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.get('/login');
     expect((await b.post('/login', { email: officer.email, password: TEST_PASSWORD }, { csrf: null })).statusCode).toBe(403);
-    const other = new Browser(server);
+    const other = new DeskClient(server);
     await other.get('/login');
     expect((await b.post('/login', { email: officer.email, password: TEST_PASSWORD }, { csrf: other.csrf })).statusCode).toBe(403);
     expect((await b.post('/login', { email: officer.email, password: TEST_PASSWORD })).statusCode).toBe(303);
@@ -143,7 +98,7 @@ describe('log-in', () => {
   });
 
   it('logs out: the session no longer opens pages', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     expect((await b.get('/queue')).statusCode).toBe(200);
     const out = await b.post('/logout', {});
@@ -157,7 +112,7 @@ describe('queue and ticket pages', () => {
     const first = await fileGrievance(h, { user: 'c1' });
     h.clock.advance(3 * 86_400_000);
     const second = await fileGrievance(h, { user: 'c2', lang: 'hi' });
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     const page = await b.get('/queue');
     expect(page.statusCode).toBe(200);
@@ -170,7 +125,7 @@ describe('queue and ticket pages', () => {
     expect(hindi.body).not.toContain(first);
 
     const dpo = await addOfficer(h.app, 'dpo');
-    const d = new Browser(server);
+    const d = new DeskClient(server);
     await d.login(dpo.email);
     expect((await d.get('/queue')).body).not.toContain(first);
     expect((await d.get(`/tickets/${first}`)).statusCode).toBe(403);
@@ -178,7 +133,7 @@ describe('queue and ticket pages', () => {
 
   it('shows the ticket, its clock, request and redacted transcript, and audits the opening', async () => {
     const number = await fileGrievance(h, { description: 'Meter 4521 broken, my Aadhaar 2345 6789 0124 is on file' });
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     const page = await b.get(`/tickets/${number}`);
     expect(page.statusCode).toBe(200);
@@ -193,7 +148,7 @@ describe('queue and ticket pages', () => {
 
   it('renders the desk in Hindi for an officer who chose it, and switches back', async () => {
     await fileGrievance(h);
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     await b.get('/queue');
     const switched = await b.post('/account/lang', { lang: 'hi' });
@@ -206,7 +161,7 @@ describe('queue and ticket pages', () => {
 
   it('escapes citizen text: a description with markup is shown as text', async () => {
     const number = await fileGrievance(h, { description: '<script>alert(1)</script> water bill is wrong' });
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     const page = await b.get(`/tickets/${number}`);
     expect(page.body).not.toContain('<script>alert(1)</script>');
@@ -218,7 +173,7 @@ describe('ticket actions through the forms', () => {
   it('runs every action, tells the citizen, and audits each', async () => {
     const number = await fileGrievance(h);
     await inbox(h);
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     const act = async (type: string, form: Record<string, string> = {}) => {
       await b.get(`/tickets/${number}`);
@@ -254,7 +209,7 @@ describe('ticket actions through the forms', () => {
   it('escalates to the next rung and assigns to a colleague of the same role', async () => {
     const number = await fileGrievance(h);
     const colleague = await addOfficer(h.app, 'officer', 'Ravi Kumar');
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     await b.get(`/tickets/${number}`);
     const page = await b.get(`/tickets/${number}`);
@@ -265,7 +220,7 @@ describe('ticket actions through the forms', () => {
     const refused = await b.post(`/tickets/${number}/actions/reply`, { text: 'hello' });
     expect(refused.statusCode).toBe(403);
     expect(refused.body).toContain('You cannot do this here.');
-    const c = new Browser(server);
+    const c = new DeskClient(server);
     await c.login(colleague.email);
     await c.get(`/tickets/${number}`);
     expect((await c.post(`/tickets/${number}/actions/escalate`, { reason: 'Needs the Grievance Officer' })).statusCode).toBe(303);
@@ -277,7 +232,7 @@ describe('ticket actions through the forms', () => {
 
   it('shows the form again with the error and what was typed', async () => {
     const number = await fileGrievance(h);
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     await b.get(`/tickets/${number}`);
     const short = await b.post(`/tickets/${number}/actions/extend`, { value: '10', unit: 'calendar_days', reason: 'abc' });
@@ -300,7 +255,7 @@ describe('live chats', () => {
     await h.say('2', { user: 'c9' });
     await h.say('yes', { user: 'c9' });
     expect((await h.say('officer', { user: 'c9' })).map((m) => m.text).join('\n')).toContain('request to speak to an officer has been recorded');
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     const list = await b.get('/chats');
     expect(list.body).toContain('Asked for an officer');
@@ -320,7 +275,7 @@ describe('live chats', () => {
 
 describe('accounts', () => {
   it('creates and revokes API tokens, showing a new one once', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     await b.get('/account');
     const created = await b.post('/account/tokens', { label: 'reporting script' });
@@ -335,11 +290,11 @@ describe('accounts', () => {
   });
 
   it('lets only the admin add officers', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(officer.email);
     expect((await b.get('/officers')).statusCode).toBe(403);
     const admin = await addOfficer(h.app, 'admin');
-    const a = new Browser(server);
+    const a = new DeskClient(server);
     await a.login(admin.email);
     await a.get('/officers');
     const weak = await a.post('/officers', { name: 'New One', email: 'new@example.org', role: 'dpo', lang: 'hi', password: 'short' });

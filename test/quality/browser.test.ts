@@ -1,46 +1,18 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Officer } from '../../src/desk/accounts.ts';
-import { buildDesk } from '../../src/desk/server.ts';
-import { createLogger } from '../../src/logger.ts';
 import { addOfficer, fileGrievance, TEST_PASSWORD } from '../helpers/desk.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { reviewRows } from './fixtures.ts';
+import { ARTIFACTS, axeViolations, hasChromium, launchChromium, listenDesk } from '../helpers/chromium.ts';
 
 /**
  * Quality review in a real browser (Debian's Chromium, as test/desk/browser.test.ts): a reviewer
  * scores a conversation with the keyboard, and each quality page passes axe-core's WCAG 2.1 A/AA
  * rules with no serious or critical violation. Screenshots go to test-artifacts/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe.skipIf(!hasChromium)('quality review in Chromium', () => {
   let h: Harness;
   let server: FastifyInstance;
@@ -51,10 +23,8 @@ describe.skipIf(!hasChromium)('quality review in Chromium', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    server = await buildDesk(h.app, { secret: 'desk-browser-secret-of-32-chars!!!', trustProxy: false, sessionHours: 12, logger: createLogger('silent'), clock: h.clock.now });
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    ({ server, base } = await listenDesk(h));
+    browser = await launchChromium();
     asha = await addOfficer(h.app, 'officer', 'Asha Verma');
     rekha = await addOfficer(h.app, 'reviewer', 'Rekha Iyer');
     for (const [user, lang] of [['q1', 'en'], ['q2', 'hi']] as const) {
@@ -64,7 +34,6 @@ describe.skipIf(!hasChromium)('quality review in Chromium', () => {
     for (const text of ['hello', '2', 'officer']) await h.say(text, { user: 'asker' });
     h.clock.set('2026-11-23T00:00:00.000Z');
     await h.app.quality.sampleIfDue();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {

@@ -4,57 +4,10 @@ import { verifyAudit } from '../../src/audit/audit-log.ts';
 import type { Officer } from '../../src/desk/accounts.ts';
 import { buildDesk } from '../../src/desk/server.ts';
 import { createLogger } from '../../src/logger.ts';
-import { addOfficer, auditRows, fileGrievance, TEST_PASSWORD } from '../helpers/desk.ts';
+import { addOfficer, auditRows, fileGrievance } from '../helpers/desk.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { reviewRows } from './fixtures.ts';
-
-/** A browser's part in a conversation with the desk: its cookies, and the last page's form token. */
-class Browser {
-  private readonly jar = new Map<string, string>();
-  csrf = '';
-  constructor(private readonly server: FastifyInstance) {}
-
-  private cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  private keep(res: { headers: Record<string, unknown>; body: string }): void {
-    const set = res.headers['set-cookie'];
-    for (const c of ([] as string[]).concat((set as string[] | string | undefined) ?? [])) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const value = pair!.slice(i + 1);
-      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(c)) this.jar.delete(pair!.slice(0, i));
-      else this.jar.set(pair!.slice(0, i), value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-    if (token) this.csrf = token;
-  }
-
-  async get(url: string) {
-    const res = await this.server.inject({ url, headers: { cookie: this.cookie() } });
-    this.keep(res);
-    return res;
-  }
-
-  async post(url: string, form: Record<string, string>, opts: { csrf?: string | null } = {}) {
-    const body = new URLSearchParams(form);
-    if (opts.csrf !== null) body.set('_csrf', opts.csrf ?? this.csrf);
-    const res = await this.server.inject({
-      method: 'POST', url, payload: body.toString(),
-      headers: { cookie: this.cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    this.keep(res);
-    return res;
-  }
-
-  async login(email: string) {
-    await this.get('/login');
-    const res = await this.post('/login', { email, password: TEST_PASSWORD, next: '/quality' });
-    expect(res.statusCode).toBe(303);
-    return res;
-  }
-}
+import { DeskClient } from '../helpers/desk-client.ts';
 
 const CRITERIA = ['correct_information', 'tone', 'timeliness', 'language_quality', 'resolution'];
 const allScores = (values: number[]) => Object.fromEntries(CRITERIA.map((c, i) => [`score_${c}`, String(values[i])]));
@@ -98,7 +51,7 @@ afterEach(async () => {
 
 describe('the reviewers’ queue and the scores form', () => {
   it('shows the queue oldest first with each stratum, the redacted transcript and history, and saves the scores once, audited', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(rekha.email);
     const queue = await b.get('/quality');
     expect(queue.statusCode).toBe(200);
@@ -184,7 +137,7 @@ describe('the reviewers’ queue and the scores form', () => {
   });
 
   it('refuses a form without its CSRF token', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(rekha.email);
     await b.get(`/quality/reviews/${ashaReview}`);
     expect((await b.post(`/quality/reviews/${ashaReview}`, allScores([3, 3, 3, 3, 3]), { csrf: null })).statusCode).toBe(403);
@@ -200,7 +153,7 @@ describe('the reviewers’ queue and the scores form', () => {
     expect(await h.app.quality.sampleIfDue()).toBe(1);
     const ownReview = (await reviewRows(h.app)).find((r) => r.officer_id === admin.id)!.id;
 
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(admin.email);
     const queue = await b.get('/quality');
     expect(queue.body).toContain('Conversations to review');
@@ -220,7 +173,7 @@ describe('officers’ own scores', () => {
   it('shows an officer only their own scores and averages, and refuses another’s review and the trends', async () => {
     await h.app.quality.score(rekha, ashaReview, { ...allScores([4, 5, 3, 4, 2]), notes: 'Clear <em>answer</em>.' });
     await h.app.quality.score(rekha, raviReview, { ...allScores([1, 2, 1, 2, 1]), notes: 'Ravi private note' });
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(asha.email);
     const page = await b.get('/quality');
     expect(page.statusCode).toBe(200);
@@ -245,7 +198,7 @@ describe('officers’ own scores', () => {
   });
 
   it('refuses an officer the page of their own review before it is scored', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(asha.email);
     expect((await b.get(`/quality/reviews/${ashaReview}`)).statusCode).toBe(403);
     expect((await b.get('/quality')).body).toContain('None of your conversations has been reviewed yet.');
@@ -254,7 +207,7 @@ describe('officers’ own scores', () => {
   it('speaks Hindi to an officer who chose it', async () => {
     await h.app.quality.score(rekha, ashaReview, allScores([4, 4, 4, 4, 4]));
     await h.app.accounts.setLanguage(asha, 'hi');
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(asha.email);
     const page = await b.get('/quality');
     expect(page.body).toContain('<html lang="hi">');
@@ -275,7 +228,7 @@ describe('trends', () => {
     await h.app.quality.score(rekha, raviReview, allScores([1, 2, 1, 2, 2]));
     // A citizen who asked for an officer at the consent notice.
     for (const text of ['hello', '2', 'officer']) await h.say(text, { user: 'asker' });
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(rekha.email);
     const page = await b.get('/quality/trends?periods=4&idleDays=3&sinceDays=30');
     expect(page.statusCode).toBe(200);

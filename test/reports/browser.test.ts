@@ -1,38 +1,17 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDesk } from '../../src/desk/server.ts';
-import { createLogger } from '../../src/logger.ts';
 import { addOfficer, TEST_PASSWORD } from '../helpers/desk.ts';
 import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 import { insertFixture, REPORT_PROFILE } from './fixture.ts';
+import { ARTIFACTS, axeViolations, hasChromium, launchChromium, listenDesk } from '../helpers/chromium.ts';
 
 /**
  * The monthly report in Debian's Chromium: no serious or critical accessibility violation (axe,
  * WCAG 2.1 A/AA) in English and Hindi, and screenshots for a look at the charts in
  * test-artifacts/ (not committed). Skipped without Chromium.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    type V = { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> };
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: V[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe.skipIf(!hasChromium)('the monthly report in Chromium', () => {
   let h: Harness;
   let server: FastifyInstance;
@@ -42,11 +21,8 @@ describe.skipIf(!hasChromium)('the monthly report in Chromium', () => {
   beforeAll(async () => {
     h = await startHarness({ clock: new FakeClock('2026-12-05T06:30:00.000Z'), env: { PROFILE_FILE: REPORT_PROFILE } });
     await insertFixture(h.app.store);
-    server = await buildDesk(h.app, { secret: 'desk-browser-secret-of-32-chars!!!', trustProxy: false, sessionHours: 12, logger: createLogger('silent'), clock: h.clock.now });
-    await server.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    ({ server, base } = await listenDesk(h));
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -4,41 +4,10 @@ import { verifyAudit } from '../../src/audit/audit-log.ts';
 import { buildDesk } from '../../src/desk/server.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { MonthlyReport } from '../../src/reports/compute.ts';
-import { addOfficer, auditRows, TEST_PASSWORD } from '../helpers/desk.ts';
+import { addOfficer, auditRows } from '../helpers/desk.ts';
 import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 import { insertFixture, REPORT_PROFILE } from './fixture.ts';
-
-/** A browser's cookies, for `inject`. */
-class Browser {
-  private readonly jar = new Map<string, string>();
-  constructor(private readonly server: FastifyInstance) {}
-
-  private keep(res: { headers: Record<string, unknown>; body: string }): string {
-    for (const c of ([] as string[]).concat((res.headers['set-cookie'] as string[] | string | undefined) ?? [])) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      this.jar.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    return /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
-  }
-
-  async get(url: string) {
-    const res = await this.server.inject({ url, headers: { cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    this.keep(res);
-    return res;
-  }
-
-  async login(email: string): Promise<void> {
-    const csrf = this.keep(await this.server.inject({ url: '/login' }));
-    const res = await this.server.inject({
-      method: 'POST', url: '/login',
-      headers: { cookie: [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrf, email, password: TEST_PASSWORD, next: '/reports' }).toString(),
-    });
-    this.keep(res);
-    if (res.statusCode !== 303) throw new Error(`log-in failed: ${res.statusCode}`);
-  }
-}
+import { DeskClient } from '../helpers/desk-client.ts';
 
 let h: Harness;
 let server: FastifyInstance;
@@ -54,10 +23,10 @@ afterEach(async () => {
   await h.close();
 });
 
-async function as(role: string, lang: 'en' | 'hi' = 'en'): Promise<Browser> {
+async function as(role: string, lang: 'en' | 'hi' = 'en'): Promise<DeskClient> {
   const officer = await addOfficer(h.app, role);
   if (lang !== 'en') await h.app.accounts.setLanguage(officer, lang);
-  const b = new Browser(server);
+  const b = new DeskClient(server);
   await b.login(officer.email);
   return b;
 }
@@ -131,7 +100,7 @@ describe('GET /reports', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Write the month as YYYY-MM, for example 2026-11.');
     expect((await dpo.get('/reports.csv?month=nov')).statusCode).toBe(400);
-    expect((await new Browser(server).get('/reports')).statusCode).toBe(303);
+    expect((await new DeskClient(server).get('/reports')).statusCode).toBe(303);
   });
 
   it('downloads the month as CSV and JSON, and audits each reading without personal data', async () => {

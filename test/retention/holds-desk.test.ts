@@ -6,52 +6,7 @@ import { createLogger } from '../../src/logger.ts';
 import { keepReasons } from '../../src/retention/exceptions.ts';
 import { addOfficer, auditRows, fileGrievance, TEST_PASSWORD } from '../helpers/desk.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
-
-/** A browser's part in a conversation with the desk: its cookies, and the last page's form token (as in test/desk/pages.test.ts). */
-class Browser {
-  private readonly jar = new Map<string, string>();
-  csrf = '';
-  constructor(private readonly server: FastifyInstance) {}
-
-  private cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  private keep(res: { headers: Record<string, unknown>; body: string }): void {
-    const set = res.headers['set-cookie'];
-    for (const c of ([] as string[]).concat((set as string[] | string | undefined) ?? [])) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const value = pair!.slice(i + 1);
-      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(c)) this.jar.delete(pair!.slice(0, i));
-      else this.jar.set(pair!.slice(0, i), value);
-    }
-    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-    if (token) this.csrf = token;
-  }
-
-  async get(url: string) {
-    const res = await this.server.inject({ url, headers: { cookie: this.cookie() } });
-    this.keep(res);
-    return res;
-  }
-
-  async post(url: string, form: Record<string, string>, opts: { csrf?: string | null } = {}) {
-    const body = new URLSearchParams(form);
-    if (opts.csrf !== null) body.set('_csrf', opts.csrf ?? this.csrf);
-    const res = await this.server.inject({
-      method: 'POST', url, payload: body.toString(),
-      headers: { cookie: this.cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    this.keep(res);
-    return res;
-  }
-
-  async login(email: string, password = TEST_PASSWORD) {
-    await this.get('/login');
-    return this.post('/login', { email, password, next: '/queue' });
-  }
-}
+import { DeskClient } from '../helpers/desk-client.ts';
 
 let h: Harness;
 let server: FastifyInstance;
@@ -75,7 +30,7 @@ const holdsOf = () => h.app.store.transaction((uow) => keepReasons(uow, 'console
 
 describe('legal holds on the desk', () => {
   it('the admin places a hold on a ticket’s conversation, sees it, and releases it, each audited', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(admin.email);
     const empty = await b.get('/holds');
     expect(empty.statusCode).toBe(200);
@@ -121,7 +76,7 @@ describe('legal holds on the desk', () => {
   });
 
   it('shows the form again with the error: short reason, unknown ticket, unknown conversation, nothing named', async () => {
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(admin.email);
     await b.get('/holds');
     const short = await b.post('/holds', { ticket: number, reason: 'abc' });
@@ -148,7 +103,7 @@ describe('legal holds on the desk', () => {
   });
 
   it('the ticket page has a hold block for the admin only, and its forms place and release holds', async () => {
-    const a = new Browser(server);
+    const a = new DeskClient(server);
     await a.login(admin.email);
     const page = await a.get(`/tickets/${number}`);
     expect(page.statusCode).toBe(200);
@@ -172,7 +127,7 @@ describe('legal holds on the desk', () => {
     expect(none.body).toContain('This conversation has no active legal hold.');
     expect((await auditRows(h.app)).filter((r) => r.action === 'legal_hold.release')).toHaveLength(2);
 
-    const o = new Browser(server);
+    const o = new DeskClient(server);
     await o.login(officer.email);
     const theirs = await o.get(`/tickets/${number}`);
     expect(theirs.statusCode).toBe(200);
@@ -181,23 +136,23 @@ describe('legal holds on the desk', () => {
   });
 
   it('refuses officers (403), visitors (log-in) and forms without their CSRF token', async () => {
-    const o = new Browser(server);
+    const o = new DeskClient(server);
     await o.login(officer.email);
     expect((await o.get('/holds')).statusCode).toBe(403);
     await o.get('/queue');
     expect((await o.post('/holds', { ticket: number, reason: 'I would like to keep this.' })).statusCode).toBe(403);
     expect((await o.post('/holds/1/release', { reason: 'I would like to release.' })).statusCode).toBe(403);
     expect((await o.post('/holds/release', { ticket: number, reason: 'I would like to release.' })).statusCode).toBe(403);
-    const reviewer = new Browser(server);
+    const reviewer = new DeskClient(server);
     await reviewer.login((await addOfficer(h.app, 'reviewer')).email);
     expect((await reviewer.get('/holds')).statusCode).toBe(403);
 
-    const visitor = new Browser(server);
+    const visitor = new DeskClient(server);
     const redirected = await visitor.get('/holds');
     expect(redirected.statusCode).toBe(303);
     expect(redirected.headers.location).toBe('/login?next=%2Fholds');
 
-    const a = new Browser(server);
+    const a = new DeskClient(server);
     await a.login(admin.email);
     await a.get('/holds');
     expect((await a.post('/holds', { ticket: number, reason: 'Court order of 12 Nov.' }, { csrf: null })).statusCode).toBe(403);
@@ -208,7 +163,7 @@ describe('legal holds on the desk', () => {
 
   it('speaks Hindi to an admin who reads the desk in Hindi', async () => {
     const hindi = await h.app.accounts.create({ email: 'hindi.admin@example.org', name: 'सुनीता', role: 'admin', lang: 'hi', password: TEST_PASSWORD }, 'test');
-    const b = new Browser(server);
+    const b = new DeskClient(server);
     await b.login(hindi.email);
     const page = await b.get('/holds');
     expect(page.body).toContain('<h1>विधिक रोक</h1>');
