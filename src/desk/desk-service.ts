@@ -95,7 +95,7 @@ export class DeskService {
       const rows = await uow.tickets.queue({ ...base, limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
       const counts = await uow.tickets.queueCounts({ ...base, now: now.toISOString(), soon });
       const officers = await this.officerMap(uow);
-      const waiting = worksTickets(user.role) ? (await uow.handoffs.open(500)).filter((h) => h.status === 'waiting').length : 0;
+      const waiting = worksTickets(user.role) ? await uow.handoffs.waitingCount() : 0;
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'queue.view', subject: 'queue', detail: { filters, shown: rows.length }, at: now });
       const items = rows.map((t) => {
         const summary = ticketSummary(t, tickets, profile.ladder, now);

@@ -95,7 +95,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
     pageContext: async (request, reply) => {
       const officer = request.officer;
       const lang: Lang = officer && isLang(officer.lang) ? officer.lang : anonymousLang(request);
-      const waitingChats = officer ? (await app.handoffs.open(500)).filter((h) => h.status === 'waiting').length : 0;
+      const waitingChats = officer ? await app.handoffs.waitingCount() : 0;
       return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats };
     },
     requireOfficer: async (request, reply) => {

@@ -46,6 +46,10 @@ export class HandoffService {
     return this.deps.store.transaction((uow) => uow.handoffs.open(limit));
   }
 
+  async waitingCount(): Promise<number> {
+    return this.deps.store.transaction((uow) => uow.handoffs.waitingCount());
+  }
+
   async get(id: number): Promise<HandoffRow> {
     const h = await this.deps.store.transaction((uow) => uow.handoffs.byId(id));
     if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${id}.`);

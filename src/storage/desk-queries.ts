@@ -127,6 +127,8 @@ export function compileDeskQueries(db: Kysely<Database>) {
     activeHandoffOf: prepare<{ conversation_key: string }, HandoffRow>((p) =>
       db.selectFrom('handoffs').selectAll().where('conversation_key', '=', p.conversation_key).where('status', 'in', ['waiting', 'taken'])
         .orderBy('id', 'desc').limit(1)),
+    waitingHandoffCount: prepare<Record<string, never>, { n: number }>(() =>
+      db.selectFrom('handoffs').select(sql<number>`count(*)`.as('n')).where('status', '=', 'waiting')),
     handoffById: prepare<{ id: number }, HandoffRow>((p) => db.selectFrom('handoffs').selectAll().where('id', '=', p.id)),
     openHandoffs: prepare<{ limit: number }, HandoffRow>((p) =>
       db.selectFrom('handoffs').selectAll().where('status', 'in', ['waiting', 'taken']).orderBy('created_at').orderBy('id').limit(p.limit)),

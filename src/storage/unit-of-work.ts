@@ -90,6 +90,8 @@ export interface UnitOfWork {
     active(conversationKey: string): Promise<HandoffRow | undefined>;
     byId(id: number): Promise<HandoffRow | undefined>;
     open(limit: number): Promise<HandoffRow[]>;
+    /** Citizens waiting for an officer (the desk's badge and the queue's notice). */
+    waitingCount(): Promise<number>;
     /** True for the one officer whose take succeeded. */
     take(id: number, officerId: number, at: string): Promise<boolean>;
     close(id: number, at: string): Promise<boolean>;
@@ -254,6 +256,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv, diale
       active: async (conversation_key) => (await ex.all(q.activeHandoffOf, { conversation_key }))[0],
       byId: async (id) => (await ex.all(q.handoffById, { id }))[0],
       open: (limit) => ex.all(q.openHandoffs, { limit }),
+      waitingCount: async () => Number((await ex.all(q.waitingHandoffCount, {}))[0]?.n ?? 0),
       take: async (id, officer_id, at) => (await ex.run(q.takeHandoff, { id, officer_id, at })).changes === 1,
       close: async (id, at) => (await ex.run(q.closeHandoff, { id, at })).changes === 1,
       waitingSince: (before, limit) => ex.all(q.waitingHandoffsBefore, { before, limit }),
