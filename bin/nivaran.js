@@ -1,29 +1,96 @@
 #!/usr/bin/env node
 // Runs Nivaran from its TypeScript sources with no build step between `npm ci` and `npm start`:
-// esbuild bundles src/ into node_modules/.cache/nivaran (~70 ms, only when a source changed) and
-// plain Node runs the bundle, so no TypeScript loader thread costs memory or start-up time.
-// Where that cache cannot be written, tsx compiles the sources in place instead.
+// esbuild bundles src/ into node_modules/.cache/nivaran/<key>/ and plain Node runs the bundle, so
+// no TypeScript loader thread costs memory or start-up time. Where that cache cannot be written,
+// tsx compiles the sources in place instead.
+//
+// The key is a hash of the sources' content (and of this launcher and esbuild's version), never
+// of modification times: a copy made with `cp -a`, an rsync or a tarball of older files, or a
+// `git restore` all keep old times on changed code. The bundle holds no path of its own: this
+// launcher tells it where the project is at run time, so a moved or copied project, or two
+// checkouts sharing one node_modules, each read their own flows, texts and calendars.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'src', 'cli', 'main.ts');
-const bundle = path.join(root, 'node_modules', '.cache', 'nivaran', 'nivaran.mjs');
+const cacheDir = path.join(root, 'node_modules', '.cache', 'nivaran');
+/** Bundles of other source versions kept beside the newest, for processes still running them. */
+const KEEP_OTHER_BUNDLES = 4;
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+/** Every file under src/, in a stable order, with its path relative to the project. */
+function sourceFiles(dir, out = []) {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
     const full = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+    if (e.isDirectory()) sourceFiles(full, out);
+    else out.push(full);
   }
-  return newest;
+  return out;
+}
+
+function contentKey(files) {
+  const hash = crypto.createHash('sha256');
+  hash.update(fs.readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version);
+  for (const file of files) {
+    hash.update(path.relative(root, file));
+    hash.update('\0');
+    hash.update(fs.readFileSync(file));
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 24);
+}
+
+/**
+ * The content key of the sources, without reading them when nothing was written since the last
+ * run: a file's ctime changes on every write and cannot be set back by cp -a, rsync, tar or git
+ * (unlike its mtime), so an unchanged (path, inode, size, mtime, ctime) list means unchanged
+ * content. The list is remembered per project folder, the key it maps to is the content's.
+ */
+function sourceKey() {
+  const files = sourceFiles(path.join(root, 'src'));
+  const launcher = fileURLToPath(import.meta.url);
+  const stats = [launcher, ...files].map((f) => {
+    const st = fs.statSync(f, { bigint: true });
+    return `${f}|${st.ino}|${st.size}|${st.mtimeNs}|${st.ctimeNs}`;
+  });
+  const fingerprint = crypto.createHash('sha256').update(stats.join('\n')).digest('hex');
+  const memo = path.join(cacheDir, 'stat-keys', `${crypto.createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
+  try {
+    const seen = JSON.parse(fs.readFileSync(memo, 'utf8'));
+    if (seen.fingerprint === fingerprint && typeof seen.key === 'string') return { key: seen.key, remember() {} };
+  } catch {
+    // No memo yet, or an unreadable one: hash the content.
+  }
+  const key = contentKey(files);
+  return {
+    key,
+    remember() {
+      fs.mkdirSync(path.dirname(memo), { recursive: true });
+      const tmp = `${memo}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify({ fingerprint, key }));
+      fs.renameSync(tmp, memo);
+    },
+  };
+}
+
+/** Removes all but the newest few bundles of other source versions. */
+function pruneOldBundles(current) {
+  const others = fs.readdirSync(cacheDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== current && e.name !== 'stat-keys')
+    .map((e) => ({ dir: path.join(cacheDir, e.name), at: fs.statSync(path.join(cacheDir, e.name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of others.slice(KEEP_OTHER_BUNDLES)) fs.rmSync(old.dir, { recursive: true, force: true });
 }
 
 async function load() {
   try {
-    const built = fs.existsSync(bundle) ? fs.statSync(bundle).mtimeMs : 0;
-    if (built < newestSource(path.join(root, 'src'))) {
+    const { key, remember } = sourceKey();
+    const bundle = path.join(cacheDir, key, 'nivaran.mjs');
+    if (!fs.existsSync(bundle)) {
       const { build } = await import('esbuild');
       const result = await build({
         entryPoints: [entry],
@@ -42,7 +109,6 @@ async function load() {
         write: false,
         sourcemap: 'inline',
         logLevel: 'error',
-        define: { 'process.env.NIVARAN_ROOT': JSON.stringify(root) },
       });
       // Chunks are named by their content hash, so writing them cannot disturb a running process;
       // the entry is written beside and renamed last, so a process starting at the same moment
@@ -58,7 +124,10 @@ async function load() {
       const tmp = `${bundle}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, entryFile.contents);
       fs.renameSync(tmp, bundle);
+      pruneOldBundles(key);
     }
+    remember();
+    globalThis.__NIVARAN_ROOT__ = root;
     return await import(pathToFileURL(bundle).href);
   } catch (err) {
     if (err && typeof err === 'object' && 'code' in err && ['EACCES', 'EROFS', 'EPERM'].includes(err.code)) {

@@ -2,7 +2,7 @@ import type { ChannelAdapter } from './channels/types.ts';
 import type { Config } from './config.ts';
 import type { BusinessCalendar } from './domain/sla/calendar.ts';
 import { loadCalendar } from './domain/sla/calendar-files.ts';
-import { istYear } from './domain/time/ist.ts';
+import { holidayImportCommand, missingHolidayYears } from './domain/sla/holiday-coverage.ts';
 import { defaultActions, type ActionRegistry } from './engine/actions/registry.ts';
 import { inspectFlows, type Problem } from './engine/inspect.ts';
 import { loadFlows, type LoadedFlows } from './engine/load.ts';
@@ -127,12 +127,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       `The flows in ${config.flowsDir} have problems (run \`npx nivaran flows check\`):\n${problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`,
     );
   }
-  const year = istYear(clock());
-  const missing = [year, year + 1].filter((y) => !content.calendar.covers(y));
-  if (missing.length > 0) {
+  for (const year of missingHolidayYears(content.calendar, clock())) {
     options.logger.warn(
-      { calendar: content.calendar.id, years: missing, dir: config.calendarsDir },
-      'no holiday list for these years: working-day deadlines will skip weekends only; add calendars/<id>-<year>.json or run `nivaran calendar import`',
+      { calendar: content.calendar.id, year, dir: config.calendarsDir },
+      `no holiday list for ${year}: working-day deadlines in ${year} skip weekends only. When the official list is published, import it with \`${holidayImportCommand(content.calendar.id, year)}\` and restart`,
     );
   }
   const store = await openStore(config);

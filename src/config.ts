@@ -233,10 +233,12 @@ export interface Config {
 }
 
 /**
- * Where the packaged flows and locales live (the repository root). The bin script's bundle
- * defines NIVARAN_ROOT at build time; run from source, it is the parent of src/.
+ * Where the packaged flows, locales, profiles and calendars live (the project's root). Run from
+ * the bundle in node_modules/.cache, bin/nivaran.js tells it at run time (the bundle holds no path,
+ * so a moved or copied project reads its own files); run from source, it is the parent of src/.
  */
-export const PACKAGE_ROOT = process.env.NIVARAN_ROOT ?? path.resolve(import.meta.dirname, '..');
+const rootFromLauncher = (globalThis as { __NIVARAN_ROOT__?: unknown }).__NIVARAN_ROOT__;
+export const PACKAGE_ROOT = typeof rootFromLauncher === 'string' ? rootFromLauncher : path.resolve(import.meta.dirname, '..');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);

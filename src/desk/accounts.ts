@@ -114,8 +114,12 @@ export class Accounts {
     return success ? publicOfficer(row) : undefined;
   }
 
-  /** A new browser session: the token goes in the cookie, its hash in the table. */
-  async startSession(officer: Officer): Promise<{ token: string; expiresAt: Date }> {
+  /**
+   * A new browser session: the token goes in the cookie, its hash in the table. The absolute expiry
+   * is the server's to keep; the browser is given only `maxAgeSeconds`, a relative lifetime, so an
+   * officer's machine whose clock is hours off neither drops the cookie at once nor keeps it too long.
+   */
+  async startSession(officer: Officer): Promise<{ token: string; expiresAt: Date; maxAgeSeconds: number }> {
     const token = randomToken();
     const now = this.clock();
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3_600_000);
@@ -123,7 +127,7 @@ export class Accounts {
       await uow.deskSessions.deleteExpired(now.toISOString());
       await uow.deskSessions.insert({ id: hashToken(token), officer_id: officer.id, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
     });
-    return { token, expiresAt };
+    return { token, expiresAt, maxAgeSeconds: Math.round(this.sessionHours * 3_600) };
   }
 
   /** The officer of a live session, or undefined (unknown, expired, or the account switched off). */

@@ -8,6 +8,8 @@ import type { App } from '../app.ts';
 import { isLang, type Lang } from '../engine/session.ts';
 import { AppError, describeError, ERROR_CODES } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { holidayImportCommand, missingHolidayYears } from '../domain/sla/holiday-coverage.ts';
+import { isAdmin } from './access.ts';
 import type { Officer } from './accounts.ts';
 import { DESK_CSS } from './assets/desk-css.ts';
 import { DESK_JS } from './assets/desk-js.ts';
@@ -96,7 +98,10 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
       const officer = request.officer;
       const lang: Lang = officer && isLang(officer.lang) ? officer.lang : anonymousLang(request);
       const waitingChats = officer ? await app.handoffs.waitingCount() : 0;
-      return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats };
+      const missingHolidays = officer && isAdmin(officer)
+        ? missingHolidayYears(app.content.calendar, ctx.clock()).map((year) => ({ year, command: holidayImportCommand(app.content.calendar.id, year) }))
+        : [];
+      return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays };
     },
     requireOfficer: async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];

@@ -20,9 +20,19 @@ export const hasChromium = fs.existsSync(CHROMIUM);
 /** axe-core's browser build, injected into each page checked. */
 const AXE_SOURCE = hasChromium ? fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
 
+/**
+ * Chromium always runs on the machine's real clock, even when the suite itself runs under
+ * libfaketime (docs/tests.md: "the suite on other dates"): Chromium does not start with the
+ * preload, and a browser whose clock differs from the server's is exactly the case the desk's
+ * cookies must survive.
+ */
 export function launchChromium(): Promise<Browser> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')) env[k] = v;
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'], env });
 }
 
 /** The harness's app served by a real desk on 127.0.0.1 and a free port. */

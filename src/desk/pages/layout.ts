@@ -47,6 +47,7 @@ export function layout(ctx: PageContext, title: string, body: Html, opts: { noti
     : ''}
 </header>
 <main id="main" tabindex="-1">
+${(ctx.missingHolidays ?? []).map((m) => html`<p class="notice warn" role="status">${t(ctx, 'app.holidays_missing', { year: m.year })} <code>${m.command}</code></p>`)}
 ${opts.notice ? html`<p class="notice ${opts.notice.kind}" role="${opts.notice.kind === 'error' ? 'alert' : 'status'}">${opts.notice.text}</p>` : ''}
 ${body}
 </main>

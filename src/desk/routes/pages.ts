@@ -120,7 +120,8 @@ export async function registerPageRoutes(server: FastifyInstance, ctx: DeskConte
       sameSite: 'lax',
       secure: request.protocol === 'https',
       path: '/',
-      expires: session.expiresAt,
+      // Max-Age, never Expires: the browser counts the lifetime on its own clock (see startSession).
+      maxAge: session.maxAgeSeconds,
     });
     return reply.redirect(safeNext(body.next), 303);
   });

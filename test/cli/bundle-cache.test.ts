@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/config.ts';
+import { tempDataDir } from '../helpers/harness.ts';
+
+/**
+ * bin/nivaran.js runs a bundle of src/ cached in node_modules/.cache. A bundle must only ever run for
+ * the exact sources and folder it was built from: copies made with `cp -a` (times kept), files
+ * changed with an old modification time (rsync -a, a tarball, `git restore`), and several checkouts
+ * sharing one node_modules each run their own current code and read their own flows and texts.
+ */
+const OLD_TIME = new Date('2001-02-03T04:05:06Z');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-bundle-'));
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** A copy of the project as `cp -a` makes it (times kept), sharing this project's node_modules. */
+function copyProject(from: string, to: string): void {
+  for (const part of ['bin', 'src', 'flows', 'locales', 'profiles', 'calendars', 'package.json']) {
+    fs.cpSync(path.join(from, part), path.join(to, part), { recursive: true, preserveTimestamps: true });
+  }
+  fs.symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(to, 'node_modules'), 'dir');
+}
+
+/** Replaces text in a file and sets its modification time far in the past, as a restore would. */
+function editWithOldTime(file: string, from: string, to: string): void {
+  const before = fs.readFileSync(file, 'utf8');
+  expect(before).toContain(from);
+  fs.writeFileSync(file, before.split(from).join(to));
+  fs.utimesSync(file, OLD_TIME, OLD_TIME);
+}
+
+function run(project: string, args: string[], input = ''): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [path.join(project, 'bin', 'nivaran.js'), ...args], {
+    input,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', DATA_DIR: tempDataDir() },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Edits the usage line (code) and the language question (a text read from the project folder). */
+function mark(project: string, label: string): void {
+  editWithOldTime(path.join(project, 'src', 'cli', 'main.ts'), 'run the bot: console chat', `run the bot (${label}): console chat`);
+  for (const lang of ['en', 'hi']) {
+    editWithOldTime(path.join(project, 'locales', lang, 'flows.json'), 'Please choose your language', `Please choose your language (${label})`);
+  }
+}
+
+function expectRuns(project: string, label: string): void {
+  const help = run(project, ['help']);
+  expect(help.code, help.err).toBe(0);
+  expect(help.out).toContain(`run the bot (${label}): console chat`);
+  const chat = run(project, ['chat', '--user', 'u1', '--json'], 'hello\n');
+  expect(chat.code, chat.err).toBe(0);
+  expect(chat.out).toContain(`Please choose your language (${label})`);
+}
+
+describe('the bundle cache of bin/nivaran.js', () => {
+  it('runs each copy’s own sources and files, whatever their modification times and wherever the copy is', () => {
+    const a = path.join(work, 'a');
+    copyProject(PACKAGE_ROOT, a);
+    mark(a, 'copy A');
+    expectRuns(a, 'copy A');
+
+    // A copy of the copy, made with times kept, then changed with an old time again.
+    const b = path.join(work, 'b');
+    copyProject(a, b);
+    editWithOldTime(path.join(b, 'src', 'cli', 'main.ts'), 'run the bot (copy A)', 'run the bot (copy B)');
+    for (const lang of ['en', 'hi']) editWithOldTime(path.join(b, 'locales', lang, 'flows.json'), '(copy A)', '(copy B)');
+    expectRuns(b, 'copy B');
+    // Both share one node_modules: A still runs A.
+    expectRuns(a, 'copy A');
+
+    // The first copy is deleted; the second, sharing its cache, runs unharmed.
+    fs.rmSync(a, { recursive: true, force: true });
+    expectRuns(b, 'copy B');
+
+    // A deployment that brings back the older code (with its old time) runs that code.
+    editWithOldTime(path.join(b, 'src', 'cli', 'main.ts'), 'run the bot (copy B)', 'run the bot (copy A)');
+    const help = run(b, ['help']);
+    expect(help.out).toContain('run the bot (copy A): console chat');
+  }, 180_000);
+});
