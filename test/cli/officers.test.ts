@@ -191,7 +191,7 @@ describe('nivaran officers / audit (in-process, with a temporary DATA_DIR)', () 
   it('end to end: `nivaran officers add` with the password piped in, then `audit verify`', () => {
     const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', DATA_DIR: tempDataDir() };
     const nivaran = (args: string[], input = '') =>
-      spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), ...args], { input, env, encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), ...args], { input, env, encoding: 'utf8', timeout: 90_000 });
     const add = nivaran(['officers', 'add', '--email', 'asha@example.in', '--role', 'admin'], `${PASSWORD}\n`);
     expect(add.status, add.stderr).toBe(0);
     expect(add.stdout).toBe('Officer 1 created: asha@example.in (admin)\n');
@@ -200,5 +200,5 @@ describe('nivaran officers / audit (in-process, with a temporary DATA_DIR)', () 
     expect(again.stderr).toBe('nivaran: [NIV_OFFICER_INVALID] An officer with the email asha@example.in already exists.\n');
     const verified = nivaran(['audit', 'verify']);
     expect([verified.status, verified.stdout]).toEqual([0, 'Audit log intact: 1 row.\n']);
-  });
+  }, 180_000);
 });
