@@ -90,7 +90,7 @@ describe('satisfaction ratings', () => {
 describe('an optional text question', () => {
   const optional: InputSpec = { kind: 'text', min: 2, max: 1000, optional: true };
   const { content } = memoryEngine();
-  const parse = (text: string, choiceId?: string) => parseAnswer(optional, { text, ...(choiceId ? { choiceId } : {}) }, content.translator.labels, new Date());
+  const parse = (text: string, choiceId?: string) => parseAnswer(optional, { text, ...(choiceId ? { choiceId } : {}) }, content.translator.labels, new Date('2026-11-22T05:30:00Z'));
 
   it('offers “Skip”, and takes it tapped, as its number, or in words of either language', () => {
     expect(optionsOf(optional)).toEqual([{ id: 'skip', label: 'common:answer.skip' }]);
@@ -104,6 +104,6 @@ describe('an optional text question', () => {
     expect(parse('🙂🙂')).toMatchObject({ ok: false, reason: 'no_words' });
     // A plain text question has no "Skip".
     expect(optionsOf({ kind: 'text', min: 1, max: 10 })).toEqual([]);
-    expect(parseAnswer({ kind: 'text', min: 1, max: 10 }, { text: 'skip' }, content.translator.labels, new Date())).toEqual({ ok: true, value: 'skip' });
+    expect(parseAnswer({ kind: 'text', min: 1, max: 10 }, { text: 'skip' }, content.translator.labels, new Date('2026-11-22T05:30:00Z'))).toEqual({ ok: true, value: 'skip' });
   });
 });

@@ -49,8 +49,16 @@ describe.skipIf(!hasChromium)('desk log-in when the browser and server clocks di
     await browser?.close();
   });
 
-  for (const serverTime of ['2019-03-01T04:30:00.000Z', '2034-09-15T18:30:00.000Z']) {
-    describe(`server clock at ${serverTime}`, () => {
+  // The browser's clock 6 hours ahead of and behind the server's (this machine's clock is the
+  // browser's), then years away either side.
+  const skews = [
+    new Date(Date.now() - 6 * HOUR).toISOString(),
+    new Date(Date.now() + 6 * HOUR).toISOString(),
+    '2019-03-01T04:30:00.000Z',
+    '2034-09-15T18:30:00.000Z',
+  ];
+  for (const serverTime of skews) {
+    describe(`server clock at ${serverTime.slice(0, 13)}h`, () => {
       let h: Harness;
       let server: FastifyInstance;
       let base: string;

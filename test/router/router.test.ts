@@ -57,7 +57,7 @@ describe('router', () => {
   it('handles one conversation in arrival order even when messages arrive together', async () => {
     const h = await harness();
     const send = (text: string, id: string) =>
-      h.app.router.handle({ channel: 'console', conversationId: 'c9', senderId: 'c9', messageId: id, text, at: new Date() });
+      h.app.router.handle({ channel: 'console', conversationId: 'c9', senderId: 'c9', messageId: id, text, at: h.clock.now() });
     await Promise.all(['hi', '2', 'yes', '1', '4'].map((t, i) => send(t, `x${i}`)));
     await h.app.sender.drain('console');
     const last = h.adapter.take().at(-1)!;
@@ -68,7 +68,7 @@ describe('router', () => {
     const h = await harness();
     const citizens = Array.from({ length: 40 }, (_, i) => `p${i}`);
     for (const [step, t] of [...toConfirm, 'yes'].entries()) {
-      await Promise.all(citizens.map((u) => h.app.router.handle({ channel: 'console', conversationId: u, senderId: u, messageId: `${u}-${step}`, text: t, at: new Date() })));
+      await Promise.all(citizens.map((u) => h.app.router.handle({ channel: 'console', conversationId: u, senderId: u, messageId: `${u}-${step}`, text: t, at: h.clock.now() })));
     }
     await h.app.sender.drain('console');
     const tickets = await h.app.store.transaction((u) => u.tickets.list(100));
