@@ -8,12 +8,20 @@ import { tempDataDir } from '../helpers/harness.ts';
 
 const BIN = path.join(PACKAGE_ROOT, 'bin', 'nivaran.js');
 
+/**
+ * The runs' clock: the first starts on 22 November 2026 (IST) whatever today is, so ticket years and
+ * due dates stay put; each later run starts a minute after the one before, as an officer's command
+ * and a citizen's next message would.
+ */
+let nextRunAt = Date.parse('2026-11-22T05:30:00Z');
+
 function nivaran(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const at = new Date(nextRunAt);
+  nextRunAt += 60_000;
   const r = spawnSync(process.execPath, [BIN, ...args], {
     input: opts.input ?? '',
     encoding: 'utf8',
-    // Each run starts on 22 November 2026 (IST), whatever today is: ticket years and due dates stay put.
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...fixedTimeEnv('2026-11-22T05:30:00Z'), ...opts.env },
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...fixedTimeEnv(at.toISOString()), ...opts.env },
     timeout: 90_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
