@@ -1,4 +1,4 @@
-import { digitRuns, type RunDigit } from './digits.ts';
+import { digitRuns, digitValue, type RunDigit } from './digits.ts';
 
 /**
  * Masks identifiers that must never be stored: an Aadhaar number (12 digits, first 2–9,
@@ -192,3 +192,36 @@ export function redact(text: string): Redaction {
     .replace(PIN_AFTER_HINDI_LABEL, hideSecret);
   return { text: out, kinds: [...kinds] };
 }
+
+/** What a number split over two messages changes in each. */
+export interface SplitRedaction {
+  /** The previous message's stored text with its part of the number masked. */
+  previous: string;
+  next: Redaction;
+}
+
+const ENDS_WITH_DIGIT = /\p{Nd}[^\p{L}\p{Nd}]{0,4}$/u;
+const STARTS_WITH_DIGIT = /^[^\p{L}\p{Nd}]{0,4}\p{Nd}/u;
+
+/**
+ * A number typed over two messages ("2345 6789" then "0124"): `previous` is the stored, already
+ * masked text of the conversation's previous message. When a number starts in it and ends in
+ * `next`, both parts are masked: the digits in `previous` become X, and the start of `next`
+ * becomes the masked form with the last four digits. Undefined when no number spans the two.
+ */
+export function redactSplit(previous: string, next: string): SplitRedaction | undefined {
+  if (!ENDS_WITH_DIGIT.test(previous) || !STARTS_WITH_DIGIT.test(next)) return undefined;
+  const offset = previous.length + 1;
+  const spans = findNumbers(`${previous}\n${next}`).filter((s) => s.start < previous.length && s.end > offset);
+  const span = spans[0];
+  if (!span) return undefined;
+  const head = previous.slice(0, span.start) + [...previous.slice(span.start)].map((ch) => (digitValueOf(ch) === undefined ? ch : 'X')).join('');
+  const end = (span.trailingEnd ?? span.end) - offset;
+  const rest = redact(next.slice(end));
+  const kinds = new Set<RedactionKind>([span.kind, ...rest.kinds]);
+  if (span.trailingEnd !== undefined) kinds.add('secret');
+  const masked = maskedForm(span.kind, span.last4) + (span.trailingEnd !== undefined ? ' [hidden]' : '');
+  return { previous: head, next: { text: masked + rest.text, kinds: [...kinds] } };
+}
+
+const digitValueOf = (ch: string) => digitValue(ch.codePointAt(0)!);

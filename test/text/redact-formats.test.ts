@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { digitRuns, digitValue } from '../../src/text/digits.ts';
-import { redact } from '../../src/text/redact.ts';
+import { redact, redactSplit } from '../../src/text/redact.ts';
 
 /**
  * The formats an adversarial review found stored in full (issue 14), and more: each must come out
@@ -119,5 +119,24 @@ describe('digit values', () => {
     expect(digitsOf('𝟘𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠𝟡')).toBe('0123456789');
     expect(digitsOf('᠐᠑᠒')).toBe('012');
     expect(digitValue('a'.codePointAt(0)!)).toBeUndefined();
+  });
+});
+
+describe('a number split over two messages', () => {
+  it.each([
+    ['2345 6789', '0124', 'XXXX XXXX'],
+    ['my aadhaar 2345', '6789 0124 ok', 'my aadhaar XXXX'],
+    ['4111 1111 1111', '1111 839', 'XXXX XXXX XXXX'],
+    ['२३४५ ६७८९', '०१२४', 'XXXX XXXX'],
+  ])('%s | %s', (first, second, previous) => {
+    const out = redactSplit(first, second);
+    expect(out?.previous).toBe(previous);
+    expect(runsOf(`${out?.previous}\n${out?.next.text}`)).not.toMatch(/\d{5}/);
+    expect(out?.next.kinds.length).toBeGreaterThan(0);
+  });
+
+  it('leaves two unrelated numbers alone', () => {
+    expect(redactSplit('my pincode is 110092', '42 is the house')).toBeUndefined();
+    expect(redactSplit('call me', '2345 6789 0124')).toBeUndefined();
   });
 });
