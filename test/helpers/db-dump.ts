@@ -14,14 +14,15 @@ export function dumpDatabase(file: string): string {
 import { digitRuns } from '../../src/text/digits.ts';
 
 /**
- * Where a number leaks in a text: its first eight digits, found in any run of digits however
- * formatted (any script, any separators). The masked form keeps only the last four.
+ * Where a number leaks in a text: six consecutive digits of the part masking hides (all but the
+ * last four), found in any run of digits however formatted (any script, any separators).
  */
 export function leakOf(text: string, digits: string): string | undefined {
-  const head = digits.slice(0, 8);
+  const hidden = digits.slice(0, -4);
+  const pieces = Array.from({ length: hidden.length - 5 }, (_, i) => hidden.slice(i, i + 6));
   for (const run of digitRuns(text)) {
     const d = run.map((r) => r.d).join('');
-    if (d.includes(head)) return text.slice(Math.max(0, run[0]!.start - 60), run[run.length - 1]!.end + 20);
+    if (pieces.some((p) => d.includes(p))) return text.slice(Math.max(0, run[0]!.start - 60), run[run.length - 1]!.end + 20);
   }
   return undefined;
 }
