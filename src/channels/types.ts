@@ -52,6 +52,11 @@ export interface Delivery {
   accepted(index: number, last: boolean): Promise<void>;
   /** The reply was not sent but announced: keep it until the citizen writes, then send it whole. */
   hold(): void;
+  /**
+   * The platform says the window is closed although the database thought it open (clocks
+   * differ): believe it for this conversation until the citizen writes again.
+   */
+  windowClosed(): Promise<void>;
 }
 
 export interface ChannelAdapter {

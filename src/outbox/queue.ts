@@ -10,6 +10,9 @@ export interface ClaimedRow extends OutboxRow {
   last_inbound_at: string | null;
 }
 
+/** A last-inbound time before any real one: the window counts as closed until the citizen writes. */
+const CLOSED_WINDOW = '1970-01-01T00:00:00.000Z';
+
 const queries = featureQueries((db) => {
   const withWindow = () =>
     db.selectFrom('outbox')
@@ -60,17 +63,21 @@ const queries = featureQueries((db) => {
       db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', p.owner).where('status', '=', 'pending')),
     tryLock: prepare<{ key: string }, { ok: boolean }>((p) =>
       db.selectNoFrom(sql<boolean>`pg_try_advisory_xact_lock(hashtext(${p.key}))`.as('ok'))),
-    /** The citizen's message: the window opens at its time (never moved back by a late redelivery). */
+    /**
+     * The citizen's message: the window opens at its time (never moved back by a late
+     * redelivery). Returns whether replies are held for this moment (a template's short form).
+     */
     touch: prepare<{ conversation_key: string; at: string }, { held: number }>((p) =>
       db.insertInto('conversation_state').values({ conversation_key: p.conversation_key, last_inbound_at: p.at, held: 0 })
         .onConflict((oc) => oc.column('conversation_key').doUpdateSet({
           last_inbound_at: sql<string>`case when excluded.last_inbound_at > conversation_state.last_inbound_at then excluded.last_inbound_at else conversation_state.last_inbound_at end`,
-          held: 0,
         }))
-        // The value before this statement is not returned by an upsert; `held` is read apart (rarely set).
         .returning('held')),
-    heldOf: prepare<{ conversation_key: string }, { held: number }>((p) =>
-      db.selectFrom('conversation_state').select('held').where('conversation_key', '=', p.conversation_key)),
+    /** The platform's word that the window is closed: the next message from the citizen reopens it. */
+    closeWindow: prepare<{ conversation_key: string }, never>((p) =>
+      db.updateTable('conversation_state').set({ last_inbound_at: CLOSED_WINDOW }).where('conversation_key', '=', p.conversation_key)),
+    clearHeld: prepare<{ conversation_key: string }, never>((p) =>
+      db.updateTable('conversation_state').set({ held: 0 }).where('conversation_key', '=', p.conversation_key)),
   };
 });
 
@@ -141,4 +148,19 @@ export async function claim(uow: UnitOfWork, o: ClaimOptions): Promise<ClaimedRo
     for (const r of leased.sort((a, b) => a.id - b.id)) claimed.push({ ...r, last_inbound_at: window });
   }
   return claimed;
+}
+
+/**
+ * The citizen wrote: the conversation's window opens at `at`, for every instance. When replies
+ * were held for this (WhatsApp's template short form asked the citizen to write to read them),
+ * they are queued again, in order, and true is returned: this message was the citizen's "show me",
+ * not an answer to a question they have not read yet.
+ */
+export async function recordInbound(uow: UnitOfWork, conversationKey: string, at: string, now: string): Promise<boolean> {
+  const q = queries(uow.dialect);
+  const [state] = await uow.exec.all(q.touch, { conversation_key: conversationKey, at });
+  if (!state || Number(state.held) === 0) return false;
+  await uow.exec.run(q.clearHeld, { conversation_key: conversationKey });
+  const released = await uow.exec.run(q.releaseHeld, { conversation_key: conversationKey, now });
+  return released.changes > 0;
 }

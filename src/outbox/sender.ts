@@ -130,8 +130,9 @@ export class OutboxSender {
   private async sendInOrder(adapter: ChannelAdapter, rows: readonly ClaimedRow[]): Promise<number> {
     let sent = 0;
     const key = rows[0]!.conversation_key;
+    const conversation = { windowClosed: false };
     for (const row of rows) {
-      const outcome = await this.sendOne(adapter, row).catch(async (err: unknown) => {
+      const outcome = await this.sendOne(adapter, row, conversation).catch(async (err: unknown) => {
         await this.defer(adapter.name, row, err).catch((e: unknown) =>
           this.logger.warn({ channel: adapter.name, outboxId: row.id, error: describeError(e) }, 'deferring a reply failed; its lease will run out'));
         return 'failed' as const;
@@ -151,7 +152,7 @@ export class OutboxSender {
     return sent;
   }
 
-  private async sendOne(adapter: ChannelAdapter, row: ClaimedRow): Promise<'sent' | 'held' | 'lost'> {
+  private async sendOne(adapter: ChannelAdapter, row: ClaimedRow, conversation: { windowClosed: boolean }): Promise<'sent' | 'held' | 'lost'> {
     const { to, ...message } = JSON.parse(row.payload) as OutboundMessage & { to: string };
     if (row.sending_part !== null) {
       this.stats.inDoubt++;
@@ -165,7 +166,7 @@ export class OutboxSender {
     const q = (dialect: 'sqlite' | 'postgres') => outboxQueries(dialect);
     const delivery: Delivery = {
       partsSent: row.parts_sent,
-      lastInboundAt: row.last_inbound_at ? new Date(row.last_inbound_at) : undefined,
+      lastInboundAt: row.last_inbound_at && !conversation.windowClosed ? new Date(row.last_inbound_at) : undefined,
       sending: async (index) => {
         // Under the conversation's lock, so a claim elsewhere either sees this renewal or has
         // already taken the row (then this instance stops: the other one sends it).
@@ -185,6 +186,10 @@ export class OutboxSender {
       },
       hold: () => {
         held = true;
+      },
+      windowClosed: async () => {
+        conversation.windowClosed = true;
+        await this.store.transaction((uow) => uow.exec.run(q(uow.dialect).closeWindow, { conversation_key: row.conversation_key }));
       },
     };
     try {
