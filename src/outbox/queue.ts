@@ -58,6 +58,9 @@ const queries = featureQueries((db) => {
     releaseConversation: prepare<{ conversation_key: string; owner: string }, never>((p) =>
       db.updateTable('outbox').set({ lease_owner: null, lease_until: null })
         .where('conversation_key', '=', p.conversation_key).where('lease_owner', '=', p.owner).where('status', '=', 'pending')),
+    /** SQLite: one process owns the file, so leases of any other owner were left by a process that ended. */
+    releaseOthers: prepare<{ owner: string }, never>((p) =>
+      db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '<>', p.owner).where('status', '=', 'pending')),
     /** Leases this instance still holds, given back (a clean stop). */
     release: prepare<{ owner: string }, never>((p) =>
       db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', p.owner).where('status', '=', 'pending')),
@@ -110,8 +113,8 @@ export interface ClaimOptions {
  * On PostgreSQL each conversation is taken under its advisory lock (the one its writers take
  * before enqueueing), tried without waiting: a conversation being written or claimed elsewhere is
  * left for the next pass, and once the lock is held the re-read sees every committed lease and
- * every committed reply, in id order. On SQLite the one process is the single writer; a lease left
- * by an earlier process of the same file is dead and is taken over at once.
+ * every committed reply, in id order. On SQLite the one process is the single writer (the sender
+ * gives back, at its first claim, the leases an earlier process of the same file left).
  */
 export async function claim(uow: UnitOfWork, o: ClaimOptions): Promise<ClaimedRow[]> {
   const q = queries(uow.dialect);
@@ -119,8 +122,7 @@ export async function claim(uow: UnitOfWork, o: ClaimOptions): Promise<ClaimedRo
     ? await uow.exec.all(q.queuedOf, { conversation_key: o.conversationKey, limit: o.scan })
     : await uow.exec.all(q.queued, { channel: o.channel, limit: o.scan });
   const pg = uow.dialect === 'postgres';
-  const live = (r: Pick<OutboxRow, 'lease_owner' | 'lease_until'>) =>
-    r.lease_until !== null && r.lease_until > o.now && (pg || r.lease_owner === o.owner);
+  const live = (r: Pick<OutboxRow, 'lease_until'>) => r.lease_until !== null && r.lease_until > o.now;
   const byConversation = new Map<string, ClaimedRow[]>();
   const skipped = new Set<string>();
   for (const row of rows) {

@@ -57,6 +57,7 @@ export class OutboxSender {
   readonly owner: string;
   private readonly leaseMs: number;
   readonly stats: SenderStats = { sent: 0, inDoubt: 0, leaseLost: 0 };
+  private started = false;
 
   constructor(
     private readonly store: Store,
@@ -103,8 +104,15 @@ export class OutboxSender {
     let sent = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.clock().toISOString();
-      const rows = await this.store.transaction((uow) =>
-        claim(uow, { channel, conversationKey, owner: this.owner, now, until: this.leaseUntil(), conversations: CLAIM_CONVERSATIONS, scan: SCAN }));
+      const rows = await this.store.transaction(async (uow) => {
+        if (!this.started) {
+          // SQLite has one process: what an earlier one (killed) left claimed is taken over now,
+          // not after its lease. PostgreSQL's other instances may be alive: their leases run out.
+          if (uow.dialect === 'sqlite') await uow.exec.run(outboxQueries(uow.dialect).releaseOthers, { owner: this.owner });
+          this.started = true;
+        }
+        return claim(uow, { channel, conversationKey, owner: this.owner, now, until: this.leaseUntil(), conversations: CLAIM_CONVERSATIONS, scan: SCAN });
+      });
       if (rows.length === 0) break;
       const queues = new Map<string, ClaimedRow[]>();
       for (const row of rows) {
