@@ -295,8 +295,18 @@ export class TicketService {
   async fire(uow: UnitOfWork, timer: TimerRow, now: Date): Promise<'fired' | 'claimed_elsewhere' | 'moot'> {
     if (!(await uow.timers.claim(timer.id, now.toISOString()))) return 'claimed_elsewhere';
     const t = await uow.tickets.byId(timer.ticket_id);
-    if (!t || !isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return 'moot';
+    if (!t || !isTicketStatus(t.status) || !isOpen(t.status)) return 'moot';
     const at = now.toISOString();
+    // While the citizen is asked for something the clock stands still, but not past the law's
+    // ceiling: that one deadline still fires.
+    if (!clockRuns(t.status)) {
+      const ceiling = this.ceilingOf(t);
+      if (timer.kind !== 'resolve_due' || t.breached_at || !ceiling || now < ceiling) return 'moot';
+      await uow.tickets.update(t.id, { ...this.stateOf(t), breached_at: at, due_at: ceiling.toISOString() });
+      await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'statutory ceiling passed while awaiting the citizen', data: JSON.stringify({ what: 'resolve', due: ceiling.toISOString(), ceiling: true }) });
+      await this.notifyOfficers(uow, t, 'breach', { due: ceiling.toISOString(), ceiling: true }, now);
+      return 'fired';
+    }
     const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
     switch (timer.kind) {
       case 'reminder': {
@@ -342,6 +352,11 @@ export class TicketService {
     return computeClock(t, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
   }
 
+  /** The latest instant the ticket's law allows, or null where it sets none. */
+  ceilingOf(t: Pick<TicketRow, 'kind' | 'created_at'>): Date | null {
+    return ceilingOf(this.policyOf(t.kind), new Date(t.created_at), this.deps.calendar);
+  }
+
   policyOf(kind: string) {
     const k = (TICKET_KINDS as readonly string[]).includes(kind) ? (kind as TicketKind) : 'grievance';
     return this.deps.profile.policies[k];
@@ -382,7 +397,15 @@ export class TicketService {
    */
   private async schedule(uow: UnitOfWork, t: TicketRow, now: Date, opts: { after?: Date; fresh?: boolean } = {}): Promise<void> {
     if (!opts.fresh) await uow.timers.dropPending(t.id);
-    if (!isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return;
+    if (!isTicketStatus(t.status) || !isOpen(t.status)) return;
+    if (!clockRuns(t.status)) {
+      // Paused: only the law's ceiling can still pass, whatever the pause adds.
+      const ceiling = this.ceilingOf(t);
+      if (ceiling && !t.breached_at && ceiling.toISOString() > (opts.after ?? now).toISOString()) {
+        await uow.timers.add({ ticket_id: t.id, kind: 'resolve_due', fire_at: ceiling.toISOString(), data: JSON.stringify({ ceiling: true }) });
+      }
+      return;
+    }
     const after = (opts.after ?? now).toISOString();
     const levelStart = new Date(t.level_started_at ?? t.created_at);
     const levelDue = (t.level_due_at ?? t.due_at);
