@@ -74,7 +74,7 @@ describe('after consent is withdrawn', () => {
       await h.app.store.transaction((u) => interject(u, key, at, { feedback_ticket: 'GRV-2026-000001', info_ticket: 'GRV-2026-000001' }, lang));
       const replies = await h.say(`MARKER-${i}-${at.flow}-${at.step} my new address is House 12, Gali 4`, { user });
       expect(texts(replies), `${at.flow}/${at.step}`).toContain(h.app.content.translator.t(lang, 'law:no_consent_text'));
-      const session = await h.app.store.transaction((u) => u.sessions.get<{ state: { vars: Record<string, unknown>; at: { flow: string } } }>(key));
+      const session = await h.app.store.transaction((u) => u.sessions.get<{ vars: Record<string, unknown>; at: { flow: string } }>(key));
       expect(JSON.stringify(session!.state.vars)).not.toContain('MARKER');
       expect(session!.state.at.flow).toBe('consent');
     }
