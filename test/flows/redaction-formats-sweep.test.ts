@@ -52,7 +52,6 @@ describe('no format of an Aadhaar or card number survives any free-text path', (
       await h.app.desk.act(admin, number, { type: 'reply', text: text(i, 'Reply') });
       await h.app.desk.act(admin, number, { type: 'ask', question: text(i, 'Question') });
       await h.say(text(i, 'Answer'), { user });
-      await h.app.desk.act(admin, number, { type: 'extend', unit: 'calendar_days', value: 5, reason: text(i, 'Extended') });
       await h.app.desk.act(admin, number, { type: 'escalate', reason: text(i, 'Escalated') });
       await h.app.desk.act(admin, number, { type: 'resolve', reason: text(i, 'Resolved') });
       await h.app.desk.act(admin, number, { type: 'close', reason: text(i, 'Closed') });
