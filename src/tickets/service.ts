@@ -16,6 +16,8 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { computeClock, parseExtension, parsePauses, serializePauses, type ClockView, type Extension } from './clock.ts';
 import { ownDataQueries } from '../citizen-data/queries.ts';
 import { redact } from '../text/redact.ts';
+import { Departments, IMPLICIT_DEPARTMENT, type Department } from '../departments/departments.ts';
+import { departmentQueries } from '../departments/queries.ts';
 
 /** Where the citizen answers an officer's question, and where they say whether they are satisfied. */
 export const INFO_REPLY_STEP = { flow: 'followup', step: 'info_reply' } as const;
@@ -34,6 +36,8 @@ export interface TicketServiceDeps {
   calendar: BusinessCalendar;
   translator: Translator;
   logger: Logger;
+  /** The organisation's departments; by default the one implicit department of the profile. */
+  departments?: Departments;
 }
 
 export interface NewTicket {
@@ -44,6 +48,8 @@ export interface NewTicket {
   conversationKey: string;
   createdAt: string;
   idempotencyKey: string;
+  /** The department chosen when the citizen was told the due date; else routed by kind and category. */
+  department?: string | undefined;
 }
 
 export interface ActionOptions {
@@ -59,17 +65,23 @@ export interface ActionOptions {
  * transcript and outbox, the officers' notes, and the timers the scheduler will fire.
  */
 export class TicketService {
-  constructor(private readonly deps: TicketServiceDeps) {}
+  readonly departments: Departments;
 
-  /** The reply-due instant a new ticket of this kind would get: said in the acknowledgment. */
-  dueFor(kind: string, receivedAt: Date): Date {
-    return deadline(receivedAt, this.policyOf(kind).resolve, this.deps.calendar);
+  constructor(private readonly deps: TicketServiceDeps) {
+    this.departments = deps.departments ?? Departments.implicit(deps.profile, deps.calendar);
+  }
+
+  /** The reply-due instant a new ticket of this kind would get (in this department): said in the acknowledgment. */
+  dueFor(kind: string, receivedAt: Date, department?: string): Date {
+    const d = this.departments.get(department);
+    return deadline(receivedAt, this.policyOf(kind, d.id).resolve, d.calendar);
   }
 
   async open(uow: UnitOfWork, t: NewTicket): Promise<TicketRow | undefined> {
-    const policy = this.policyOf(t.kind);
+    const dept = t.department !== undefined && this.departments.has(t.department) ? this.departments.get(t.department) : this.departments.route(t.kind, t.fields);
+    const policy = this.policyOf(t.kind, dept.id);
     const base = { created_at: t.createdAt, pauses: '[]', extension: null, level: 0, level_started_at: t.createdAt };
-    const clock = computeClock(base, policy, this.deps.profile.ladder, this.deps.calendar, new Date(t.createdAt));
+    const clock = computeClock(base, policy, dept.ladder, dept.calendar, new Date(t.createdAt));
     const { channel } = recipientOf(t.conversationKey);
     const row = await uow.tickets.insert({
       number: t.number,
@@ -100,7 +112,16 @@ export class TicketService {
       assigned_at: null,
     });
     if (!row) return undefined;
-    await uow.tickets.addEvent({ ticket_id: row.id, at: t.createdAt, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null, data: JSON.stringify({ policy: policy.id }) });
+    // The column's default is the implicit department: an install without departments writes nothing more.
+    if (dept.id !== (row.department ?? IMPLICIT_DEPARTMENT)) {
+      await uow.exec.run(departmentQueries(uow.dialect).setDepartment, { id: row.id, department: dept.id, received_by: dept.id });
+      row.department = dept.id;
+      row.received_by = dept.id;
+    }
+    await uow.tickets.addEvent({
+      ticket_id: row.id, at: t.createdAt, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null,
+      data: JSON.stringify(this.departments.declared ? { policy: policy.id, department: dept.id } : { policy: policy.id }),
+    });
     await this.notifyOfficers(uow, row, 'new_ticket', {}, new Date(t.createdAt));
     await this.schedule(uow, row, new Date(t.createdAt), { fresh: true });
     return row;
@@ -126,7 +147,7 @@ export class TicketService {
     if (to === 'closed' || to === 'withdrawn') state.closed_at = at;
     let boardNotice = false;
     if (to === 'escalated' || to === 'appealed') {
-      if (t.level + 1 < this.deps.profile.ladder.length) {
+      if (t.level + 1 < this.ladderOf(t).length) {
         state.level = t.level + 1;
         state.level_started_at = at;
       } else if (to === 'appealed') boardNotice = true;
@@ -265,7 +286,7 @@ export class TicketService {
     const t = await uow.tickets.byId(timer.ticket_id);
     if (!t || !isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return 'moot';
     const at = now.toISOString();
-    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
+    const rung = this.rungOf(t);
     switch (timer.kind) {
       case 'reminder': {
         const data = JSON.parse(timer.data) as { fraction: number };
@@ -291,7 +312,7 @@ export class TicketService {
         return 'fired';
       }
       case 'level_due':
-        if (t.level + 1 < this.deps.profile.ladder.length) {
+        if (t.level + 1 < this.ladderOf(t).length) {
           await this.transition(uow, t.number, 'escalated', { actor: 'system', reason: `no answer from the ${rung.role} in time`, now });
         } else if (!t.board_notified_at) {
           const state = this.stateOf(t);
@@ -307,12 +328,32 @@ export class TicketService {
 
   /** The clock of a ticket now, for status answers, the CLI and the desk. */
   clockOf(t: TicketRow, now: Date): ClockView {
-    return computeClock(t, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
+    // The statutory clock is the receiving department's (a transfer never restarts it); the rung's is the holder's.
+    const received = this.departments.get(t.received_by);
+    const holder = this.departmentOf(t);
+    return computeClock(t, this.policyOf(t.kind, received.id), holder.ladder, received.calendar, now, holder.calendar);
   }
 
-  policyOf(kind: string) {
+  /** The policy of a kind of ticket: the department's (by default the organisation's). */
+  policyOf(kind: string, department?: string) {
     const k = (TICKET_KINDS as readonly string[]).includes(kind) ? (kind as TicketKind) : 'grievance';
-    return this.deps.profile.policies[k];
+    return this.departments.get(department).policies[k];
+  }
+
+  /** The department holding a ticket now. */
+  departmentOf(t: Pick<TicketRow, 'department'>): Department {
+    return this.departments.get(t.department);
+  }
+
+  /** The ladder of the department holding the ticket. */
+  ladderOf(t: Pick<TicketRow, 'department'>): Profile['ladder'] {
+    return this.departmentOf(t).ladder;
+  }
+
+  /** The rung a ticket has reached in its department's ladder. */
+  rungOf(t: Pick<TicketRow, 'department' | 'level'>): Profile['ladder'][number] {
+    const ladder = this.ladderOf(t);
+    return ladder[Math.min(t.level, ladder.length - 1)]!;
   }
 
   // === internals
@@ -335,7 +376,7 @@ export class TicketService {
 
   /** Recomputes the stored due times from the (changed) state; they are kept for queries and timers. */
   private applyClock(state: TicketState, t: TicketRow, now: Date): void {
-    const clock = computeClock({ ...t, ...state }, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
+    const clock = this.clockOf({ ...t, ...state }, now);
     state.ack_due_at = clock.ackDueAt;
     state.due_at = clock.dueAt;
     state.level_due_at = clock.levelDueAt;
@@ -370,7 +411,7 @@ export class TicketService {
   }
 
   private async noticeFor(uow: UnitOfWork, t: TicketRow, to: TicketStatus, opts: ActionOptions & { question?: string }, now: Date): Promise<void> {
-    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
+    const rung = this.rungOf(t);
     const lang = this.langOf(t);
     const params: Record<string, ParamValue> = {
       due: { date: t.due_at },
@@ -414,9 +455,10 @@ export class TicketService {
   }
 
   private async notifyOfficers(uow: UnitOfWork, t: TicketRow, kind: string, data: Record<string, unknown>, now: Date): Promise<void> {
-    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
-    await uow.officerNotifications.add({ ticket_id: t.id, role: rung.role, kind, at: now.toISOString(), data: JSON.stringify({ number: t.number, ...data }) });
-    this.deps.logger.info({ ticket: t.number, role: rung.role, kind }, 'officer notification');
+    const rung = this.rungOf(t);
+    const department = this.departments.declared ? { department: this.departmentOf(t).id } : {};
+    await uow.officerNotifications.add({ ticket_id: t.id, role: rung.role, kind, at: now.toISOString(), data: JSON.stringify({ number: t.number, ...department, ...data }) });
+    this.deps.logger.info({ ticket: t.number, role: rung.role, kind, ...department }, 'officer notification');
   }
 
   private langOf(t: TicketRow): Lang {

@@ -38,6 +38,7 @@ export const ticketSummarySchema = named(
     status: z.string(),
     language: z.string(),
     channel: z.string(),
+    department: z.string().describe('The department holding the ticket (`main` where the profile declares none)'),
     createdAt: iso(),
     policy: z.object({
       id: z.string(),
