@@ -29,6 +29,7 @@ export const TICKET_NOTICE_KEYS = [
   'common:ticket.resolved', 'common:ticket.closed', 'common:ticket.reopened', 'common:ticket.appealed',
   'common:ticket.extended', 'common:ticket.board_notice', 'common:ticket.board_url', 'common:ticket.resumed',
   'common:ticket.withdrawn', 'common:ticket.access_summary', 'common:ticket.access_summary_sent', 'common:ticket.officer_reply',
+  'departments:notice.transferred',
 ] as const;
 
 export interface TicketServiceDeps {
@@ -217,6 +218,44 @@ export class TicketService {
     }
     await uow.tickets.addEvent({ ticket_id: t.id, at, actor: opts.actor, kind: 'officer_reply', from_status: null, to_status: null, reason: null, data: JSON.stringify({ chars: text.length }) });
     await this.tellCitizen(uow, updated, 'common:ticket.officer_reply', { officer: opts.officerTitle, text }, now);
+    return updated;
+  }
+
+  /**
+   * Moves an open ticket to another department, with a reason the citizen reads. It starts at the
+   * first rung of the new department's ladder, held by nobody; the statutory clock keeps running
+   * from receipt under the receiving department's policy and calendar, so the due date never moves.
+   */
+  async transfer(uow: UnitOfWork, number: string, department: string, opts: ActionOptions & { reason: string }): Promise<TicketRow> {
+    const t = await this.get(uow, number);
+    if (!isOpen(this.status(t))) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is ${t.status}; only an open ticket can be transferred.`);
+    if (!this.departments.declared || !this.departments.has(department)) {
+      throw new AppError(ERROR_CODES.TICKET_TRANSITION, `There is no department "${department}" (known: ${this.departments.list.map((d) => d.id).join(', ')}).`);
+    }
+    const from = this.departmentOf(t);
+    if (from.id === department) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is already with ${department}.`);
+    const reason = opts.reason.trim();
+    if (reason.length < 5) throw new AppError(ERROR_CODES.TICKET_TRANSITION, 'A transfer needs a reason the citizen can read (at least 5 characters).');
+    const now = opts.now;
+    const at = now.toISOString();
+    const to = this.departments.get(department);
+    await uow.exec.run(departmentQueries(uow.dialect).moveTicket, { id: t.id, department: to.id });
+    const moved: TicketRow = { ...t, department: to.id, received_by: t.received_by ?? from.id, assigned_to: null, assigned_at: null };
+    const state = this.stateOf(moved);
+    state.level = 0;
+    state.level_started_at = at;
+    state.updated_at = at;
+    this.applyClock(state, moved, now);
+    await uow.tickets.update(t.id, state);
+    await uow.tickets.addEvent({
+      ticket_id: t.id, at, actor: opts.actor, kind: 'transfer', from_status: t.status, to_status: t.status, reason,
+      data: JSON.stringify({ from: from.id, to: to.id, level: t.level, dueAt: state.due_at }),
+    });
+    const updated = { ...moved, ...state };
+    const lang = this.langOf(t);
+    await this.tellCitizen(uow, updated, 'departments:notice.transferred', { department: to.name[lang], reason, due: { date: updated.due_at } }, now);
+    await this.notifyOfficers(uow, updated, 'transferred', { from: from.id, reason }, now);
+    await this.schedule(uow, updated, now);
     return updated;
   }
 
