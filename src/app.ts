@@ -34,7 +34,7 @@ import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { recipientOf } from './effects/deliver.ts';
 import { Departments } from './departments/departments.ts';
-import { withCategoryMenu, withCategoryTexts } from './departments/menu.ts';
+import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -112,7 +112,7 @@ export function loadContent(config: Config): Content {
     retention_months: String(profile.retention.transcriptMonths),
     cooling_off_days: String(profile.erasure.coolingOffDays),
   });
-  const translator = new Translator(withCategoryTexts(readLocales(config.localesDir), departments), { en: globals('en'), hi: globals('hi') });
+  const translator = new Translator(withDeskTexts(withCategoryTexts(readLocales(config.localesDir), departments)), { en: globals('en'), hi: globals('hi') });
   return { flows, translator, actions: defaultActions(), profile, calendar, departments };
 }
 

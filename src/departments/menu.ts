@@ -54,3 +54,26 @@ export function withCategoryTexts(resources: Resources, departments: Departments
   }
   return resources;
 }
+
+/**
+ * The desk's texts about departments live in `locales/{en,hi}/departments.json` under `desk`, and join
+ * the desk's own namespace here, so its pages say them as they say every other desk text.
+ * A key the desk already has is left as it is.
+ */
+export function withDeskTexts(resources: Resources): Resources {
+  for (const lang of LANGS) {
+    const extra = (resources[lang].departments as Record<string, unknown>).desk;
+    if (extra && typeof extra === 'object') resources[lang].desk = mergeMissing(resources[lang].desk, extra as Record<string, unknown>);
+  }
+  return resources;
+}
+
+function mergeMissing(into: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...into };
+  for (const [k, v] of Object.entries(from)) {
+    const have = out[k];
+    if (v && typeof v === 'object' && have && typeof have === 'object') out[k] = mergeMissing(have as Record<string, unknown>, v as Record<string, unknown>);
+    else if (have === undefined) out[k] = v;
+  }
+  return out;
+}
