@@ -56,6 +56,8 @@ const USAGE = `Usage: nivaran <command>
                                   --dry-run only counts what would go
   report [--month YYYY-MM] [--format text|csv|json] [--out FILE]
                                   the month's figures: requests, times, share on time, extensions, escalations, quality
+  report --department ID | --by-department
+                                  one department's report, or each department's headline figures beside the organisation's
   flows check                     check flows and texts (both languages); exit 1 on a problem
   bench                           measure throughput, per-message cost, memory and start-up
 
