@@ -22,6 +22,7 @@ import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerHoldsRoutes } from './routes/holds.ts';
+import { registerOfficerSecurityRoutes } from './routes/officer-security.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
@@ -161,6 +162,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReviewsRoutes(server, ctx);
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
+  await registerOfficerSecurityRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
