@@ -33,6 +33,8 @@ import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { recipientOf } from './effects/deliver.ts';
+import { OfficerNotifier } from './notify/notifier.ts';
+import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -61,6 +63,8 @@ export interface App {
   quality: QualityService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
+  /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
+  notifier: OfficerNotifier;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -77,6 +81,10 @@ export interface AppOptions {
   codeSender?: CodeSender;
   /** The one-time-code service; tests give one with a fixed code. */
   otp?: OtpService;
+  /** Officers' emails; by default SMTP_URL / SMTP_FROM when set. */
+  officerMailer?: OfficerMailer;
+  /** The officers' Telegram chat; by default OFFICERS_TELEGRAM_CHAT_ID when set. */
+  officersChat?: OfficersChat;
 }
 
 /**
@@ -178,6 +186,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   });
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
   const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
+  const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
+  const notifier = new OfficerNotifier({
+    store,
+    translator: content.translator,
+    profile: content.profile,
+    clock,
+    logger: options.logger,
+    mailer: officerMailer,
+    chat: options.officersChat ?? (config.officersTelegramChatId && config.telegram
+      ? new TelegramOfficersChat(config.telegram.token, config.officersTelegramChatId, config.telegram.apiRoot)
+      : undefined),
+    deskUrl: config.desk?.publicUrl,
+  });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
@@ -186,6 +207,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() },
       { name: 'quality sample', run: () => quality.sampleIfDue() },
       { name: 'retention purge', run: () => retention.runIfDue() },
+      { name: 'officer notifications', run: () => notifier.run() },
     ],
   });
   return {
@@ -203,12 +225,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     retention,
     quality,
     live,
+    notifier,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },
     close: async () => {
       scheduler.stop();
       await afterCommit.settle();
+      officerMailer?.close?.();
       await store.close();
     },
   };
