@@ -22,6 +22,7 @@ import { registerHoldsRoutes } from './routes/holds.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -149,6 +150,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
+  await registerNotificationRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;

@@ -164,3 +164,38 @@ describe('officers are told by email', () => {
     expect(posts[0]).not.toContain('Sector 4');
   });
 });
+
+describe('My account → notifications', () => {
+  it('an officer chooses per kind and the summary’s time; a bad time is shown again with the error', async () => {
+    const { h, mail } = await setup();
+    const { buildDesk } = await import('../../src/desk/server.ts');
+    const { createLogger } = await import('../../src/logger.ts');
+    const { DeskClient } = await import('../helpers/desk-client.ts');
+    const server = await buildDesk(h.app, { secret: 'desk-test-secret-of-32-characters!!', trustProxy: false, sessionHours: 12, logger: createLogger('silent'), clock: h.clock.now, loginAttempts: 3 });
+    cleanups.push(() => server.close());
+    const meena = await addOfficer(h.app, 'officer', 'Meena');
+    const b = new DeskClient(server);
+    await b.login(meena.email);
+    expect((await b.get('/account')).body).toContain('href="/account/notifications"');
+    const page = await b.get('/account/notifications');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('New ticket at your level');
+    expect(page.body).not.toContain('Emails are not being sent');
+    const bad = await b.post('/account/notifications', { digest_time: '25:00', mode_new_ticket: 'digest' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Enter the time as HH:MM');
+    const ok = await b.post('/account/notifications', { digest_time: '18:45', mode_new_ticket: 'digest', mode_reminder: 'off' });
+    expect(ok.statusCode).toBe(303);
+    expect(await h.app.notifier.settingsOf(meena.id)).toEqual({ digestTime: '18:45', modes: { new_ticket: 'digest', reminder: 'off' } });
+    const again = await b.get('/account/notifications?done=1');
+    expect(again.body).toContain('Your notification choices are saved.');
+    expect(again.body).toMatch(/name="mode_new_ticket">[\s\S]*?<option value="digest" selected>/);
+    // The choice holds: a new ticket waits for 18:45 IST.
+    await fileGrievance(h);
+    await h.app.scheduler.sweep();
+    expect(mail.received).toHaveLength(0);
+    h.clock.set('2026-11-23T13:15:00.000Z');
+    await h.app.scheduler.sweep();
+    expect(mail.received.map((m) => m.to[0])).toEqual([meena.email]);
+  });
+});
