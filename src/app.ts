@@ -34,6 +34,7 @@ import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { recipientOf } from './effects/deliver.ts';
 import { OfficerNotifier } from './notify/notifier.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
@@ -65,6 +66,8 @@ export interface App {
   live: LiveBus;
   /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
   notifier: OfficerNotifier;
+  /** /metrics and /readyz. */
+  metrics: Metrics;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -143,7 +146,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   }
   const store = await openStore(config);
   const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger);
+  const metrics = new Metrics(store, clock);
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, metrics.instrumentAdapter(a)])), clock, options.logger);
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -184,6 +188,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     onActivity: (key) => live.emit(key),
   });
+  // Messages in and their processing time, counted around the one choke point.
+  router.handle = metrics.timeHandle(router.handle.bind(router));
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
   const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
   const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
@@ -210,6 +216,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'officer notifications', run: () => notifier.run() },
     ],
   });
+  scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
   return {
     config,
     content,
@@ -226,6 +233,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     quality,
     live,
     notifier,
+    metrics,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },

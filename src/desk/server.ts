@@ -23,6 +23,7 @@ import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -151,6 +152,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerHoldsRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
   await registerNotificationRoutes(server, ctx);
+  await registerOperationsRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;
