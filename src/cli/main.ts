@@ -51,6 +51,8 @@ const USAGE = `Usage: nivaran <command>
                                   --dry-run only counts what would go
   report [--month YYYY-MM] [--format text|csv|json] [--out FILE]
                                   the month's figures: requests, times, share on time, extensions, escalations, quality
+  backup FILE [--force]           a consistent copy of the SQLite database while the bot runs
+  restore FILE [--yes]            replace the SQLite database with a backup (stop the bot first)
   flows check                     check flows and texts (both languages); exit 1 on a problem
   bench                           measure throughput, per-message cost, memory and start-up
 
@@ -81,6 +83,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'officers':
       return officersCommand(rest);
+    case 'backup': {
+      const { backupCommand } = await import('./backup.ts');
+      return backupCommand(rest);
+    }
+    case 'restore': {
+      const { restoreCommand } = await import('./backup.ts');
+      return restoreCommand(rest);
+    }
     case 'audit':
       return auditCommand(rest);
     case 'flows':
