@@ -56,17 +56,24 @@ export class Metrics {
   instrumentAdapter(adapter: ChannelAdapter): ChannelAdapter {
     const m = this;
     this.setChannelUp(adapter.name, this.channels.get(adapter.name) ?? true);
-    return Object.assign(Object.create(adapter) as ChannelAdapter, {
-      async send(to: string, message: Parameters<ChannelAdapter['send']>[1]): Promise<void> {
-        try {
-          await adapter.send(to, message);
-          m.messagesOut.inc({ channel: adapter.name });
-        } catch (err) {
-          const f = (err && typeof err === 'object' ? err : {}) as { retryAfterMs?: unknown; retryable?: unknown };
-          const reason = typeof f.retryAfterMs === 'number' ? 'rate_limited' : f.retryable === false ? 'hopeless' : 'retried';
-          m.sendFailures.inc({ channel: adapter.name, reason });
-          throw err;
-        }
+    const send = async (to: string, message: Parameters<ChannelAdapter['send']>[1]): Promise<void> => {
+      try {
+        await adapter.send(to, message);
+        m.messagesOut.inc({ channel: adapter.name });
+      } catch (err) {
+        const f = (err && typeof err === 'object' ? err : {}) as { retryAfterMs?: unknown; retryable?: unknown };
+        const reason = typeof f.retryAfterMs === 'number' ? 'rate_limited' : f.retryable === false ? 'hopeless' : 'retried';
+        m.sendFailures.inc({ channel: adapter.name, reason });
+        throw err;
+      }
+    };
+    // A proxy, not a copy: every other member (present or added later) is the adapter's own,
+    // called on the adapter itself.
+    return new Proxy(adapter, {
+      get(target, prop) {
+        if (prop === 'send') return send;
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
   }
