@@ -234,6 +234,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       ? new TelegramOfficersChat(config.telegram.token, config.officersTelegramChatId, config.telegram.apiRoot)
       : undefined),
     deskUrl: config.desk?.publicUrl,
+    departments: content.departments,
   });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {

@@ -8,6 +8,8 @@ import type { OfficerRow } from '../storage/desk-queries.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { worksTickets } from '../desk/access.ts';
+import { departmentAccess } from '../departments/access.ts';
+import type { Departments } from '../departments/departments.ts';
 import { DEFAULT_SETTINGS, modeOf, NOTIFY_KINDS, nextDigestAt, settingsSchema, type NotifySettings } from './kinds.ts';
 import { notifyQueries, type DeliveryRow } from './queries.ts';
 import type { OfficerMailer, OfficersChat } from './transports.ts';
@@ -24,6 +26,8 @@ export interface NotifierDeps {
   chat?: OfficersChat | undefined;
   /** The desk's public address (links in the emails); absent when the desk is off. */
   deskUrl?: string | undefined;
+  /** With departments declared, an officer is told about the tickets of their departments only. */
+  departments?: Departments | undefined;
   newId?: () => string;
 }
 
@@ -99,22 +103,44 @@ export class OfficerNotifier {
       count++;
     };
 
+    // The role each officer holds in a department (their own role without departments).
+    const roleCache = new Map<number, Awaited<ReturnType<typeof departmentAccess>>>();
+    const accessOf = async (o: OfficerRow) => {
+      const deps = this.deps.departments;
+      if (!deps) return undefined;
+      let a = roleCache.get(o.id);
+      if (!a) roleCache.set(o.id, (a = await departmentAccess(uow, deps, o)));
+      return a;
+    };
+    const roleIn = async (o: OfficerRow, department: string | undefined) => {
+      const a = await accessOf(o);
+      return a ? a.roleIn(department) : o.role;
+    };
+
     for (const n of notes) {
       const ticket = (await uow.exec.all(q.ticketOf, { id: n.ticket_id }))[0];
       if (ticket) {
         const d = { source: `n:${n.id}`, kind: n.kind, ticket_number: ticket.number, handoff_id: null };
-        const to = officers.filter((o) => (o.role === n.role && worksTickets(o.role)) || (o.id === ticket.assigned_to && worksTickets(o.role)));
-        for (const o of to) await queue(o, d);
+        const department = departmentOfNote(n.data);
+        for (const o of officers) {
+          if (!worksTickets(o.role)) continue;
+          if (o.id === ticket.assigned_to || (await roleIn(o, department)) === n.role) await queue(o, d);
+        }
         await queue(undefined, d);
       }
       await uow.exec.run(q.markDispatched, { id: n.id, at });
     }
-    // A citizen waiting in a live chat: the first rung's officers answer the queue of chats.
+    // A citizen waiting in a live chat: the officers at the first rung of a ladder answer the chats.
     const frontRole = this.deps.profile.ladder[0]!.role;
+    const atFront = async (o: OfficerRow) => {
+      const a = await accessOf(o);
+      if (!a) return o.role === frontRole;
+      return [...a.roles].some(([dept, role]) => a.ladderOf(dept)[0]?.role === role);
+    };
     for (const h of handoffs) {
       if (h.status === 'waiting') {
         const d = { source: `h:${h.id}`, kind: 'chat_waiting', ticket_number: null, handoff_id: h.id };
-        for (const o of officers.filter((x) => x.role === frontRole)) await queue(o, d);
+        for (const o of officers) if (worksTickets(o.role) && (await atFront(o))) await queue(o, d);
         await queue(undefined, d);
       }
       await uow.exec.run(q.markHandoffNotified, { id: h.id, at });
@@ -243,6 +269,15 @@ export class OfficerNotifier {
   private async allSettings(uow: UnitOfWork): Promise<Map<number, NotifySettings>> {
     const rows = await uow.exec.all(notifyQueries(uow.dialect).allSettings, {});
     return new Map(rows.map((r) => [Number(r.officer_id), parseSettings(r)]));
+  }
+}
+
+function departmentOfNote(data: string): string | undefined {
+  try {
+    const d = (JSON.parse(data) as { department?: unknown }).department;
+    return typeof d === 'string' ? d : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -199,3 +199,29 @@ describe('My account → notifications', () => {
     expect(mail.received.map((m) => m.to[0])).toEqual([meena.email]);
   });
 });
+
+describe('with departments', () => {
+  it('only the officers of the ticket’s department at its rung are told', async () => {
+    const path = await import('node:path');
+    const { setMembership } = await import('../../src/departments/memberships.ts');
+    const mail = await startMailServer();
+    cleanups.push(mail.close);
+    const h = await startHarness({
+      clock: new FakeClock(START),
+      env: {
+        SMTP_URL: mail.url, SMTP_FROM: 'no-reply@example.in', DESK_PUBLIC_URL: DESK,
+        PROFILE_FILE: path.join(import.meta.dirname, '..', '..', 'profiles', 'examples', 'state-portal.yaml'),
+      },
+    });
+    cleanups.push(() => h.close());
+    const power = await addOfficer(h.app, 'officer', 'Power');
+    const water = await addOfficer(h.app, 'officer', 'Water');
+    await h.app.store.transaction((uow) => setMembership(uow, h.app.tickets.departments, power.id, 'power', 'officer', 'test', h.clock.now()));
+    await h.app.store.transaction((uow) => setMembership(uow, h.app.tickets.departments, water.id, 'water', 'officer', 'test', h.clock.now()));
+    let last = '';
+    for (const t of ['hi', '2', 'yes', '1', '1', 'No power since the storm.', '3', 'yes']) last = (await h.say(t, { user: 'asha' })).map((m) => m.text).join('\n');
+    const number = /GRV-\d{4}-\d{6}/.exec(last)![0];
+    await h.app.scheduler.sweep();
+    expect(mail.received.map((m) => [m.to[0], m.subject])).toEqual([[power.email, `Nivaran ${number}: New ticket at your level`]]);
+  });
+});
