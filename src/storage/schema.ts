@@ -131,6 +131,14 @@ export interface KeyvTable {
   value: string;
 }
 
+/** One answer of a conversation's session (its `vars`), the value as JSON; see migration 0014. */
+export interface SessionVarsTable {
+  /** The conversation key (the keyv key without its `session:` namespace). */
+  session_key: string;
+  name: string;
+  value: string;
+}
+
 export interface ConsentLedgerTable {
   id: Generated<number>;
   conversation_key: string;
@@ -316,6 +324,7 @@ export interface Database {
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;
+  session_vars: SessionVarsTable;
   ticket_events: TicketEventsTable;
   timers: TimersTable;
   officer_notifications: OfficerNotificationsTable;
