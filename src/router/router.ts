@@ -69,7 +69,9 @@ export class Router {
     const jobs: AfterCommitJob[] = [];
     const result = await store.transaction(async (uow): Promise<HandleResult> => {
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
-      const stored = await uow.sessions.get<SessionState>(key);
+      // Lent: the engine changes the answers in place and says which, so a message costs the same
+      // at the 40th question of a form as at the 2nd (see session-repository.ts).
+      const stored = await uow.sessions.get<SessionState>(key, { lend: true });
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
       const shown = this.transcriptText(session, masked.text, msg);
       await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
@@ -85,7 +87,7 @@ export class Router {
         media: msg.media,
         redacted: masked.kinds,
         attested: msg.attested,
-      });
+      }, { ownsVars: true });
       for (const e of sprint.events) {
         if (e.type === 'error') logger.error({ code: e.code, conversation: key, detail: e.message }, 'flow error');
       }
@@ -98,7 +100,7 @@ export class Router {
         messageId: msg.messageId,
         afterCommit: jobs,
       });
-      await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session });
+      await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session }, sprint.varsChange);
       return { status: 'processed', replies };
     });
 

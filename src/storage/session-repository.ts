@@ -61,16 +61,22 @@ export interface StoredSession<S> {
 interface Cached {
   /** The head row exactly as stored. */
   raw: string;
-  /** The session as last read or written; never handed out, only copies of it. */
+  /** The session as last read or written; handed out as copies, except its answers when lent. */
   stored: StoredSession<Record<string, unknown>>;
-  /**
-   * The answers as they are in `session_vars` (the same object as `stored.state.vars`). Handed out
-   * as it is, never copied: the engine copies it before changing it, and other callers replace it.
-   */
+  /** The answers as they are in `session_vars` (the same object as `stored.state.vars`). */
   rows: Record<string, Json>;
-  /** How many answers `rows` holds. */
-  count: number;
   vt: string | undefined;
+  /**
+   * The answers were lent (`get` with `lend`) and not given back by a `set`: the borrower may have
+   * changed them, or its unit of work rolled back, so they no longer say what the rows hold.
+   */
+  lent: boolean;
+}
+
+/** What a writer changed in the answers (the engine's `Sprint.varsChange`). */
+export interface VarsChange {
+  reset: boolean;
+  names: ReadonlySet<string>;
 }
 
 const NAMESPACE = 'session:';
@@ -113,68 +119,83 @@ export class SessionCache {
 }
 
 export interface SessionRepository {
-  get<S>(key: string): Promise<StoredSession<S> | undefined>;
-  /** Call after `get` of the same key in the same unit of work (as a read-modify-write does). */
-  set<S>(key: string, value: StoredSession<S>): Promise<void>;
+  /**
+   * The session, or undefined. With `lend`, its answers object is the cached one itself, not a
+   * copy: the caller may change it in place, and must then hand it back through `set` with the
+   * names it changed (the router and the engine do so; a copy of 40 answers per message was the
+   * cost that grew with a form's length).
+   */
+  get<S>(key: string, opts?: { lend?: boolean }): Promise<StoredSession<S> | undefined>;
+  /**
+   * Writes the head, and of the answers only those that changed: the ones named in `change`, or,
+   * without it, those that are not the very values read. Call after `get` of the same key in the
+   * same unit of work (as a read-modify-write does).
+   */
+  set<S>(key: string, value: StoredSession<S>, change?: VarsChange): Promise<void>;
 }
 
 export function createSessionRepository(ex: Executor, q: SessionQueries, cache: SessionCache): SessionRepository {
+  const put = (key: string, name: string, value: Json) => ex.run(q.setVar, { session_key: key, name, value: JSON.stringify(value) });
   return {
-    async get<S>(key: string) {
+    async get<S>(key: string, opts: { lend?: boolean } = {}) {
       const [row] = await ex.all(q.head, { key: NAMESPACE + key });
       if (!row) {
         cache.drop(key);
         return undefined;
       }
       let e = cache.get(key);
-      if (e?.raw !== row.value) {
+      if (!e || e.raw !== row.value || e.lent) {
         e = await load(ex, q, key, row.value);
         cache.put(key, e);
       }
-      return handOut(e.stored) as unknown as StoredSession<S>;
+      if (opts.lend) e.lent = true;
+      return handOut(e.stored, opts.lend === true) as unknown as StoredSession<S>;
     },
 
-    async set<S>(key: string, value: StoredSession<S>) {
+    async set<S>(key: string, value: StoredSession<S>, change?: VarsChange) {
       const state = value.state as Record<string, unknown> & { vars?: Record<string, Json> };
       const e = cache.get(key);
       if (state.vars === undefined) {
         // A state without answers at all (not the engine's): kept whole in the head, as before.
-        if (!e || e.count > 0) await ex.run(q.deleteVars, { session_key: key });
+        await ex.run(q.deleteVars, { session_key: key });
         const raw = JSON.stringify({ value });
         await ex.run(q.setHead, { key: NAMESPACE + key, value: raw });
-        cache.put(key, { raw, rows: {}, count: 0, vt: undefined, stored: value as StoredSession<Record<string, unknown>> });
+        cache.put(key, { raw, rows: {}, vt: undefined, lent: false, stored: value as StoredSession<Record<string, unknown>> });
         return;
       }
       const next = state.vars;
       let changed = false;
-      let count = 0;
-      if (!e) {
-        // Not read in this unit of work (or dropped from the cache since): the rows are unknown,
-        // so they are replaced whole.
+      if (!e || e.vt === undefined) {
+        // Not read in this unit of work (or dropped from the cache since), or read from a head
+        // written before migration 0014: the rows are unknown or absent, so they are written whole.
         await ex.run(q.deleteVars, { session_key: key });
-        for (const name in next) {
-          count++;
-          await ex.run(q.setVar, { session_key: key, name, value: JSON.stringify(next[name]) });
-        }
+        for (const name in next) await put(key, name, next[name]!);
         changed = true;
+      } else if (change?.reset) {
+        await ex.run(q.deleteVars, { session_key: key });
+        for (const name in next) await put(key, name, next[name]!);
+        changed = true;
+      } else if (change && e.rows === next) {
+        // The lent answers, changed in place: the writer says which.
+        for (const name of change.names) {
+          if (name in next) await put(key, name, next[name]!);
+          else await ex.run(q.deleteVar, { session_key: key, name });
+          changed = true;
+        }
       } else {
-        // One pass, no copy: an unchanged answer keeps its identity through the engine's shallow
-        // copy of `vars`, and the answers removed are counted rather than looked for.
+        // A new answers object: an answer that is the very value read is unchanged.
         const base = e.rows;
-        let kept = 0;
         for (const name in next) {
-          count++;
-          const old = base[name];
-          if (old !== undefined) kept++;
-          if (old !== next[name]) {
-            await ex.run(q.setVar, { session_key: key, name, value: JSON.stringify(next[name]) });
+          if (base[name] !== next[name]) {
+            await put(key, name, next[name]!);
             changed = true;
           }
         }
-        if (kept < e.count) {
-          changed = true;
-          if (count === 0) await ex.run(q.deleteVars, { session_key: key });
-          else for (const name in base) if (!(name in next)) await ex.run(q.deleteVar, { session_key: key, name });
+        for (const name in base) {
+          if (!(name in next)) {
+            await ex.run(q.deleteVar, { session_key: key, name });
+            changed = true;
+          }
         }
       }
       const vt = changed || !e?.vt ? cache.tag() : e.vt;
@@ -182,9 +203,9 @@ export function createSessionRepository(ex: Executor, q: SessionQueries, cache: 
       const head = { v: value.v, rev: value.rev, vt, state: rest, ...(value.live ? { live: value.live } : {}) };
       const raw = JSON.stringify({ value: head });
       await ex.run(q.setHead, { key: NAMESPACE + key, value: raw });
-      // The caller's answers object is kept as it is: callers replace `vars`, never edit it in place.
+      // The answers object is kept as it is, not copied: the next `get` copies it or lends it.
       const { vt: _vt, ...plain } = head;
-      cache.put(key, { raw, rows: next, count, vt, stored: { ...plain, state: { ...rest, vars: next } } as StoredSession<Record<string, unknown>> });
+      cache.put(key, { raw, rows: next, vt, lent: false, stored: { ...plain, state: { ...rest, vars: next } } as StoredSession<Record<string, unknown>> });
     },
   };
 }
@@ -195,23 +216,23 @@ async function load(ex: Executor, q: SessionQueries, key: string, raw: string): 
   const { vt, ...stored } = blob.value ?? ({} as StoredSession<Record<string, unknown>> & { vt?: string });
   if (vt === undefined) {
     // A head written before migration 0014: its answers are inline and no rows exist yet.
-    return { raw, stored, rows: {}, count: 0, vt: undefined };
+    return { raw, stored, rows: {}, vt: undefined, lent: false };
   }
   const list = await ex.all(q.vars, { session_key: key });
   // Built by one JSON.parse rather than key by key: V8 then gives the object a fast layout.
   const rows = JSON.parse(`{${list.map((r) => `${JSON.stringify(r.name)}:${r.value}`).join(',')}}`) as Record<string, Json>;
-  return { raw, stored: { ...stored, state: { ...stored.state, vars: rows } }, rows, count: list.length, vt };
+  return { raw, stored: { ...stored, state: { ...stored.state, vars: rows } }, rows, vt, lent: false };
 }
 
 /**
  * A copy the caller may change without touching the cache: the state's position, stack and the
- * like are copied one level deep. The answers are not (see `Cached.rows`).
+ * like are copied one level deep; its answers too, unless lent.
  */
-function handOut(s: StoredSession<Record<string, unknown>>): StoredSession<Record<string, unknown>> {
+function handOut(s: StoredSession<Record<string, unknown>>, lend: boolean): StoredSession<Record<string, unknown>> {
   const state: Record<string, unknown> = {};
   for (const k in s.state) {
     const v = s.state[k];
-    state[k] = k === 'vars' ? v : Array.isArray(v) ? v.slice() : v !== null && typeof v === 'object' ? { ...v } : v;
+    state[k] = k === 'vars' && lend ? v : Array.isArray(v) ? v.slice() : v !== null && typeof v === 'object' ? { ...v } : v;
   }
   return { ...s, state };
 }

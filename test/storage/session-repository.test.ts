@@ -117,12 +117,39 @@ for (const backend of backends) {
       expect((await get(b))!.rev).toBe(3);
     });
 
+    it('lent answers changed in place are written as the writer names them; a loan whose unit of work fails is never read back', async () => {
+      const { a } = await two();
+      await a.transaction((u) => u.sessions.set(KEY, stored(1, state({ name: 'Asha', ward: 12, old: 'x' }))));
+      await a.transaction(async (u) => {
+        const s = (await u.sessions.get<State>(KEY, { lend: true }))!;
+        s.state.vars.ward = 13;
+        delete s.state.vars.old;
+        await u.sessions.set(KEY, stored(2, s.state), { reset: false, names: new Set(['ward', 'old']) });
+      });
+      expect(await rows(a)).toEqual({ name: 'Asha', ward: 13 });
+      await expect(a.transaction(async (u) => {
+        const s = (await u.sessions.get<State>(KEY, { lend: true }))!;
+        s.state.vars.name = 'Bina'; // changed in place, then the message fails before its write
+        throw new Error('the engine failed');
+      })).rejects.toThrow('the engine failed');
+      expect((await get(a))!.state.vars).toEqual({ name: 'Asha', ward: 13 });
+      // And a failure after the write: the head in the cache is not the one in the database.
+      await expect(a.transaction(async (u) => {
+        const s = (await u.sessions.get<State>(KEY, { lend: true }))!;
+        s.state.vars.name = 'Chitra';
+        await u.sessions.set(KEY, stored(3, s.state), { reset: false, names: new Set(['name']) });
+        throw new Error('the effects failed');
+      })).rejects.toThrow('the effects failed');
+      expect(await get(a)).toEqual(stored(2, state({ name: 'Asha', ward: 13 })));
+    });
+
     it('a caller changing what it read (position, stack) does not change what the next read returns', async () => {
       const { a } = await two();
       await a.transaction((u) => u.sessions.set(KEY, stored(1, state({ name: 'Asha' }))));
       const first = (await get(a))!;
       first.state.stack.push({ flow: 'main', step: 'menu' });
       first.state.at.step = 'elsewhere';
+      first.state.vars.name = 'changed without a loan';
       expect(await get(a)).toEqual(stored(1, state({ name: 'Asha' })));
     });
 
