@@ -11,6 +11,9 @@ import { readLocales, Translator } from './i18n/i18n.ts';
 import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
 import { loadProfile } from './profile/load.ts';
+import { lawGlobals } from './profile/law-texts.ts';
+import { TICKET_KINDS } from './profile/schema.ts';
+import { assertWithinCeiling } from './domain/sla/ceiling.ts';
 import type { Profile } from './profile/schema.ts';
 import { createHash } from 'node:crypto';
 import { LANGS, type Lang } from './engine/session.ts';
@@ -96,6 +99,11 @@ export function consentNotices(content: Content): Record<Lang, { version: string
 export function loadContent(config: Config): Content {
   const profile = loadProfile(config.profileFile);
   const calendar = loadCalendar(config.calendarsDir, profile.calendar);
+  // The statutory ceiling is checked against the real holidays of every year the calendar
+  // knows: 59 working days pass a fixed maximum yet end past 90 days for some receipt dates.
+  for (const kind of TICKET_KINDS) {
+    assertWithinCeiling(`The organisation profile ${config.profileFile} (PROFILE_FILE), policies.${kind}`, profile.policies[kind], calendar, calendar.coveredYears);
+  }
   const flows = loadFlows(config.flowsDir);
   const org = profile.organisation;
   const globals = (lang: 'en' | 'hi') => ({
@@ -107,7 +115,12 @@ export function loadContent(config: Config): Content {
     retention_months: String(profile.retention.transcriptMonths),
     cooling_off_days: String(profile.erasure.coolingOffDays),
   });
-  const translator = new Translator(readLocales(config.localesDir), { en: globals('en'), hi: globals('hi') });
+  const locales = readLocales(config.localesDir);
+  // Texts the law wants in many messages (the contact line of Rule 9, the notice's links) are
+  // rendered once from their own keys, then given to every text as values.
+  const base = new Translator(locales, { en: globals('en'), hi: globals('hi') });
+  const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
+  const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
   return { flows, translator, actions: defaultActions(), profile, calendar };
 }
 

@@ -62,6 +62,7 @@ export const ENGINE_KEYS = [
     'invalid_email', 'invalid_number', 'invalid_integer', 'number_too_small', 'number_too_large', 'invalid_date',
     'date_in_future', 'date_in_past', 'invalid_ticket_ref', 'invalid_code', 'contact_not_own'].map((r) => `common:input.${r}`),
   'common:share_contact',
+  'law:notice_changed', 'law:no_consent_text',
 ] as const;
 
 export function newSession(lang: Lang | null = null): SessionState {
@@ -115,6 +116,15 @@ class Run {
       // An edit of an earlier message is not an answer: the flow has moved on.
       this.say(this.input.media === 'edited' ? 'common:input.edited' : 'common:input.media_unsupported');
       return this.waiting ? this.reprompt() : this.enter(ENTRY);
+    }
+    if (this.consentOutdated() && !this.atConsentOrLanguage()) {
+      // The notice changed since the citizen accepted it (DPDP Rule 3): they read the new one
+      // before anything else is taken. What they typed now is not an answer to anything.
+      this.s.consent = null;
+      this.s.stack = [];
+      this.s.status = 'ended';
+      this.say('law:notice_changed');
+      return this.enter(ENTRY);
     }
     const command = this.input.choiceId || this.input.contact || this.answersCurrentChoice() ? undefined : this.matchCommand();
     if (command) return this.runCommand(command.command, command.arg);
@@ -174,9 +184,29 @@ class Run {
 
   // === Answers
 
+  /** The citizen accepted an earlier version of the consent notice than the one in force. */
+  private consentOutdated(): boolean {
+    const c = this.s.consent;
+    return !!c && c.version !== this.env.services.consentNotice(this.lang).version;
+  }
+
+  /** Waiting at the consent notice or a language question: answering those collects nothing. */
+  private atConsentOrLanguage(): boolean {
+    return this.waiting && (this.s.at.flow === 'consent' || (this.s.at.flow === 'main' && this.s.at.step.includes('language')));
+  }
+
   private async answer(): Promise<void> {
     const step = this.currentAsk();
     if (!step) return this.enter(ENTRY);
+    if (step.input.kind === 'text' && !step.statutory && !this.s.consent) {
+      // No consent (never given, declined or withdrawn): no free text is taken, whatever step
+      // the session was left at. The citizen is shown where they stand instead.
+      this.events.push({ type: 'input_rejected', ...this.s.at, reason: 'no_consent', attempt: 0 });
+      this.s.status = 'ended';
+      this.s.stack = [];
+      this.say('law:no_consent_text');
+      return this.enter(ENTRY);
+    }
     if (step.input.kind === 'otp' && asksForResend(this.input.text)) return this.enter(resolveTarget(this.s.at.flow, step.input.resend));
     const foreignContact = step.shareContact && this.input.contact !== undefined && !this.input.contact.own;
     const parsed: Parsed = foreignContact

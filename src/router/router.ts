@@ -134,7 +134,9 @@ export class Router {
   /** What the transcript keeps of an inbound message (already masked). */
   private transcriptText(session: SessionState | undefined, text: string, msg: InboundMessage): string {
     if (this.awaitsCode(session)) return CODE_TRANSCRIPT;
-    if (!session?.consent && text.length > NO_CONSENT_MAX_CHARS) return NO_CONSENT_TRANSCRIPT;
+    // Consent to an earlier notice than the one in force counts as none until the new one is accepted.
+    const consented = !!session?.consent && session.consent.version === this.deps.host.profile.consent.noticeVersion;
+    if (!consented && text.length > NO_CONSENT_MAX_CHARS) return NO_CONSENT_TRANSCRIPT;
     if (text !== '') return text;
     if (msg.choiceId) return `[choice:${msg.choiceId}]`;
     return msg.media ? MEDIA_TRANSCRIPT(msg.media) : '';
