@@ -6,7 +6,7 @@ import { holidayImportCommand, missingHolidayYears } from './domain/sla/holiday-
 import { defaultActions, type ActionRegistry } from './engine/actions/registry.ts';
 import { inspectFlows, type Problem } from './engine/inspect.ts';
 import { loadFlows, type LoadedFlows } from './engine/load.ts';
-import { AppError, ERROR_CODES } from './errors.ts';
+import { AppError, describeError, ERROR_CODES } from './errors.ts';
 import { readLocales, Translator } from './i18n/i18n.ts';
 import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
@@ -148,7 +148,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   }
   const store = await openStore(config);
   const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger);
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -222,6 +222,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     close: async () => {
       scheduler.stop();
       await afterCommit.settle();
+      // Claims this instance still holds go back at once, not after their lease runs out.
+      await sender.close().catch((err: unknown) => options.logger.warn({ error: describeError(err) }, 'giving back outbox claims failed'));
       await store.close();
     },
   };
