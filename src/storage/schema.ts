@@ -38,6 +38,12 @@ export interface TicketsTable {
   /** The officer who holds the ticket (desk), or null while it waits in its rung's queue. */
   assigned_to: number | null;
   assigned_at: string | null;
+  /**
+   * (0015) The department holding the ticket, and the one that received it (whose policy and
+   * calendar keep the statutory clock). Set after the insert, so rows built by hand may omit them.
+   */
+  department?: string;
+  received_by?: string;
 }
 
 export interface TicketEventsTable {
@@ -48,7 +54,7 @@ export interface TicketEventsTable {
   actor: string;
   kind:
     | 'opened' | 'transition' | 'extension' | 'escalation' | 'reminder' | 'breach' | 'board_notice' | 'citizen_reply' | 'feedback'
-    | 'assignment' | 'officer_reply';
+    | 'assignment' | 'officer_reply' | 'transfer';
   from_status: string | null;
   to_status: string | null;
   reason: string | null;
@@ -226,6 +232,13 @@ export interface DeliveryStatusesTable {
 export const OFFICER_ROLES = ['officer', 'grievance_officer', 'dpo', 'reviewer', 'admin'] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
+/** (0015) An officer's role in one department; officers with none work where their own role says. */
+export interface OfficerDepartmentsTable {
+  officer_id: number;
+  department: string;
+  role: string;
+}
+
 export interface OfficersTable {
   id: Generated<number>;
   /** Lower-cased. */
@@ -361,6 +374,7 @@ export interface Database {
   nominations: NominationsTable;
   delivery_statuses: DeliveryStatusesTable;
   officers: OfficersTable;
+  officer_departments: OfficerDepartmentsTable;
   desk_sessions: DeskSessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
