@@ -207,7 +207,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     onActivity: (key) => live.emit(key),
   });
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
-  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
+  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger, departments: content.departments });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
