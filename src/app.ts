@@ -221,7 +221,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   // Messages in and their processing time, counted around the one choke point.
   router.handle = metrics.timeHandle(router.handle.bind(router));
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
-  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
+  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger, departments: content.departments });
   const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
   const notifier = new OfficerNotifier({
     store,
