@@ -33,6 +33,9 @@ import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { recipientOf } from './effects/deliver.ts';
+import { loadIntents } from './understanding/intents.ts';
+import { Understanding } from './understanding/understanding.ts';
+import { inspectIntents } from './understanding/inspect.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -40,6 +43,8 @@ export interface Content {
   actions: ActionRegistry;
   profile: Profile;
   calendar: BusinessCalendar;
+  /** The citizens' own words → intents and options, trained from flows/intents.yaml at load. */
+  understanding: Understanding;
 }
 
 export interface App {
@@ -108,12 +113,14 @@ export function loadContent(config: Config): Content {
     cooling_off_days: String(profile.erasure.coolingOffDays),
   });
   const translator = new Translator(readLocales(config.localesDir), { en: globals('en'), hi: globals('hi') });
-  return { flows, translator, actions: defaultActions(), profile, calendar };
+  const understanding = new Understanding(loadIntents(config.flowsDir), translator.labels);
+  return { flows, translator, actions: defaultActions(), profile, calendar, understanding };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
 export function checkContent(content: Content): Problem[] {
-  return inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS]);
+  const { keys, problems } = inspectIntents(content.understanding.def, content.flows.set, content.translator);
+  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...keys]), ...problems];
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
@@ -170,6 +177,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     flows: content.flows.set,
     actions: content.actions,
     translator: content.translator,
+    understanding: content.understanding,
     host,
     afterCommit,
     clock,

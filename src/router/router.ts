@@ -13,12 +13,14 @@ import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import type { Understanding } from '../understanding/understanding.ts';
 
 export interface RouterDeps {
   store: Store;
   flows: FlowSet;
   actions: ActionRegistry;
   translator: Translator;
+  understanding?: Understanding | undefined;
   host: HostServices;
   afterCommit: AfterCommit;
   clock: () => Date;
@@ -150,6 +152,7 @@ export class Router {
       flows: this.deps.flows,
       actions: this.deps.actions,
       labels: this.deps.translator.labels,
+      understanding: this.deps.understanding,
       services: engineServices(uow, key, now, this.deps.host, jobs),
       now,
     };
