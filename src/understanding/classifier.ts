@@ -23,22 +23,33 @@ export interface Ranked {
 const GRAM_WEIGHT = 0.35;
 /** A word corrected from a typo counts a little less than one written right. */
 const TYPO_WEIGHT = 0.8;
+/** Shorter words are not corrected: one edit turns too many of them into another word. */
+const MIN_TYPO_LENGTH = 5;
+const MAX_CACHED_CORRECTIONS = 10_000;
 
 export class TextClassifier {
   private readonly labels: string[] = [];
   private readonly labelOf: Int32Array;
-  private readonly postings = new Map<string, Array<{ ex: number; w: number }>>();
-  private readonly idf = new Map<string, number>();
-  private readonly words = new Set<string>();
+  /** Feature ids: whole words and letter trigrams kept apart, so no key is built by concatenation. */
+  private readonly wordId = new Map<string, number>();
+  private readonly gramId = new Map<string, number>();
+  private idf: Float64Array = new Float64Array(0);
+  private postEx: Int32Array[] = [];
+  private postW: Float64Array[] = [];
   /** word with one letter deleted → the known words it comes from. */
   private readonly deletions = new Map<string, string[]>();
+  /** Typo corrections already worked out (bounded): citizens repeat their misspellings. */
+  private readonly corrections = new Map<string, string[]>();
+  private readonly unknownIdf: number;
   private readonly acc: Float64Array;
   private readonly best: Float64Array;
+  private readonly qIds: number[] = [];
+  private readonly qW: number[] = [];
 
   constructor(examples: readonly Example[]) {
     const labelIndex = new Map<string, number>();
     this.labelOf = new Int32Array(examples.length);
-    const features = examples.map((e, i) => {
+    const perExample: Array<Map<number, number>> = examples.map((e, i) => {
       let l = labelIndex.get(e.label);
       if (l === undefined) {
         l = this.labels.length;
@@ -46,23 +57,31 @@ export class TextClassifier {
         this.labels.push(e.label);
       }
       this.labelOf[i] = l;
-      const tokens = foldTokens(e.text);
-      for (const t of tokens) this.words.add(t);
-      return rawFeatures(tokens);
+      const f = new Map<number, number>();
+      for (const t of foldTokens(e.text)) this.addFeatures(t, 1, f, true);
+      return f;
     });
-    const df = new Map<string, number>();
-    for (const f of features) for (const k of f.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-    for (const [k, n] of df) this.idf.set(k, Math.log((1 + examples.length) / (1 + n)) + 1);
-    features.forEach((f, ex) => {
-      const v = this.weigh(f);
-      for (const [k, w] of v) {
-        let list = this.postings.get(k);
-        if (!list) this.postings.set(k, (list = []));
-        list.push({ ex, w });
+    const count = this.wordId.size + this.gramId.size;
+    const df = new Float64Array(count);
+    for (const f of perExample) for (const k of f.keys()) df[k]! += 1;
+    this.idf = new Float64Array(count);
+    for (let k = 0; k < count; k++) this.idf[k] = Math.log((1 + examples.length) / (1 + df[k]!)) + 1;
+    this.unknownIdf = Math.log(1 + examples.length) + 1;
+    const ex: number[][] = Array.from({ length: count }, () => []);
+    const ws: number[][] = Array.from({ length: count }, () => []);
+    perExample.forEach((f, i) => {
+      let norm = 0;
+      for (const [k, tf] of f) norm += (tf * this.idf[k]!) ** 2;
+      const n = Math.sqrt(norm) || 1;
+      for (const [k, tf] of f) {
+        ex[k]!.push(i);
+        ws[k]!.push((tf * this.idf[k]!) / n);
       }
     });
-    for (const w of this.words) {
-      if (w.length < 4) continue;
+    this.postEx = ex.map((a) => Int32Array.from(a));
+    this.postW = ws.map((a) => Float64Array.from(a));
+    for (const w of this.wordId.keys()) {
+      if (w.length < MIN_TYPO_LENGTH - 1) continue;
       for (const d of deletes(w)) {
         const list = this.deletions.get(d);
         if (!list) this.deletions.set(d, [w]);
@@ -79,15 +98,40 @@ export class TextClassifier {
 
   /** Labels by their best example's similarity to the text, best first (at most `top`). */
   rank(text: string, top = 3): Ranked[] {
-    const tokens = this.correct(foldTokens(text));
+    const tokens = foldTokens(text);
     if (tokens.length === 0) return [];
-    const q = this.weigh(rawFeatures(tokens.map((t) => t.word), tokens.map((t) => t.weight)));
+    const f = new Map<number, number>();
+    let unknownNorm = 0;
+    for (const t of tokens) {
+      if (this.wordId.has(t) || t.length < MIN_TYPO_LENGTH) {
+        unknownNorm += this.addFeatures(t, 1, f, false);
+        continue;
+      }
+      const fixes = this.correct(t);
+      if (fixes.length === 0) unknownNorm += this.addFeatures(t, 1, f, false);
+      else for (const w of fixes) unknownNorm += this.addFeatures(w, TYPO_WEIGHT / fixes.length, f, false);
+    }
+    // TF-IDF, L2-normalised; features no example has score nothing but still dilute the message.
+    let norm = unknownNorm;
+    const ids = this.qIds;
+    const ws = this.qW;
+    ids.length = 0;
+    ws.length = 0;
+    for (const [k, tf] of f) {
+      const w = tf * this.idf[k]!;
+      norm += w * w;
+      ids.push(k);
+      ws.push(w);
+    }
+    const n = Math.sqrt(norm) || 1;
     const acc = this.acc;
     acc.fill(0);
-    for (const [k, w] of q) {
-      const list = this.postings.get(k);
-      if (!list) continue;
-      for (const p of list) acc[p.ex] = acc[p.ex]! + w * p.w;
+    for (let q = 0; q < ids.length; q++) {
+      const k = ids[q]!;
+      const w = ws[q]! / n;
+      const exs = this.postEx[k]!;
+      const pw = this.postW[k]!;
+      for (let p = 0; p < exs.length; p++) acc[exs[p]!] = acc[exs[p]!]! + w * pw[p]!;
     }
     const best = this.best;
     best.fill(0);
@@ -96,57 +140,56 @@ export class TextClassifier {
       if (acc[ex]! > best[l]!) best[l] = acc[ex]!;
     }
     const out: Ranked[] = [];
-    for (let l = 0; l < best.length; l++) if (best[l]! > 0) out.push({ label: this.labels[l]!, score: Math.min(1, best[l]!) });
-    out.sort((a, b) => b.score - a.score);
-    return out.slice(0, top);
-  }
-
-  /** Each word the data knows stays; an unknown one becomes the known words an edit or two away. */
-  private correct(tokens: string[]): Array<{ word: string; weight: number }> {
-    const out: Array<{ word: string; weight: number }> = [];
-    for (const t of tokens) {
-      if (this.words.has(t) || t.length < 4) {
-        out.push({ word: t, weight: 1 });
-        continue;
-      }
-      const found = new Set<string>();
-      for (const d of [t, ...deletes(t)]) {
-        for (const w of this.deletions.get(d) ?? []) if (withinEdits(t, w, t.length >= 7 ? 2 : 1)) found.add(w);
-        if (this.words.has(d) && withinEdits(t, d, t.length >= 7 ? 2 : 1)) found.add(d);
-      }
-      if (found.size === 0) out.push({ word: t, weight: 1 });
-      else for (const w of found) out.push({ word: w, weight: TYPO_WEIGHT / found.size });
+    for (let i = 0; i < top; i++) {
+      let bl = -1;
+      for (let l = 0; l < best.length; l++) if (best[l]! > 0 && (bl < 0 || best[l]! > best[bl]!)) bl = l;
+      if (bl < 0) break;
+      out.push({ label: this.labels[bl]!, score: Math.min(1, best[bl]!) });
+      best[bl] = 0;
     }
     return out;
   }
 
-  /** TF-IDF, L2-normalised. Unknown features (not in any example) carry no weight but count in the norm. */
-  private weigh(raw: Map<string, number>): Map<string, number> {
-    const v = new Map<string, number>();
-    let norm = 0;
-    for (const [k, tf] of raw) {
-      const w = tf * (this.idf.get(k) ?? Math.log(1 + this.labelOf.length) + 1);
-      norm += w * w;
-      if (this.idf.has(k) || this.postings.size === 0) v.set(k, w);
-    }
-    const n = Math.sqrt(norm) || 1;
-    for (const [k, w] of v) v.set(k, w / n);
-    return v;
-  }
-}
-
-function rawFeatures(tokens: readonly string[], weights?: readonly number[]): Map<string, number> {
-  const f = new Map<string, number>();
-  tokens.forEach((t, i) => {
-    const w = weights?.[i] ?? 1;
-    f.set(`w:${t}`, (f.get(`w:${t}`) ?? 0) + w);
+  /**
+   * Adds a word's features (the word and its trigrams) with weight `w`. While training, new
+   * features get ids; at query time an unknown feature is left out and its squared TF-IDF
+   * weight returned, for the norm.
+   */
+  private addFeatures(t: string, w: number, f: Map<number, number>, learn: boolean): number {
+    let unknown = this.put(this.wordId, t, w, f, learn);
     const padded = `^${t}$`;
-    for (let j = 0; j + 3 <= padded.length; j++) {
-      const g = `g:${padded.slice(j, j + 3)}`;
-      f.set(g, (f.get(g) ?? 0) + GRAM_WEIGHT * w);
+    for (let j = 0; j + 3 <= padded.length; j++) unknown += this.put(this.gramId, padded.slice(j, j + 3), GRAM_WEIGHT * w, f, learn);
+    return unknown;
+  }
+
+  private put(ids: Map<string, number>, key: string, weight: number, f: Map<number, number>, learn: boolean): number {
+    let id = ids.get(key);
+    if (id === undefined && learn) {
+      id = this.wordId.size + this.gramId.size;
+      ids.set(key, id);
     }
-  });
-  return f;
+    if (id === undefined) return (weight * this.unknownIdf) ** 2;
+    f.set(id, (f.get(id) ?? 0) + weight);
+    return 0;
+  }
+
+  /** An unknown word → the known words an edit or two away (none: keep it as it is). */
+  private correct(t: string): string[] {
+    const hit = this.corrections.get(t);
+    if (hit) return hit;
+    const max = t.length >= 7 ? 2 : 1;
+    const found = new Set<string>();
+    const dels = deletes(t);
+    for (const w of this.deletions.get(t) ?? []) if (withinEdits(t, w, max)) found.add(w);
+    for (const d of dels) {
+      for (const w of this.deletions.get(d) ?? []) if (withinEdits(t, w, max)) found.add(w);
+      if (this.wordId.has(d)) found.add(d);
+    }
+    const fixes = [...found];
+    if (this.corrections.size >= MAX_CACHED_CORRECTIONS) this.corrections.clear();
+    this.corrections.set(t, fixes);
+    return fixes;
+  }
 }
 
 function deletes(w: string): string[] {
