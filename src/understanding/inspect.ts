@@ -34,8 +34,9 @@ export function inspectIntents(def: IntentsDefinition, set: FlowSet, _translator
 
   for (const intent of def.intents) {
     const where = `intents/${intent.id}`;
-    keys.push(`understanding:intent.${intent.id}`);
     const d = intent.do;
+    if (!d) continue;
+    keys.push(`understanding:intent.${intent.id}`);
     if ((d.type === 'call' || d.type === 'reset' || d.type === 'describe') && !stepAt(d.to)) add('bad_target', where, `goes to ${d.to}, which does not exist`);
     if (d.type === 'say') keys.push(d.text);
     for (const o of intent.options ?? []) if (!optionIds.has(o)) add('unknown_option', where, `no choice question has an option "${o}"`);

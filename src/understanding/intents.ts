@@ -48,7 +48,8 @@ export const intentsSchema = z.object({
         confirm: z.boolean().default(false),
         /** Ids of choice options this intent picks where a question offers one (default: the intent's id). */
         options: z.array(id).optional(),
-        do: intentAction,
+        /** What the bot does; an intent without it is a kind of message the bot does not act on (small talk, noise). */
+        do: intentAction.optional(),
         examples: z.array(phrase).min(3),
       }),
     )

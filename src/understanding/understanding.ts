@@ -2,7 +2,9 @@ import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
 import type { LabelLookup } from '../engine/inputs.ts';
 import { TextClassifier, type Example, type Ranked } from './classifier.ts';
 import { foldTokens } from './fold.ts';
-import type { IntentDef, IntentsDefinition } from './intents.ts';
+import type { IntentAction, IntentDef, IntentsDefinition } from './intents.ts';
+
+export type ActionableIntent = IntentDef & { do: IntentAction };
 
 /** A choice the waiting question offers, as the flow defines it. */
 export interface OptionLike {
@@ -25,7 +27,7 @@ export interface Where {
 /** What a message was understood to mean. `sure: false` means ask "Did you mean …?" first. */
 export type Reading =
   | { kind: 'option'; id: string; label: string; sure: boolean }
-  | { kind: 'intent'; intent: IntentDef; sure: boolean; arg?: string }
+  | { kind: 'intent'; intent: ActionableIntent; sure: boolean; arg?: string }
   | { kind: 'none' };
 
 const TICKET_ANYWHERE = /(grv|dpr)[\s\-/]*\d{4}[\s\-/]*\d{1,6}/i;
@@ -60,8 +62,9 @@ export class Understanding {
     return this.def.menu;
   }
 
-  intent(id: string): IntentDef | undefined {
-    return this.byId.get(id);
+  intent(id: string): ActionableIntent | undefined {
+    const i = this.byId.get(id);
+    return i && isActionable(i) ? i : undefined;
   }
 
   /** The best intents for a message (for the benchmark and tests). */
@@ -89,12 +92,14 @@ export class Understanding {
 
     const ranked = this.intents.rank(text, 2);
     const intentBand = band(ranked);
-    if (intentBand !== 'none') {
-      let intent = this.byId.get(ranked[0]!.label)!;
+    const found = intentBand === 'none' ? undefined : this.byId.get(ranked[0]!.label);
+    // An intent the bot does not act on (small talk, noise) is the answer "not understood".
+    if (found && isActionable(found)) {
+      let intent: ActionableIntent = found;
       if (intent.do.type === 'describe' && foldTokens(text).length < MIN_PROBLEM_WORDS) {
         // Too short to be the description: the wish to complain, asked for in full by the flow.
         const flow = intent.do.to.split('/')[0]!;
-        intent = this.def.intents.find((i) => i.do.type === 'call' && i.do.to.startsWith(`${flow}/`)) ?? intent;
+        intent = this.def.intents.filter(isActionable).find((i) => i.do.type === 'call' && i.do.to.startsWith(`${flow}/`)) ?? intent;
       }
       const sure = intentBand === 'act' && !intent.confirm;
       const picks = intent.options ?? [intent.id];
@@ -134,4 +139,8 @@ export class Understanding {
     }
     return m;
   }
+}
+
+function isActionable(i: IntentDef): i is ActionableIntent {
+  return i.do !== undefined;
 }
