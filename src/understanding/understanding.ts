@@ -33,6 +33,8 @@ export type Reading =
 const TICKET_ANYWHERE = /(grv|dpr)[\s\-/]*\d{4}[\s\-/]*\d{1,6}/i;
 /** A problem needs a few words to be a description; fewer is a wish to complain. */
 const MIN_PROBLEM_WORDS = 3;
+const YES_NO_MIN = 0.7;
+const YES_NO_LEAD = 0.2;
 
 /**
  * The citizen's words → an intent or an option, with how sure. Trained once from
@@ -43,6 +45,8 @@ export class Understanding {
   private readonly categories: TextClassifier | undefined;
   private readonly byId = new Map<string, IntentDef>();
   private readonly matchers = new Map<string, TextClassifier>();
+  /** Options that do what a confirm-first intent does (erase, withdraw, cancel, appeal). */
+  private readonly confirmOptions = new Set<string>();
 
   constructor(
     readonly def: IntentsDefinition,
@@ -51,6 +55,7 @@ export class Understanding {
     const examples: Example[] = [];
     for (const intent of def.intents) {
       this.byId.set(intent.id, intent);
+      if (intent.confirm) for (const o of intent.options ?? [intent.id]) this.confirmOptions.add(o);
       for (const text of intent.examples) examples.push({ text, label: intent.id });
     }
     this.intents = new TextClassifier(examples);
@@ -84,11 +89,17 @@ export class Understanding {
     const optRanked = options.length > 0 && where.step ? this.matcher(where.step, options).rank(text, 2) : [];
     const optBand = band(optRanked);
     const optionById = (id: string) => options.find((o) => o.id === id);
+    if (where.yesNo) {
+      // Yes or no decides things (register, erase): only a near-exact match counts, and it must be clearly one of the two.
+      const [top, next] = optRanked;
+      const clear = top && top.score >= YES_NO_MIN && top.score - (next?.score ?? 0) >= YES_NO_LEAD;
+      return clear ? { kind: 'option', id: top.label, label: optionById(top.label)!.label, sure: true } : { kind: 'none' };
+    }
     if (optBand === 'act') {
       const o = optionById(optRanked[0]!.label)!;
-      return { kind: 'option', id: o.id, label: o.label, sure: true };
+      // An option that erases, withdraws, cancels or appeals is confirmed however it was said.
+      return { kind: 'option', id: o.id, label: o.label, sure: !this.confirmOptions.has(o.id) };
     }
-    if (where.yesNo) return { kind: 'none' };
 
     const ranked = this.intents.rank(text, 2);
     const intentBand = band(ranked);
