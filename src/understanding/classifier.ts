@@ -4,8 +4,8 @@ import { foldTokens } from './fold.ts';
  * A small text classifier made for short chat messages: every example phrasing becomes a
  * TF-IDF vector of its folded words and their letter trigrams; a message is scored against each
  * example by cosine similarity (through an inverted index, so the cost grows with the message,
- * not with the data), and a label scores as its best example. Words the data never saw are
- * mapped to a known word one or two edits away (a typo), found through an index of deletions.
+ * not with the data), and a label scores as its best example blended with its second best.
+ * Words the data never saw are mapped to a known word one or two edits away (a typo), found through an index of deletions.
  * Trained in milliseconds at start-up from the data; no state between calls.
  */
 
@@ -26,6 +26,8 @@ const TYPO_WEIGHT = 0.8;
 /** Shorter words are not corrected: one edit turns too many of them into another word. */
 const MIN_TYPO_LENGTH = 5;
 const MAX_CACHED_CORRECTIONS = 10_000;
+/** A label scores as its best example blended with its second best: one lucky example is not enough. */
+const SECOND_SHARE = 0.3;
 
 export class TextClassifier {
   private readonly labels: string[] = [];
@@ -43,6 +45,7 @@ export class TextClassifier {
   private readonly unknownIdf: number;
   private readonly acc: Float64Array;
   private readonly best: Float64Array;
+  private readonly second: Float64Array;
   private readonly qIds: number[] = [];
   private readonly qW: number[] = [];
 
@@ -90,6 +93,7 @@ export class TextClassifier {
     }
     this.acc = new Float64Array(examples.length);
     this.best = new Float64Array(this.labels.length);
+    this.second = new Float64Array(this.labels.length);
   }
 
   get labelSet(): readonly string[] {
@@ -134,11 +138,18 @@ export class TextClassifier {
       for (let p = 0; p < exs.length; p++) acc[exs[p]!] = acc[exs[p]!]! + w * pw[p]!;
     }
     const best = this.best;
+    const second = this.second;
     best.fill(0);
+    second.fill(0);
     for (let ex = 0; ex < acc.length; ex++) {
       const l = this.labelOf[ex]!;
-      if (acc[ex]! > best[l]!) best[l] = acc[ex]!;
+      const a = acc[ex]!;
+      if (a > best[l]!) {
+        second[l] = best[l]!;
+        best[l] = a;
+      } else if (a > second[l]!) second[l] = a;
     }
+    for (let l = 0; l < best.length; l++) best[l] = SECOND_SHARE * second[l]! + (1 - SECOND_SHARE) * best[l]!;
     const out: Ranked[] = [];
     for (let i = 0; i < top; i++) {
       let bl = -1;
