@@ -5,7 +5,8 @@ import { foldTokens } from './fold.ts';
  * TF-IDF vector of its folded words and their letter trigrams; a message is scored against each
  * example by cosine similarity (through an inverted index, so the cost grows with the message,
  * not with the data), and a label scores as its best example blended with its second best.
- * Words the data never saw are mapped to a known word one or two edits away (a typo), found through an index of deletions.
+ * Words the data never saw are mapped to a known word one or two edits away (a typo), found
+ * through an index of deletions.
  * Trained in milliseconds at start-up from the data; no state between calls.
  */
 
