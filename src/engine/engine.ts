@@ -261,6 +261,7 @@ class Run {
       this.s.vars[GUESS_VAR] = guess;
       const what = { t: reading.kind === 'option' ? reading.label : `understanding:intent.${reading.intent.id}` };
       const key = reading.kind === 'intent' && reading.intent.confirm ? 'understanding:confirm' : 'understanding:did_you_mean';
+      if (key === 'understanding:confirm') guess.confirm = true;
       this.say(key, { what }, YES_NO_CHOICES);
       return true;
     }
@@ -279,7 +280,8 @@ class Run {
     if (!yn.ok) return false;
     const step = this.waiting ? this.currentAsk() : undefined;
     if (yn.value === 'no') {
-      this.say(this.atMenu() ? 'understanding:can_do' : 'understanding:guess_declined');
+      // "No" to a confirmation changes nothing; "no" to a guess means it was wrong.
+      this.say(guess.confirm === true ? 'understanding:nothing_done' : this.atMenu() ? 'understanding:can_do' : 'understanding:guess_declined');
       await (step ? this.reprompt() : this.enter(ENTRY));
       return true;
     }

@@ -5,7 +5,7 @@ import type { Translator } from '../i18n/i18n.ts';
 import type { IntentsDefinition } from './intents.ts';
 
 /** Texts the engine says when it reads free-form words; required in both languages. */
-export const UNDERSTANDING_KEYS = ['understanding:did_you_mean', 'understanding:confirm', 'understanding:guess_declined', 'understanding:can_do'] as const;
+export const UNDERSTANDING_KEYS = ['understanding:did_you_mean', 'understanding:confirm', 'understanding:guess_declined', 'understanding:can_do', 'understanding:nothing_done'] as const;
 
 /** Option labels every yes/no question has (see engine/inputs.ts). */
 const YES_NO_LABELS = ['common:answer.yes', 'common:answer.no'];
