@@ -121,7 +121,15 @@ export async function runBench(args: string[]): Promise<number> {
   if (run('intents')) {
     const { intentsReport } = await import('./intents-bench.ts');
     const content = loadContent(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
-    intentsReport(content, path.join(PACKAGE_ROOT, 'bench', 'intents-heldout.yaml'), out);
+    const heldOut = path.join(PACKAGE_ROOT, 'bench', 'intents-heldout.yaml');
+    intentsReport(content, heldOut, out);
+    const { compareNlpjs } = await import('./nlpjs-compare.ts');
+    const { readHeldOut } = await import('./intents-bench.ts');
+    const nlpjs = await compareNlpjs(content, readHeldOut(heldOut));
+    if (!nlpjs) out('   (nlp.js comparison skipped: install the development dependencies)');
+    for (const f of nlpjs ?? []) {
+      out(`   compared: ${f.variant}: ${(100 * f.accuracy).toFixed(1)}% understood, ${f.cpuUs.toFixed(0)} µs of CPU per message, trained in ${f.trainMs.toFixed(0)} ms`);
+    }
   }
   if (run('desk')) {
     const { deskBench } = await import('./desk-bench.ts');

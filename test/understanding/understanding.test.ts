@@ -117,3 +117,34 @@ describe('intents data', () => {
     expect(mine.rank('mujhe saheb chahiye')[0]?.label).toBe('officer');
   });
 });
+
+describe('flows check of intents.yaml', () => {
+  it('flags a target that is not a step, an option or label no question has, and a category the flow lacks', async () => {
+    const { inspectIntents } = await import('../../src/understanding/inspect.ts');
+    expect(inspectIntents(u.def, content.flows.set, content.translator).problems).toEqual([]);
+    const bad = intentsSchema.parse({
+      ...u.def,
+      intents: [
+        ...u.def.intents,
+        { id: 'lost', do: { type: 'call', to: 'nowhere/step' }, examples: ['a', 'b', 'c'] },
+        { id: 'odd', options: ['no_such_option'], do: { type: 'help' }, examples: ['a', 'b', 'c'] },
+      ],
+      categories: { ...u.def.categories, weather: ['rain'] },
+      options: { ...u.def.options, 'grievance.no_such_label': ['x'] },
+    });
+    const problems = inspectIntents(bad, content.flows.set, content.translator).problems.map((p) => `${p.code} ${p.where}`);
+    expect(problems.sort()).toEqual([
+      'bad_target intents/lost',
+      'unknown_option intents/categories/weather',
+      'unknown_option intents/odd',
+      'unknown_option intents/options/grievance.no_such_label',
+    ]);
+  });
+
+  it('requires the label of every intent in both languages', async () => {
+    const { checkContent } = await import('../../src/app.ts');
+    const def = intentsSchema.parse({ ...u.def, intents: [...u.def.intents, { id: 'brand_new', do: { type: 'help' }, examples: ['a', 'b', 'c'] }] });
+    const problems = checkContent({ ...content, understanding: new Understanding(def, content.translator.labels) });
+    expect(problems.filter((p) => p.where === 'understanding:intent.brand_new').length).toBe(2);
+  });
+});
