@@ -6,11 +6,14 @@ import { holidayImportCommand, missingHolidayYears } from './domain/sla/holiday-
 import { defaultActions, type ActionRegistry } from './engine/actions/registry.ts';
 import { inspectFlows, type Problem } from './engine/inspect.ts';
 import { loadFlows, type LoadedFlows } from './engine/load.ts';
-import { AppError, ERROR_CODES } from './errors.ts';
+import { AppError, describeError, ERROR_CODES } from './errors.ts';
 import { readLocales, Translator } from './i18n/i18n.ts';
 import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
 import { loadProfile } from './profile/load.ts';
+import { lawGlobals } from './profile/law-texts.ts';
+import { TICKET_KINDS } from './profile/schema.ts';
+import { assertWithinCeiling } from './domain/sla/ceiling.ts';
 import type { Profile } from './profile/schema.ts';
 import { createHash } from 'node:crypto';
 import { LANGS, type Lang } from './engine/session.ts';
@@ -101,6 +104,11 @@ export function consentNotices(content: Content): Record<Lang, { version: string
 export function loadContent(config: Config): Content {
   const profile = loadProfile(config.profileFile);
   const calendar = loadCalendar(config.calendarsDir, profile.calendar);
+  // The statutory ceiling is checked against the real holidays of every year the calendar
+  // knows: 59 working days pass a fixed maximum yet end past 90 days for some receipt dates.
+  for (const kind of TICKET_KINDS) {
+    assertWithinCeiling(`The organisation profile ${config.profileFile} (PROFILE_FILE), policies.${kind}`, profile.policies[kind], calendar, calendar.coveredYears);
+  }
   const flows = loadFlows(config.flowsDir);
   const org = profile.organisation;
   const globals = (lang: 'en' | 'hi') => ({
@@ -112,7 +120,12 @@ export function loadContent(config: Config): Content {
     retention_months: String(profile.retention.transcriptMonths),
     cooling_off_days: String(profile.erasure.coolingOffDays),
   });
-  const translator = new Translator(readLocales(config.localesDir), { en: globals('en'), hi: globals('hi') });
+  const locales = readLocales(config.localesDir);
+  // Texts the law wants in many messages (the contact line of Rule 9, the notice's links) are
+  // rendered once from their own keys, then given to every text as values.
+  const base = new Translator(locales, { en: globals('en'), hi: globals('hi') });
+  const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
+  const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
   const understanding = new Understanding(loadIntents(config.flowsDir), translator.labels);
   return { flows, translator, actions: defaultActions(), profile, calendar, understanding };
 }
@@ -142,7 +155,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   }
   const store = await openStore(config);
   const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger);
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -217,6 +230,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     close: async () => {
       scheduler.stop();
       await afterCommit.settle();
+      // Claims this instance still holds go back at once, not after their lease runs out.
+      await sender.close().catch((err: unknown) => options.logger.warn({ error: describeError(err) }, 'giving back outbox claims failed'));
       await store.close();
     },
   };

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   SESSION_CONFLICT: 'NIV_SESSION_CONFLICT',
   TICKET_NOT_FOUND: 'NIV_TICKET_NOT_FOUND',
   TICKET_TRANSITION: 'NIV_TICKET_TRANSITION',
+  /** The ticket's law provides no extension (DPDP, IT Rules, SPDI, e-commerce), or it would pass the law's ceiling. */
+  TICKET_EXTENSION_NOT_ALLOWED: 'NIV_TICKET_EXTENSION_NOT_ALLOWED',
   CLI_USAGE: 'NIV_CLI_USAGE',
   CHANNEL_SEND: 'NIV_CHANNEL_SEND',
   /** A one-time code could not be handed to the SMS gateway or mail server. */

@@ -193,6 +193,7 @@ function longFlow(keepAnswers: boolean): FlowDefinition {
     save: keepAnswers ? `a${i + 1}` : 'answer',
     input: { kind: 'text' as const, min: 1, max: 2000 },
     shareContact: false,
+    statutory: false,
   }));
   steps.push({ id: 'done', type: 'end' });
   return { specVersion: '1.0.0', id: 'long', start: 'q1', entries: [], inputs: [], steps };

@@ -326,7 +326,7 @@ export class DeskService {
     if (next.includes('acknowledged') && !t.acknowledged_at) out.push('acknowledge');
     if (status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('reply');
     if (next.includes('awaiting_citizen')) out.push('ask');
-    if (!t.extension && status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('extend');
+    if (!t.extension && this.deps.tickets.extensionAllowed(t.kind) && status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('extend');
     if (next.includes('resolved')) out.push('resolve');
     if (next.includes('escalated') && t.level + 1 < this.deps.profile.ladder.length) out.push('escalate');
     if (next.includes('closed')) out.push('close');

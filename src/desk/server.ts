@@ -167,6 +167,7 @@ export function errorStatus(error: unknown): number {
       case ERROR_CODES.OFFICER_INVALID:
         return 400;
       case ERROR_CODES.TICKET_TRANSITION:
+      case ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED:
       case ERROR_CODES.HANDOFF_STATE:
         return 409;
       default:
@@ -185,7 +186,7 @@ export function errorKey(error: unknown, status: number): string {
     if (error.code === ERROR_CODES.DESK_INPUT && error.message.startsWith('error.')) return error.message;
     if (error.code === ERROR_CODES.TICKET_NOT_FOUND) return 'error.not_found';
     if (error.code === ERROR_CODES.DESK_FORBIDDEN) return 'error.forbidden';
-    if (error.code === ERROR_CODES.TICKET_TRANSITION) return 'error.transition';
+    if (error.code === ERROR_CODES.TICKET_TRANSITION || error.code === ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED) return 'error.transition';
     if (error.code === ERROR_CODES.HANDOFF_STATE) return 'error.chat_state';
     if (error.code === ERROR_CODES.DESK_INPUT || error.code === ERROR_CODES.OFFICER_INVALID) return 'error.input';
   }

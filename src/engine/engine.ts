@@ -66,6 +66,7 @@ export const ENGINE_KEYS = [
     'invalid_email', 'invalid_number', 'invalid_integer', 'number_too_small', 'number_too_large', 'invalid_date',
     'date_in_future', 'date_in_past', 'invalid_ticket_ref', 'invalid_code', 'contact_not_own'].map((r) => `common:input.${r}`),
   'common:share_contact',
+  'law:notice_changed', 'law:no_consent_text',
 ] as const;
 
 export function newSession(lang: Lang | null = null): SessionState {
@@ -113,6 +114,15 @@ class Run {
       // An edit of an earlier message is not an answer: the flow has moved on.
       this.say(this.input.media === 'edited' ? 'common:input.edited' : 'common:input.media_unsupported');
       return this.waiting ? this.reprompt() : this.enter(ENTRY);
+    }
+    if (this.consentOutdated() && !this.atConsentOrLanguage()) {
+      // The notice changed since the citizen accepted it (DPDP Rule 3): they read the new one
+      // before anything else is taken. What they typed now is not an answer to anything.
+      this.s.consent = null;
+      this.s.stack = [];
+      this.s.status = 'ended';
+      this.say('law:notice_changed');
+      return this.enter(ENTRY);
     }
     if (this.s.vars[GUESS_VAR] !== undefined && (await this.answerGuess())) return;
     const command = this.input.choiceId || this.input.contact || this.answersCurrentChoice() ? undefined : this.matchCommand();
@@ -172,9 +182,29 @@ class Run {
 
   // === Answers
 
+  /** The citizen accepted an earlier version of the consent notice than the one in force. */
+  private consentOutdated(): boolean {
+    const c = this.s.consent;
+    return !!c && c.version !== this.env.services.consentNotice(this.lang).version;
+  }
+
+  /** Waiting at the consent notice or a language question: answering those collects nothing. */
+  private atConsentOrLanguage(): boolean {
+    return this.waiting && (this.s.at.flow === 'consent' || (this.s.at.flow === 'main' && this.s.at.step.includes('language')));
+  }
+
   private async answer(): Promise<void> {
     const step = this.currentAsk();
     if (!step) return this.enter(ENTRY);
+    if (step.input.kind === 'text' && !step.statutory && !this.s.consent) {
+      // No consent (never given, declined or withdrawn): no free text is taken, whatever step
+      // the session was left at. The citizen is shown where they stand instead.
+      this.events.push({ type: 'input_rejected', ...this.s.at, reason: 'no_consent', attempt: 0 });
+      this.s.status = 'ended';
+      this.s.stack = [];
+      this.say('law:no_consent_text');
+      return this.enter(ENTRY);
+    }
     if (step.input.kind === 'otp' && asksForResend(this.input.text)) return this.enter(resolveTarget(this.s.at.flow, step.input.resend));
     const foreignContact = step.shareContact && this.input.contact !== undefined && !this.input.contact.own;
     const parsed: Parsed = foreignContact
@@ -257,7 +287,8 @@ class Run {
     if (!reading.sure) {
       const guess: Record<string, Json> = reading.kind === 'option' ? { option: reading.id } : { intent: reading.intent.id };
       if (reading.kind === 'intent' && reading.arg) guess.arg = reading.arg;
-      if (reading.kind === 'intent' && reading.intent.do.type === 'describe') guess.text = this.input.text;
+      // The problem's words wait in the session for the answer, only with consent to keep what is typed.
+      if (reading.kind === 'intent' && reading.intent.do.type === 'describe' && this.s.consent) guess.text = this.input.text;
       this.s.vars[GUESS_VAR] = guess;
       const what = { t: reading.kind === 'option' ? reading.label : `understanding:intent.${reading.intent.id}` };
       const key = reading.kind === 'intent' && reading.intent.confirm ? 'understanding:confirm' : 'understanding:did_you_mean';
@@ -308,11 +339,17 @@ class Run {
       case 'describe': {
         // A problem typed at the menu: it is the description, and its category is a guess the summary shows.
         const description = cleanText(text).slice(0, MAX_DESCRIPTION);
+        const to = resolveTarget(ENTRY.flow, action.to);
+        if (!this.s.consent || description === '') {
+          // Without consent nothing typed is kept: the grievance starts from its first question.
+          this.s.stack = [];
+          return this.enter({ flow: to.flow, step: this.env.flows.flows.get(to.flow)?.def.start ?? to.step });
+        }
         const category = this.env.understanding?.guessCategory(description) ?? 'other';
         this.s.stack = [];
         this.s.vars = { [action.text]: description, [action.category]: category };
         this.events.push({ type: 'result_set', name: action.text }, { type: 'result_set', name: action.category });
-        return this.enter(resolveTarget(ENTRY.flow, action.to));
+        return this.enter(to);
       }
       default:
         return this.runCommand(action, arg);

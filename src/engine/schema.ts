@@ -9,7 +9,7 @@ export const CURRENT_SPEC_VERSION = '1.0.0';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case id');
 /** An i18n key in the `flows` namespace, or `common:…` for the engine's shared texts. */
-export const i18nKey = z.string().regex(/^(common:)?[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'dotted i18n key');
+export const i18nKey = z.string().regex(/^(common:|law:)?[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'dotted i18n key');
 /** `step` within the same flow, or `flow/step`. */
 export const target = z.string().regex(/^([a-z][a-z0-9_]*\/)?[a-z][a-z0-9_]*$/, 'step id or flow/step');
 /** Literal, `$var.path` (a variable, optionally `|date`) or `t:key` (a translated text). */
@@ -81,6 +81,12 @@ export const stepSchema = z.discriminatedUnion('type', [
      * button, and a shared contact is accepted only when it is the citizen's own.
      */
     shareContact: z.boolean().default(false),
+    /**
+     * Free text asked for even without the citizen's consent (none given, or withdrawn), because
+     * a statutory request already under way needs the answer (an officer's question on a rights
+     * request). Every other free-text question is skipped then: DPDP s.6(6) stops collection.
+     */
+    statutory: z.boolean().default(false),
     next: target.optional(),
   }),
   z.object({

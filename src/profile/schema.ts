@@ -20,6 +20,28 @@ const rung = z.object({
 
 export const TICKET_KINDS = ['grievance', 'data_rights'] as const;
 
+/**
+ * DPDP Rule 3 and s.8(6)/Rule 7: the notice's links, and the breach clock.
+ * - `privacyNoticeUrl`: the organisation's privacy notice or website, linked from the consent notice.
+ * - `boardComplaint`: how to complain to the Data Protection Board, in each language; without it
+ *   the notice names the Board and `board.url` (or, lacking that, where the Board is published).
+ * - `breach.boardReportHours`: the detailed report to the Board is due this long after the
+ *   breach became known (Rule 7(2)(b): 72 hours, longer only if the Board allows it in writing).
+ * - `breach.reminderHours`: the DPO is reminded this long before the report is due.
+ */
+const lawSchema = z
+  .object({
+    privacyNoticeUrl: z.url().optional(),
+    boardComplaint: localized.optional(),
+    breach: z
+      .object({
+        boardReportHours: z.number().int().min(1).max(24 * 30).default(72),
+        reminderHours: z.array(z.number().int().min(1).max(72)).max(5).default([24, 6]),
+      })
+      .default({ boardReportHours: 72, reminderHours: [24, 6] }),
+  })
+  .default({ breach: { boardReportHours: 72, reminderHours: [24, 6] } });
+
 const RETENTION_FLOOR = 'must be at least 12 months: DPDP Rule 8(3) requires personal data and logs of processing to be kept for one year';
 
 /** The rubric reviewers score conversations on unless the profile sets its own. */
@@ -151,8 +173,13 @@ export const profileSchema = z.object({
       dueSoonHours: z.number().int().min(1).max(24 * 14).default(48),
     })
     .default({ handoffWaitMinutes: 10, dueSoonHours: 48 }),
-  /** Bump when the consent notice's content changes: citizens are then asked again. */
-  consent: z.object({ noticeVersion: z.string().min(1).max(40).default('2026-11') }).default({ noticeVersion: '2026-11' }),
+  /**
+   * Bump when the consent notice's content changes: a returning citizen is shown the new notice
+   * before anything else is taken (2026-12: privacy-notice link, the Board, nominees and ratings).
+   */
+  consent: z.object({ noticeVersion: z.string().min(1).max(40).default('2026-12') }).default({ noticeVersion: '2026-12' }),
+  /** What the law asks the organisation to tell and do beyond the tickets: see lawSchema. */
+  law: lawSchema,
   /**
    * WhatsApp Cloud: approved message templates, sent when the 24-hour customer-service window is
    * closed (WhatsApp refuses free-form text then). `notification` must take exactly one body

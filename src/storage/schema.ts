@@ -95,11 +95,36 @@ export interface OutboxTable {
   conversation_key: string;
   /** The rendered `OutboundMessage` as JSON. */
   payload: string;
-  /** Sent rows are deleted; `failed` ones stay for an operator to see. */
-  status: 'pending' | 'failed';
+  /**
+   * Sent rows are deleted; `failed` ones stay for an operator to see; `held` ones wait for the
+   * citizen to write (WhatsApp's template short form asked them to), then go as they are.
+   */
+  status: 'pending' | 'failed' | 'held';
   attempts: number;
   created_at: string;
   next_attempt_at: string;
+  /** The instance sending the row, and until when; a lease that ran out is taken over. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** Platform messages of this reply already accepted: a retry sends only the rest. */
+  parts_sent: Generated<number>;
+  /** The part being sent right now: set when a crash may have left it accepted but unrecorded. */
+  sending_part: number | null;
+}
+
+/** Per-conversation channel state every instance shares (WhatsApp's 24-hour window). */
+export interface ConversationStateTable {
+  conversation_key: string;
+  last_inbound_at: string;
+  /** Replies held until the citizen writes (after a template's short form). */
+  held: Generated<number>;
+}
+
+/** A channel only one instance may drive at a time (WhatsApp Web's browser session). */
+export interface ChannelLeasesTable {
+  name: string;
+  owner: string;
+  lease_until: string;
 }
 
 export interface ProcessedMessagesTable {
@@ -313,6 +338,8 @@ export interface Database {
   ticket_sequences: TicketSequencesTable;
   transcripts: TranscriptsTable;
   outbox: OutboxTable;
+  conversation_state: ConversationStateTable;
+  channel_leases: ChannelLeasesTable;
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;

@@ -1,4 +1,5 @@
 import type { BusinessCalendar } from '../domain/sla/calendar.ts';
+import { capAtCeiling, ceilingOf } from '../domain/sla/ceiling.ts';
 import { deadline, type Pause } from '../domain/sla/deadline.ts';
 import type { Duration } from '../domain/sla/duration.ts';
 import type { SlaPolicy } from '../domain/sla/presets.ts';
@@ -17,8 +18,15 @@ export interface Extension {
 export interface ClockView {
   /** When the organisation must acknowledge, or null when the policy sets none. */
   ackDueAt: string | null;
-  /** The statutory deadline to resolve (pauses and the extension counted). */
+  /**
+   * The deadline to resolve (pauses and the extension counted), never past the ceiling the
+   * policy's law sets (DPDP: 90 days from receipt), whatever pauses and extensions add.
+   */
   dueAt: string;
+  /** The law's latest instant for this ticket, or null where its law sets none. */
+  ceilingAt: string | null;
+  /** True when pauses or an extension would have carried the deadline past the ceiling. */
+  capped: boolean;
   /** When the current rung of the ladder must have answered (never after dueAt). */
   levelDueAt: string;
   /** Total time spent awaiting the citizen, in ms (an open pause counted up to now). */
@@ -42,8 +50,9 @@ export function parseExtension(json: string | null): Extension | null {
 }
 
 /**
- * The clock of a ticket at `now`. Statutory deadline: from receipt under the policy. Rung
- * deadline: from when the ticket reached its rung under the ladder, capped at the statutory one.
+ * The clock of a ticket at `now`. Statutory deadline: from receipt under the policy, capped at
+ * the law's ceiling. Rung deadline: from when the ticket reached its rung under the ladder,
+ * capped at the statutory one.
  */
 export function computeClock(
   t: Pick<TicketRow, 'created_at' | 'pauses' | 'extension' | 'level' | 'level_started_at'>,
@@ -55,7 +64,9 @@ export function computeClock(
   const received = new Date(t.created_at);
   const pauses = parsePauses(t.pauses);
   const extension = parseExtension(t.extension);
-  const due = deadline(received, policy.resolve, calendar, { pauses, now, ...(extension ? { extension: extension.duration } : {}) });
+  const uncapped = deadline(received, policy.resolve, calendar, { pauses, now, ...(extension ? { extension: extension.duration } : {}) });
+  const ceiling = ceilingOf(policy, received, calendar);
+  const { due, capped } = capAtCeiling(uncapped, ceiling);
   const ackDue = policy.acknowledge ? deadline(received, policy.acknowledge, calendar) : null;
   const rung = ladder[Math.min(t.level, ladder.length - 1)]!;
   const levelStart = new Date(t.level_started_at ?? t.created_at);
@@ -67,6 +78,8 @@ export function computeClock(
   return {
     ackDueAt: ackDue ? ackDue.toISOString() : null,
     dueAt: due.toISOString(),
+    ceilingAt: ceiling ? ceiling.toISOString() : null,
+    capped,
     levelDueAt: levelDue.toISOString(),
     pausedMs,
     paused: pauses.some((p) => p.to === null),

@@ -1,4 +1,5 @@
 import type { BusinessCalendar } from '../domain/sla/calendar.ts';
+import { capAtCeiling, ceilingOf, REGIME_LAW } from '../domain/sla/ceiling.ts';
 import { deadline, reminderInstants, type Pause } from '../domain/sla/deadline.ts';
 import type { Duration } from '../domain/sla/duration.ts';
 import { canTransition, clockRuns, isOpen, isTicketStatus, type TicketStatus } from '../domain/tickets/state-machine.ts';
@@ -25,7 +26,7 @@ export const FEEDBACK_STEP = { flow: 'followup', step: 'feedback' } as const;
 export const TICKET_NOTICE_KEYS = [
   'common:ticket.acknowledged', 'common:ticket.in_progress', 'common:ticket.awaiting_citizen', 'common:ticket.escalated',
   'common:ticket.resolved', 'common:ticket.closed', 'common:ticket.reopened', 'common:ticket.appealed',
-  'common:ticket.extended', 'common:ticket.board_notice', 'common:ticket.board_url', 'common:ticket.resumed',
+  'law:ticket.extended', 'common:ticket.board_notice', 'common:ticket.board_url', 'common:ticket.resumed',
   'common:ticket.withdrawn', 'common:ticket.access_summary', 'common:ticket.access_summary_sent', 'common:ticket.officer_reply',
 ] as const;
 
@@ -63,7 +64,8 @@ export class TicketService {
 
   /** The reply-due instant a new ticket of this kind would get: said in the acknowledgment. */
   dueFor(kind: string, receivedAt: Date): Date {
-    return deadline(receivedAt, this.policyOf(kind).resolve, this.deps.calendar);
+    const policy = this.policyOf(kind);
+    return capAtCeiling(deadline(receivedAt, policy.resolve, this.deps.calendar), ceilingOf(policy, receivedAt, this.deps.calendar)).due;
   }
 
   async open(uow: UnitOfWork, t: NewTicket): Promise<TicketRow | undefined> {
@@ -133,7 +135,7 @@ export class TicketService {
       else throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is already with the last rung of the ladder.`);
     }
     state.pauses = serializePauses(pauses);
-    this.applyClock(state, t, now);
+    const clock = this.applyClock(state, t, now);
     if (boardNotice && !t.board_notified_at) state.board_notified_at = at;
     await uow.tickets.update(t.id, state);
     // A ticket that moves up the ladder leaves the officer who held it: it is the next rung's now.
@@ -146,28 +148,58 @@ export class TicketService {
     await this.noticeFor(uow, updated, to, opts, now);
     if (boardNotice && !t.board_notified_at) await this.sendBoardNotice(uow, updated, opts.actor, now);
     if (to === 'escalated' || (to === 'appealed' && !boardNotice)) await this.notifyOfficers(uow, updated, 'escalated', { reason: opts.reason ?? '' }, now);
+    // A pause cannot carry the reply past the law's ceiling: the officer is told the date holds.
+    if (clock.capped && (to === 'awaiting_citizen' || from === 'awaiting_citizen')) {
+      await this.notifyOfficers(uow, updated, 'ceiling_reached', { due: clock.dueAt, ceiling: clock.ceilingAt }, now);
+    }
     await this.schedule(uow, updated, now);
     return updated;
   }
 
-  /** The one extension a ticket may get: a reason, and the citizen told the new date. */
+  /**
+   * The one extension a ticket may get, only where its policy's law provides one (CPGRAMS: an
+   * interim reply with reasons); never past the law's ceiling. A reason, and the citizen told the
+   * new date and the law that allows it.
+   */
   async extend(uow: UnitOfWork, number: string, duration: Duration, opts: ActionOptions & { reason: string }): Promise<TicketRow> {
     const t = await this.get(uow, number);
     if (!isOpen(this.status(t))) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is ${t.status}; only an open ticket can be extended.`);
-    if (t.extension) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} was already extended once (${parseExtension(t.extension)!.reason}); the law allows one extension.`);
+    const policy = this.policyOf(t.kind);
+    const law = REGIME_LAW[policy.regime];
+    if (!law.extension) {
+      throw new AppError(
+        ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED,
+        `Ticket ${number} follows the policy "${policy.id}" (${law.law.en}), which provides no extension: the reply is due by ${t.due_at} and cannot be moved later. Answer within it, or tell the citizen why with a reply.`,
+        { details: { policy: policy.id, regime: policy.regime, dueAt: t.due_at } },
+      );
+    }
+    if (t.extension) throw new AppError(ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED, `Ticket ${number} was already extended once (${parseExtension(t.extension)!.reason}); ${law.extension.en} allow one extension.`);
     if (opts.reason.trim().length < 5) throw new AppError(ERROR_CODES.TICKET_TRANSITION, 'An extension needs a reason the citizen can read (at least 5 characters).');
     const now = opts.now;
     const extension: Extension = { duration, reason: opts.reason.trim(), at: now.toISOString(), actor: opts.actor };
     const state = this.stateOf(t);
     state.extension = JSON.stringify(extension);
     state.updated_at = now.toISOString();
-    this.applyClock(state, t, now);
+    const clock = this.applyClock(state, t, now);
+    if (clock.capped) {
+      throw new AppError(
+        ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED,
+        `Ticket ${number}: ${law.law.en} allows no reply after ${clock.ceilingAt}; an extension of ${duration.value} ${duration.unit} would pass it. Choose a shorter one.`,
+        { details: { ceilingAt: clock.ceilingAt } },
+      );
+    }
     await uow.tickets.update(t.id, state);
     await uow.tickets.addEvent({ ticket_id: t.id, at: now.toISOString(), actor: opts.actor, kind: 'extension', from_status: t.status, to_status: t.status, reason: extension.reason, data: JSON.stringify({ duration, previousDueAt: t.due_at, dueAt: state.due_at }) });
     const updated = { ...t, ...state };
-    await this.tellCitizen(uow, updated, 'common:ticket.extended', { due: { date: updated.due_at }, reason: extension.reason }, now);
+    const lang = this.langOf(t);
+    await this.tellCitizen(uow, updated, 'law:ticket.extended', { due: { date: updated.due_at }, reason: extension.reason, law: law.extension[lang] }, now);
     await this.schedule(uow, updated, now);
     return updated;
+  }
+
+  /** Whether an officer may extend tickets of this kind at all (the desk offers the action only then). */
+  extensionAllowed(kind: string): boolean {
+    return REGIME_LAW[this.policyOf(kind).regime].extension !== null;
   }
 
   /**
@@ -263,8 +295,18 @@ export class TicketService {
   async fire(uow: UnitOfWork, timer: TimerRow, now: Date): Promise<'fired' | 'claimed_elsewhere' | 'moot'> {
     if (!(await uow.timers.claim(timer.id, now.toISOString()))) return 'claimed_elsewhere';
     const t = await uow.tickets.byId(timer.ticket_id);
-    if (!t || !isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return 'moot';
+    if (!t || !isTicketStatus(t.status) || !isOpen(t.status)) return 'moot';
     const at = now.toISOString();
+    // While the citizen is asked for something the clock stands still, but not past the law's
+    // ceiling: that one deadline still fires.
+    if (!clockRuns(t.status)) {
+      const ceiling = this.ceilingOf(t);
+      if (timer.kind !== 'resolve_due' || t.breached_at || !ceiling || now < ceiling) return 'moot';
+      await uow.tickets.update(t.id, { ...this.stateOf(t), breached_at: at, due_at: ceiling.toISOString() });
+      await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'statutory ceiling passed while awaiting the citizen', data: JSON.stringify({ what: 'resolve', due: ceiling.toISOString(), ceiling: true }) });
+      await this.notifyOfficers(uow, t, 'breach', { due: ceiling.toISOString(), ceiling: true }, now);
+      return 'fired';
+    }
     const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
     switch (timer.kind) {
       case 'reminder': {
@@ -310,6 +352,11 @@ export class TicketService {
     return computeClock(t, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
   }
 
+  /** The latest instant the ticket's law allows, or null where it sets none. */
+  ceilingOf(t: Pick<TicketRow, 'kind' | 'created_at'>): Date | null {
+    return ceilingOf(this.policyOf(t.kind), new Date(t.created_at), this.deps.calendar);
+  }
+
   policyOf(kind: string) {
     const k = (TICKET_KINDS as readonly string[]).includes(kind) ? (kind as TicketKind) : 'grievance';
     return this.deps.profile.policies[k];
@@ -334,11 +381,12 @@ export class TicketService {
   }
 
   /** Recomputes the stored due times from the (changed) state; they are kept for queries and timers. */
-  private applyClock(state: TicketState, t: TicketRow, now: Date): void {
+  private applyClock(state: TicketState, t: TicketRow, now: Date): ClockView {
     const clock = computeClock({ ...t, ...state }, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
     state.ack_due_at = clock.ackDueAt;
     state.due_at = clock.dueAt;
     state.level_due_at = clock.levelDueAt;
+    return clock;
   }
 
   /**
@@ -349,7 +397,15 @@ export class TicketService {
    */
   private async schedule(uow: UnitOfWork, t: TicketRow, now: Date, opts: { after?: Date; fresh?: boolean } = {}): Promise<void> {
     if (!opts.fresh) await uow.timers.dropPending(t.id);
-    if (!isTicketStatus(t.status) || !isOpen(t.status) || !clockRuns(t.status)) return;
+    if (!isTicketStatus(t.status) || !isOpen(t.status)) return;
+    if (!clockRuns(t.status)) {
+      // Paused: only the law's ceiling can still pass, whatever the pause adds.
+      const ceiling = this.ceilingOf(t);
+      if (ceiling && !t.breached_at && ceiling.toISOString() > (opts.after ?? now).toISOString()) {
+        await uow.timers.add({ ticket_id: t.id, kind: 'resolve_due', fire_at: ceiling.toISOString(), data: JSON.stringify({ ceiling: true }) });
+      }
+      return;
+    }
     const after = (opts.after ?? now).toISOString();
     const levelStart = new Date(t.level_started_at ?? t.created_at);
     const levelDue = (t.level_due_at ?? t.due_at);
@@ -409,7 +465,7 @@ export class TicketService {
     uow: UnitOfWork, t: TicketRow, key: string, params: Record<string, ParamValue>, now: Date, choices: Array<{ id: string; label: string }> = [],
   ): Promise<void> {
     const lang = this.langOf(t);
-    const text = this.deps.translator.t(lang, key, { number: t.number, ...params });
+    const text = withContactLine(this.deps.translator.t(lang, key, { number: t.number, ...params }), key, this.deps.translator.t(lang, 'law:contact'));
     await deliver(uow, recipientOf(t.conversation_key), { text, choices }, now.toISOString());
   }
 
@@ -422,6 +478,23 @@ export class TicketService {
   private langOf(t: TicketRow): Lang {
     return isLang(t.language) ? t.language : 'en';
   }
+}
+
+/** Notices that only follow another one, which already carries the contact line. */
+const WITHOUT_CONTACT_LINE = new Set(['common:ticket.board_url', 'common:ticket.access_summary']);
+
+/**
+ * DPDP Rules r.9: every message that answers or updates a right or a grievance says who answers
+ * questions about processing and how to reach them. A notice that ends with a question (the
+ * resolution's "are you satisfied?") keeps the question last, next to its choices.
+ */
+export function withContactLine(text: string, key: string, line: string): string {
+  if (WITHOUT_CONTACT_LINE.has(key)) return text;
+  if (key === 'common:ticket.resolved') {
+    const i = text.lastIndexOf('\n');
+    if (i > 0) return `${text.slice(0, i)}\n${line}${text.slice(i)}`;
+  }
+  return `${text}\n${line}`;
 }
 
 function closeOpenPause(pauses: Pause[], now: Date): void {

@@ -103,7 +103,7 @@ describe('erasing the citizen’s own data', () => {
     expect(after.session.v).toBe(SESSION_VERSION);
     expect(after.session.state.vars).toEqual({});
     expect(after.session.state.verified ?? null).toBeNull();
-    expect(after.session.state).toMatchObject({ lang: 'en', consent: { version: '2026-11' }, status: 'waiting', at: { flow: 'main', step: 'menu' } });
+    expect(after.session.state).toMatchObject({ lang: 'en', consent: { version: '2026-12' }, status: 'waiting', at: { flow: 'main', step: 'menu' } });
 
     const audit = (await auditRows(h.app)).filter((r) => r.action === 'own_data.erase');
     expect(audit.map((r) => [r.actor, r.subject])).toEqual([['citizen', `conversation:${KEY}`]]);

@@ -93,7 +93,7 @@ describe('the rating on WhatsApp Cloud', () => {
     const [resolved] = await until(/Are you satisfied/);
     expect(resolved!.type).toBe('template');
     expect(resolved!.body).toMatchObject({ template: { name: 'nivaran_update', language: { code: 'en_US' } } });
-    expect(readable(resolved!)).toBe('Your ticket GRV-2026-000001 has been resolved. Answer: Supply restored on Monday. Are you satisfied with this answer? 1. Yes 2. No');
+    expect(readable(resolved!)).toBe('Your ticket GRV-2026-000001 has been resolved. Answer: Supply restored on Monday. For any question about your data or this request, contact A. Sharma, Data Protection Officer: dpo@example.org, +91 11 2345 6789. Are you satisfied with this answer? 1. Yes 2. No');
 
     // A template's reader types the number: the answer reopens the window.
     const rating = await post(text('1', CITIZEN, at()), /How would you rate/);

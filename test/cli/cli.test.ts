@@ -74,21 +74,23 @@ describe.skipIf(!LIBFAKETIME)('nivaran chat / tickets (the console channel, as a
     expect(out[0]).toContain('Which pole number is it?');
     expect(out.join('\n')).toContain('passed to the officer');
 
-    const ext = nivaran(['tickets', 'extend', 'GRV-2026-000001', '--working-days', '5', '--reason', 'A site visit is needed.'], { env });
-    expect(ext.code, ext.stderr).toBe(0);
-    expect(nivaran(['tickets', 'extend', 'GRV-2026-000001', '--days', '5', '--reason', 'Again.'], { env }).stderr).toContain('already extended once');
+    // DPDP provides no extension: refused, naming the rule, and nothing changes.
+    const ext = nivaran(['tickets', 'extend', 'GRV-2026-000001', '--days', '80', '--reason', 'A site visit is needed.'], { env });
+    expect(ext.code).toBe(1);
+    expect(ext.stderr).toContain('NIV_TICKET_EXTENSION_NOT_ALLOWED');
+    expect(ext.stderr).toContain('DPDP Rules 2025, rule 14(3)');
 
     const list = JSON.parse(nivaran(['tickets', 'list', '--json'], { env }).stdout) as Array<Record<string, unknown>>;
     expect(list[0]).toMatchObject({
       number: 'GRV-2026-000001', status: 'in_progress', level: 0, levelRole: 'officer', paused: false,
       policy: { id: 'dpdp', regime: 'dpdp', resolve: { unit: 'calendar_days', value: 30 } },
-      extension: { duration: { unit: 'working_days', value: 5 }, reason: 'A site visit is needed.' },
+      extension: null,
     });
     for (const k of ['dueAt', 'levelDueAt', 'pausedMs', 'acknowledgedAt']) expect(list[0]).toHaveProperty(k);
     expect(list[0]!.pausedMs as number).toBeGreaterThan(0);
 
     const show = JSON.parse(nivaran(['tickets', 'show', 'grv-2026-1', '--json'], { env }).stdout) as { history: Array<{ kind: string; actor: string }>; fields: unknown; timers: unknown[] };
-    expect(show.history.map((e) => `${e.kind}/${e.actor}`)).toEqual(['opened/citizen', 'transition/officer-12', 'citizen_reply/citizen', 'transition/citizen', 'extension/operator']);
+    expect(show.history.map((e) => `${e.kind}/${e.actor}`)).toEqual(['opened/citizen', 'transition/officer-12', 'citizen_reply/citizen', 'transition/citizen']);
     expect(show.fields).toMatchObject({ description: 'Streetlight on Lane 3 has been off for two weeks.' });
     expect(show.timers.length).toBeGreaterThan(0);
 

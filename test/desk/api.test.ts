@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Officer } from '../../src/desk/accounts.ts';
@@ -26,8 +27,8 @@ interface Actor {
   token: string;
 }
 
-async function setup(opts: { ticket?: boolean } = {}) {
-  h = await startHarness({ clock: new FakeClock(RECEIVED) });
+async function setup(opts: { ticket?: boolean; env?: Record<string, string> } = {}) {
+  h = await startHarness({ clock: new FakeClock(RECEIVED), ...(opts.env ? { env: opts.env } : {}) });
   desk = await buildDesk(h.app, { secret: 'x'.repeat(32), trustProxy: false, sessionHours: 12, logger: createLogger('silent') });
   if (opts.ticket !== false) for (const t of FILE) await h.say(t);
   h.adapter.take();
@@ -118,7 +119,8 @@ describe('desk API: tickets', () => {
     expect(t.statusCode).toBe(200);
     const ticket = t.json();
     expect(ticket).toMatchObject({ number: NUMBER, status: 'open', assignee: null, handoff: null, levelTitle: { en: 'Grievance desk officer' } });
-    expect(ticket.actions).toEqual(['take', 'assign', 'acknowledge', 'reply', 'ask', 'extend', 'resolve', 'escalate']);
+    // DPDP provides no extension: the desk does not offer one.
+    expect(ticket.actions).toEqual(['take', 'assign', 'acknowledge', 'reply', 'ask', 'resolve', 'escalate']);
     expect(ticket.officers.map((o: { id: number }) => o.id).sort()).toEqual([a.officer.id, dpo.officer.id].sort());
     expect(ticket.transcript.some((r: { direction: string; text: string }) => r.direction === 'in' && r.text.includes('No water in Sector 4'))).toBe(true);
     expect(ticket.history.map((e: { kind: string }) => e.kind)).toEqual(['opened']);
@@ -134,7 +136,8 @@ describe('desk API: tickets', () => {
   });
 
   it('runs every action, each changing the ticket as it should, and tells the citizen', async () => {
-    const { call, act, officer, inbox, h } = await setup();
+    // CPGRAMS grievances: the one regime whose guidelines allow an extension.
+    const { call, act, officer, inbox, h } = await setup({ env: { PROFILE_FILE: path.join(import.meta.dirname, '..', 'fixtures', 'profile-cpgrams.yaml') } });
     const a = await officer('asha@example.org', 'officer');
     const b = await officer('bala@example.org', 'officer');
     const go = await officer('go@example.org', 'grievance_officer');
@@ -169,7 +172,10 @@ describe('desk API: tickets', () => {
     expect(reply.statusCode).toBe(200);
     expect(reply.json().status).toBe('acknowledged');
     const told = await inbox();
-    expect(told).toEqual([`Reply from the Grievance desk officer about your ticket ${NUMBER}:\nA tanker will reach Sector 4 by 6 pm today.`]);
+    expect(told).toEqual([
+      `Reply from the Grievance desk officer about your ticket ${NUMBER}:\nA tanker will reach Sector 4 by 6 pm today.\n` +
+        'For any question about your data or this request, contact A. Sharma, Data Protection Officer: dpo@example.org, +91 11 2345 6789.',
+    ]);
     const update = await call(a, 'GET', `/api/v1/tickets/${NUMBER}/transcript?after=${lastRow}`);
     expect(update.statusCode).toBe(200);
     expect(update.json()).toMatchObject({ status: 'acknowledged', rows: [{ direction: 'out', text: told[0] }] });
@@ -181,7 +187,7 @@ describe('desk API: tickets', () => {
     expect((await inbox()).join('\n')).toContain('The pipeline needs repair.');
     const twice = await act(a, 'extend', { unit: 'calendar_days', value: 5, reason: 'Still being repaired.' });
     expect(twice.statusCode).toBe(409);
-    expect(twice.json().message).toContain('the law allows one extension');
+    expect(twice.json()).toMatchObject({ code: 'NIV_TICKET_EXTENSION_NOT_ALLOWED', message: expect.stringContaining('DARPG CPGRAMS guidelines of 23 August 2024 (interim reply with reasons) allow one extension') });
 
     const asked = await act(a, 'ask', { question: 'What is your consumer number?' });
     expect(asked.statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/audit-log.ts';
 import type { Officer } from '../../src/desk/accounts.ts';
@@ -17,10 +18,14 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function start(): Promise<Harness> {
-  h = await startHarness({ clock: new FakeClock(RECEIVED) });
+async function start(env: Record<string, string> = {}): Promise<Harness> {
+  h = await startHarness({ clock: new FakeClock(RECEIVED), env });
   return h;
 }
+/** The test profile with CPGRAMS grievances, whose guidelines allow one extension. */
+const CPGRAMS = { PROFILE_FILE: path.join(import.meta.dirname, '..', 'fixtures', 'profile-cpgrams.yaml') };
+const CONTACT_EN = 'For any question about your data or this request, contact A. Sharma, Data Protection Officer: dpo@example.org, +91 11 2345 6789.';
+const CONTACT_HI = 'अपने डेटा या इस अनुरोध के संबंध में किसी भी प्रश्न के लिए A. Sharma, डेटा संरक्षण अधिकारी से संपर्क करें: dpo@example.org, +91 11 2345 6789।';
 
 const filters = (f: Record<string, unknown> = {}) => queueFiltersSchema.parse(f);
 const numbers = async (h: Harness, o: Officer, f: Record<string, unknown> = {}) => (await h.app.desk.queue(o, filters(f))).items.map((i) => i.number);
@@ -197,8 +202,8 @@ describe('desk queue', () => {
 });
 
 describe('desk actions', () => {
-  async function withTicket(lang: 'en' | 'hi' = 'en') {
-    const h = await start();
+  async function withTicket(lang: 'en' | 'hi' = 'en', env: Record<string, string> = {}) {
+    const h = await start(env);
     const number = await fileGrievance(h, { lang });
     const o1 = await addOfficer(h.app, 'officer', 'Ravi');
     const o2 = await addOfficer(h.app, 'officer', 'Meena');
@@ -292,7 +297,7 @@ describe('desk actions', () => {
     await inbox(h);
     await act(h, o1, number, { type: 'reply', text: 'पाइपलाइन की मरम्मत चल रही है।' });
     const told = await inbox(h, 'citizen-1');
-    expect(told).toEqual([`आपके टिकट ${number} के संबंध में शिकायत डेस्क अधिकारी का उत्तर:\nपाइपलाइन की मरम्मत चल रही है।`]);
+    expect(told).toEqual([`आपके टिकट ${number} के संबंध में शिकायत डेस्क अधिकारी का उत्तर:\nपाइपलाइन की मरम्मत चल रही है।\n${CONTACT_HI}`]);
   });
 
   it('ask: the ticket waits for the citizen, and their next message resumes it', async () => {
@@ -313,8 +318,19 @@ describe('desk actions', () => {
     expect(detail.history.map((e) => `${e.kind}:${e.to ?? ''}`)).toEqual(expect.arrayContaining(['transition:awaiting_citizen', 'citizen_reply:', 'transition:in_progress']));
   });
 
-  it('extend: needs a reason, moves the date and tells the citizen; a second extension is refused', async () => {
+  it('extend is not offered on a DPDP ticket, and refused if asked for: the Act and Rules provide none', async () => {
     const { h, number, o1 } = await withTicket();
+    await inbox(h);
+    expect((await h.app.desk.ticket(o1, number)).actions).not.toContain('extend');
+    const before = await ticketRow(h.app, number);
+    await rejectsWith(act(h, o1, number, { type: 'extend', unit: 'calendar_days', value: 15, reason: 'Records must come from the zonal office.' }), ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED);
+    expect((await ticketRow(h.app, number)).due_at).toBe(before.due_at);
+    expect(await inbox(h)).toEqual([]);
+  });
+
+  it('extend (CPGRAMS): needs a reason, moves the date and tells the citizen; a second extension is refused', async () => {
+    const { h, number, o1 } = await withTicket('en', CPGRAMS);
+    expect((await h.app.desk.ticket(o1, number)).actions).toContain('extend');
     await inbox(h);
     expect(deskActionSchema.safeParse({ type: 'extend', unit: 'calendar_days', value: 15, reason: 'no' }).success).toBe(false);
     expect(deskActionSchema.safeParse({ type: 'extend', unit: 'calendar_days', value: 15 }).success).toBe(false);
@@ -327,7 +343,7 @@ describe('desk actions', () => {
     expect(told[0]).toContain(`The time to answer your ticket ${number} has been extended to`);
     expect(told[0]).toContain('Reason: Records must come from the zonal office.');
 
-    await rejectsWith(act(h, o1, number, { type: 'extend', unit: 'calendar_days', value: 5, reason: 'Once more, please.' }), ERROR_CODES.TICKET_TRANSITION);
+    await rejectsWith(act(h, o1, number, { type: 'extend', unit: 'calendar_days', value: 5, reason: 'Once more, please.' }), ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED);
     expect((await ticketRow(h.app, number)).due_at).toBe(t.due_at);
     expect(await inbox(h)).toEqual([]);
     expect((await h.app.desk.ticket(o1, number)).actions).not.toContain('extend');
@@ -341,7 +357,7 @@ describe('desk actions', () => {
     await h.app.sender.drain('console');
     const sent = h.adapter.take();
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.text).toBe(`Your ticket ${number} has been resolved.\nAnswer: Supply restored on 24 November.\nAre you satisfied with this answer?`);
+    expect(sent[0]!.text).toBe(`Your ticket ${number} has been resolved.\nAnswer: Supply restored on 24 November.\n${CONTACT_EN}\nAre you satisfied with this answer?`);
     expect(sent[0]!.choices.map((c) => c.id)).toEqual(['yes', 'no']);
     expect((await h.app.desk.queue(o1, filters())).items).toEqual([]);
 

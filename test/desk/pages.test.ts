@@ -192,8 +192,11 @@ describe('ticket actions through the forms', () => {
     expect((await inbox(h)).join('\n')).toContain('Which lane in Sector 4?');
     await h.say('Lane 7');
     expect((await ticketRow(h.app, number)).status).toBe('in_progress');
-    await act('extend', { value: '10', unit: 'calendar_days', reason: 'Pipeline repair needs a contractor' });
-    expect((await ticketRow(h.app, number)).extension).toContain('Pipeline repair');
+    // A DPDP ticket: the page offers no extension, and a forged form is refused.
+    expect((await b.get(`/tickets/${number}`)).body).not.toContain(`/tickets/${number}/actions/extend`);
+    const refused = await b.post(`/tickets/${number}/actions/extend`, { value: '10', unit: 'calendar_days', reason: 'Pipeline repair needs a contractor' });
+    expect(refused.statusCode).toBe(409);
+    expect((await ticketRow(h.app, number)).extension).toBeNull();
     await act('resolve', { reason: 'The pipeline was repaired on Monday.' });
     expect((await ticketRow(h.app, number)).status).toBe('resolved');
     expect((await inbox(h)).join('\n')).toContain('The pipeline was repaired on Monday.');
@@ -202,7 +205,8 @@ describe('ticket actions through the forms', () => {
     const done = await b.get(`/tickets/${number}?done=close`);
     expect(done.body).toContain('Closed.');
     const actions = (await auditRows(h.app)).filter((r) => r.subject === `ticket:${number}`).map((r) => r.action);
-    for (const a of ['ticket.take', 'ticket.acknowledge', 'ticket.reply', 'ticket.ask', 'ticket.extend', 'ticket.resolve', 'ticket.close']) expect(actions).toContain(a);
+    for (const a of ['ticket.take', 'ticket.acknowledge', 'ticket.reply', 'ticket.ask', 'ticket.resolve', 'ticket.close']) expect(actions).toContain(a);
+    expect(actions).not.toContain('ticket.extend');
     expect(await verifyAudit(h.app.store)).toMatchObject({ ok: true });
   });
 

@@ -158,3 +158,18 @@ describe('free-form words in a conversation', () => {
     expect(c.keys()).toEqual(['common:input.invalid_choice', 'main.menu']);
   });
 });
+
+describe('free-form words without consent', () => {
+  it('keeps nothing typed: a problem guessed at the menu starts the grievance from its first question', async () => {
+    const c = chat();
+    await c.atMenu();
+    // As after a withdrawal: at the menu, consent gone.
+    const s = { ...c.session, consent: null };
+    const m = c.m;
+    const r1 = await resume(m.env, s, { messageKey: 'console:x1', text: 'bijli ka bill zyada aaya hai aur koi sunta nahi' });
+    expect(JSON.stringify(r1.session)).not.toContain('bijli');
+    const r2 = r1.session.vars._guess ? await resume(m.env, r1.session, { messageKey: 'console:x2', text: 'yes' }) : r1;
+    expect(JSON.stringify(r2.session)).not.toContain('bijli');
+    expect(r2.session.at).toEqual({ flow: 'grievance', step: 'ask_category' });
+  });
+});

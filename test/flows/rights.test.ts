@@ -110,7 +110,7 @@ describe('withdrawal of consent', () => {
     const ledger = await h.app.store.transaction((u) => u.consent.of('console:citizen-1'));
     expect(ledger.map((c) => c.action)).toEqual(['given', 'withdrawn']);
     expect(ledger[0]!.notice_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(ledger[0]!.notice_version).toBe('2026-11');
+    expect(ledger[0]!.notice_version).toBe('2026-12');
   });
 });
 

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
 import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
+
+const CPGRAMS_PROFILE = path.join(import.meta.dirname, '..', 'fixtures', 'profile-cpgrams.yaml');
 
 const RECEIVED = '2026-11-23T04:30:00.000Z'; // Mon 23 Nov 2026, 10:00 IST
 const NUMBER = 'GRV-2026-000001';
@@ -35,7 +38,10 @@ describe('ticket service', () => {
     const t = (await act(h, (u) => u.tickets.byNumber(NUMBER)))!;
     expect(t.acknowledged_at).toBe('2026-11-23T06:00:00.000Z');
     const replies = await inbox(h);
-    expect(replies[0]!.text).toBe(`आपका टिकट ${NUMBER} अब जाँच के अधीन है। उत्तर की अंतिम तिथि: 23 दिसंबर 2026।`);
+    expect(replies[0]!.text).toBe(
+      `आपका टिकट ${NUMBER} अब जाँच के अधीन है। उत्तर की अंतिम तिथि: 23 दिसंबर 2026।\n` +
+        'अपने डेटा या इस अनुरोध के संबंध में किसी भी प्रश्न के लिए A. Sharma, डेटा संरक्षण अधिकारी से संपर्क करें: dpo@example.org, +91 11 2345 6789।',
+    );
   });
 
   it('pauses the clock while awaiting the citizen, takes their answer in the chat, and moves the due date by the paused days', async () => {
@@ -58,15 +64,36 @@ describe('ticket service', () => {
     expect(JSON.parse(history[2]!.data)).toEqual({ text: 'Consumer number 44-1029-3' });
   });
 
-  it('allows one extension with a reason and tells the citizen the new date', async () => {
+  it('refuses an extension of a DPDP ticket: the Act and Rules provide none', async () => {
     const h = await withTicket();
+    const before = (await act(h, (u) => u.tickets.byNumber(NUMBER)))!;
+    const err = await act(h, (u) => h.app.tickets.extend(u, NUMBER, { unit: 'calendar_days', value: 80 }, { ...at('2026-12-04T05:00:00.000Z'), reason: 'Records must be fetched.' })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'NIV_TICKET_EXTENSION_NOT_ALLOWED' });
+    expect((err as Error).message).toContain('DPDP Rules 2025, rule 14(3)');
+    expect((err as Error).message).not.toContain('the law allows');
+    const after = (await act(h, (u) => u.tickets.byNumber(NUMBER)))!;
+    expect([after.due_at, after.extension]).toEqual([before.due_at, null]);
+    expect(await inbox(h)).toEqual([]);
+  });
+
+  it('allows one extension where the law provides one (CPGRAMS), naming that law to the citizen', async () => {
+    const clock = new FakeClock(RECEIVED);
+    h = await startHarness({ clock, env: { PROFILE_FILE: CPGRAMS_PROFILE } });
+    for (const t of ['hi', '2', 'yes', '1', '1', 'No water in Sector 4 since Friday morning.', '3', 'yes']) await h.say(t);
+    await inbox(h);
     const ext = { unit: 'calendar_days', value: 15 } as const;
-    await act(h, (u) => h.app.tickets.extend(u, NUMBER, ext, { ...at('2026-12-10T05:00:00.000Z'), reason: 'Records must be fetched from the zonal office.' }));
+    await act(h, (u) => h!.app.tickets.extend(u, NUMBER, ext, { ...at('2026-12-10T05:00:00.000Z'), reason: 'Records must be fetched from the zonal office.' }));
     const t = (await act(h, (u) => u.tickets.byNumber(NUMBER)))!;
-    expect(t.due_at).toBe('2027-01-07T18:29:59.000Z');
-    await expect(act(h, (u) => h.app.tickets.extend(u, NUMBER, ext, { ...at('2026-12-11T05:00:00.000Z'), reason: 'Once more, please.' }))).rejects.toThrow(/already extended once/);
+    // 21 days from Mon 23 Nov is 14 Dec; 15 more is 29 Dec.
+    expect(t.due_at).toBe('2026-12-29T18:29:59.000Z');
+    const again = act(h, (u) => h!.app.tickets.extend(u, NUMBER, ext, { ...at('2026-12-11T05:00:00.000Z'), reason: 'Once more, please.' }));
+    await expect(again).rejects.toMatchObject({ code: 'NIV_TICKET_EXTENSION_NOT_ALLOWED', message: expect.stringContaining('DARPG CPGRAMS guidelines') });
     const replies = await inbox(h);
-    expect(replies[0]!.text).toBe(`The time to answer your ticket ${NUMBER} has been extended to 7 January 2027.\nReason: Records must be fetched from the zonal office.`);
+    expect(replies[0]!.text).toBe(
+      `The time to answer your ticket ${NUMBER} has been extended to 29 December 2026, as the DARPG CPGRAMS guidelines of 23 August 2024 (interim reply with reasons) allow.\n` +
+        'Reason: Records must be fetched from the zonal office.\n' +
+        'For any question about your data or this request, contact A. Sharma, Data Protection Officer: dpo@example.org, +91 11 2345 6789.',
+    );
   });
 
   it('refuses a transition the life cycle does not allow', async () => {
