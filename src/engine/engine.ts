@@ -43,6 +43,14 @@ export interface EngineInput {
 export interface Sprint {
   session: SessionState;
   events: EngineEvent[];
+  /** What the sprint did to `session.vars`: the session store writes only those answers. */
+  varsChange: VarsChange;
+}
+
+/** The answers a sprint set or removed, after clearing them all if `reset`. */
+export interface VarsChange {
+  reset: boolean;
+  names: Set<string>;
 }
 
 export const MAX_ATTEMPTS = 3;
@@ -73,19 +81,25 @@ export function newSession(lang: Lang | null = null): SessionState {
   return { lang, at: { ...ENTRY }, status: 'ended', vars: {}, attempts: 0, stack: [] };
 }
 
-/** Runs one sprint. `session` undefined means a citizen we have not seen (or whose state expired). */
-export async function resume(env: EngineEnv, session: SessionState | undefined, input: EngineInput): Promise<Sprint> {
-  const run = new Run(env, session ? copy(session) : newSession(), input);
+/**
+ * Runs one sprint. `session` undefined means a citizen we have not seen (or whose state expired).
+ * The session passed in is left as it was, except its `vars` with `ownsVars` (the router's, whose
+ * session store lends them): copying every answer kept, at every message, is what made a long
+ * form's messages cost more the further the citizen got.
+ */
+export async function resume(env: EngineEnv, session: SessionState | undefined, input: EngineInput, opts: { ownsVars?: boolean } = {}): Promise<Sprint> {
+  const run = new Run(env, session ? copy(session, opts.ownsVars === true) : newSession(), input);
   await run.handle();
-  return { session: run.s, events: run.events };
+  return { session: run.s, events: run.events, varsChange: run.varsChange };
 }
 
-function copy(s: SessionState): SessionState {
-  return { ...s, at: { ...s.at }, vars: { ...s.vars }, stack: [...s.stack] };
+function copy(s: SessionState, ownsVars: boolean): SessionState {
+  return { ...s, at: { ...s.at }, vars: ownsVars ? s.vars : { ...s.vars }, stack: [...s.stack] };
 }
 
 class Run {
   readonly events: EngineEvent[] = [];
+  readonly varsChange: VarsChange = { reset: false, names: new Set() };
   private steps = 0;
   private readonly hint: Lang;
   /** A one-time code just typed: handed to the next action only, then forgotten. */
@@ -170,12 +184,12 @@ class Run {
       }
       case 'call':
         if (this.waiting) this.s.stack.push({ ...this.s.at });
-        if (action.argVar && arg !== undefined) this.s.vars[action.argVar] = arg;
-        else if (action.argVar) delete this.s.vars[action.argVar];
+        if (action.argVar && arg !== undefined) this.setVar(action.argVar, arg);
+        else if (action.argVar) this.deleteVar(action.argVar);
         return this.enter(resolveTarget(ENTRY.flow, action.to));
       case 'reset':
         this.s.stack = [];
-        this.s.vars = {};
+        this.resetVars();
         return this.enter(resolveTarget(ENTRY.flow, action.to));
     }
   }
@@ -234,7 +248,7 @@ class Run {
   }
 
   private accept(step: StepOf<'ask'>, parsed: Extract<Parsed, { ok: true }>): Promise<void> {
-    this.s.vars[step.save] = parsed.value;
+    this.setVar(step.save, parsed.value);
     this.s.attempts = 0;
     this.events.push({ type: 'result_set', name: step.save });
     return this.enter(this.after(this.s.at, parsed.next ?? step.next));
@@ -289,7 +303,7 @@ class Run {
       if (reading.kind === 'intent' && reading.arg) guess.arg = reading.arg;
       // The problem's words wait in the session for the answer, only with consent to keep what is typed.
       if (reading.kind === 'intent' && reading.intent.do.type === 'describe' && this.s.consent) guess.text = this.input.text;
-      this.s.vars[GUESS_VAR] = guess;
+      this.setVar(GUESS_VAR, guess);
       const what = { t: reading.kind === 'option' ? reading.label : `understanding:intent.${reading.intent.id}` };
       const key = reading.kind === 'intent' && reading.intent.confirm ? 'understanding:confirm' : 'understanding:did_you_mean';
       if (key === 'understanding:confirm') guess.confirm = true;
@@ -304,7 +318,7 @@ class Run {
   /** The answer to "Did you mean …?": yes does it, no says what the bot can do, anything else is read afresh. */
   private async answerGuess(): Promise<boolean> {
     const guess = this.s.vars[GUESS_VAR];
-    delete this.s.vars[GUESS_VAR];
+    this.deleteVar(GUESS_VAR);
     const u = this.env.understanding;
     if (!u || this.input.contact || !guess || typeof guess !== 'object' || Array.isArray(guess)) return false;
     const yn = parseAnswer({ kind: 'yes_no' }, { text: this.input.text, ...(this.input.choiceId ? { choiceId: this.input.choiceId } : {}) }, this.env.labels, this.env.now);
@@ -345,10 +359,19 @@ class Run {
           this.s.stack = [];
           return this.enter({ flow: to.flow, step: this.env.flows.flows.get(to.flow)?.def.start ?? to.step });
         }
-        const category = this.env.understanding?.guessCategory(description) ?? 'other';
+        const question = [...(this.env.flows.flows.get(to.flow)?.steps.values() ?? [])].find(
+          (s): s is StepOf<'ask'> => s.type === 'ask' && s.save === action.category && s.input.kind === 'choice',
+        );
+        const offered = question ? optionsOf(question.input).map((o) => o.id) : [];
+        const category = this.env.understanding?.guessCategory(description, offered);
         this.s.stack = [];
-        this.s.vars = { [action.text]: description, [action.category]: category };
-        this.events.push({ type: 'result_set', name: action.text }, { type: 'result_set', name: action.category });
+        this.resetVars();
+        this.setVar(action.text, description);
+        this.events.push({ type: 'result_set', name: action.text });
+        // No category to guess among the organisation's own: the citizen chooses it.
+        if (category === undefined || !question) return this.enter({ flow: to.flow, step: question?.id ?? to.step });
+        this.setVar(action.category, category);
+        this.events.push({ type: 'result_set', name: action.category });
         return this.enter(to);
       }
       default:
@@ -402,7 +425,7 @@ class Run {
         case 'goto':
           if (step.reset) {
             this.s.stack = [];
-            this.s.vars = {};
+            this.resetVars();
           }
           pos = resolveTarget(pos.flow, step.to);
           break;
@@ -450,7 +473,7 @@ class Run {
     if (outcome.verified !== undefined) this.s.verified = outcome.verified;
     if (outcome.events) this.events.push(...outcome.events);
     if (step.save) {
-      this.s.vars[step.save] = outcome.result ?? null;
+      this.setVar(step.save, outcome.result ?? null);
       this.events.push({ type: 'result_set', name: step.save });
     }
     const exit = outcome.exit !== undefined ? step.exits?.[outcome.exit] : undefined;
@@ -480,7 +503,7 @@ class Run {
   private fail(code: string, message: string): void {
     this.events.push({ type: 'error', code, message });
     this.say('common:error.internal');
-    this.s.vars = {};
+    this.resetVars();
     this.end(this.s.at.flow);
   }
 
@@ -519,6 +542,22 @@ class Run {
     if (Array.isArray(v)) return v.map((x) => this.resolveDeep(x));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.resolveDeep(x)]));
     return v;
+  }
+
+  private setVar(name: string, value: Json): void {
+    this.s.vars[name] = value;
+    this.varsChange.names.add(name);
+  }
+
+  private deleteVar(name: string): void {
+    delete this.s.vars[name];
+    this.varsChange.names.add(name);
+  }
+
+  private resetVars(): void {
+    this.s.vars = {};
+    this.varsChange.reset = true;
+    this.varsChange.names.clear();
   }
 
   private lookup(path: string): Json | undefined {

@@ -38,6 +38,12 @@ export interface TicketsTable {
   /** The officer who holds the ticket (desk), or null while it waits in its rung's queue. */
   assigned_to: number | null;
   assigned_at: string | null;
+  /**
+   * (0015) The department holding the ticket, and the one that received it (whose policy and
+   * calendar keep the statutory clock). Set after the insert, so rows built by hand may omit them.
+   */
+  department?: string;
+  received_by?: string;
 }
 
 export interface TicketEventsTable {
@@ -48,7 +54,7 @@ export interface TicketEventsTable {
   actor: string;
   kind:
     | 'opened' | 'transition' | 'extension' | 'escalation' | 'reminder' | 'breach' | 'board_notice' | 'citizen_reply' | 'feedback'
-    | 'assignment' | 'officer_reply';
+    | 'assignment' | 'officer_reply' | 'transfer';
   from_status: string | null;
   to_status: string | null;
   reason: string | null;
@@ -156,6 +162,14 @@ export interface KeyvTable {
   value: string;
 }
 
+/** One answer of a conversation's session (its `vars`), the value as JSON; see migration 0014. */
+export interface SessionVarsTable {
+  /** The conversation key (the keyv key without its `session:` namespace). */
+  session_key: string;
+  name: string;
+  value: string;
+}
+
 export interface ConsentLedgerTable {
   id: Generated<number>;
   conversation_key: string;
@@ -218,6 +232,13 @@ export interface DeliveryStatusesTable {
 export const OFFICER_ROLES = ['officer', 'grievance_officer', 'dpo', 'reviewer', 'admin'] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
+/** (0015) An officer's role in one department; officers with none work where their own role says. */
+export interface OfficerDepartmentsTable {
+  officer_id: number;
+  department: string;
+  role: string;
+}
+
 export interface OfficersTable {
   id: Generated<number>;
   /** Lower-cased. */
@@ -251,6 +272,8 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** After this the token no longer works (API_TOKEN_DAYS); null for tokens made before expiry existed. */
+  expires_at: string | null;
 }
 
 export interface AuditLogTable {
@@ -276,6 +299,10 @@ export interface AuditHeadTable {
   purge_below: number;
   /** The hash of row `purge_below`: where verification of the kept rows starts. */
   base_hash: string;
+  /** HMAC (AUDIT_SECRET) over seq, hash, purge_below, base_hash and keyed_from: the head cannot be moved without the key. */
+  mac: string | null;
+  /** The first row whose link is keyed with AUDIT_SECRET; rows before it have plain SHA-256 links. */
+  keyed_from: number | null;
 }
 
 export interface ReviewsTable {
@@ -321,6 +348,8 @@ export interface LegalHoldsTable {
   set_at: string;
   released_by: string | null;
   released_at: string | null;
+  /** Why it was released (masked); older releases kept it in the audit log. */
+  release_reason: string | null;
 }
 
 export interface DataExportsTable {
@@ -343,6 +372,7 @@ export interface Database {
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;
+  session_vars: SessionVarsTable;
   ticket_events: TicketEventsTable;
   timers: TimersTable;
   officer_notifications: OfficerNotificationsTable;
@@ -352,6 +382,7 @@ export interface Database {
   nominations: NominationsTable;
   delivery_statuses: DeliveryStatusesTable;
   officers: OfficersTable;
+  officer_departments: OfficerDepartmentsTable;
   desk_sessions: DeskSessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;

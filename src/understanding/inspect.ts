@@ -42,11 +42,8 @@ export function inspectIntents(def: IntentsDefinition, set: FlowSet, _translator
     for (const o of intent.options ?? []) if (!optionIds.has(o)) add('unknown_option', where, `no choice question has an option "${o}"`);
     if (d.type === 'describe') {
       const categoryAsk = asks.find((a) => a.save === d.category && a.input.kind === 'choice');
-      if (!categoryAsk || categoryAsk.input.kind !== 'choice') add('unknown_option', where, `no choice question saves "${d.category}"`);
-      else {
-        const ids = new Set(categoryAsk.input.options.map((o) => o.id));
-        for (const c of Object.keys(def.categories)) if (!ids.has(c)) add('unknown_option', `intents/categories/${c}`, `is not an option of the question saving "${d.category}"`);
-      }
+      // Categories the question does not offer (a profile's departments bring their own) are never guessed.
+      if (!categoryAsk) add('unknown_option', where, `no choice question saves "${d.category}"`);
     }
   }
   for (const label of Object.keys(def.options)) {

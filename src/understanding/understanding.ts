@@ -130,10 +130,15 @@ export class Understanding {
     return { kind: 'none' };
   }
 
-  /** The category of a problem typed at the menu: the best match, or the fallback. */
-  guessCategory(text: string, fallback = 'other'): string {
-    const top = this.categories?.rank(text, 1)[0];
-    return top && top.score >= this.def.thresholds.ask ? top.label : fallback;
+  /**
+   * The category of a problem typed at the menu, among those the question offers: the best
+   * match, else `other` when offered, else none.
+   */
+  guessCategory(text: string, offered: readonly string[]): string | undefined {
+    const ranked = this.categories?.rank(text, 5) ?? [];
+    const top = ranked.find((r) => offered.includes(r.label));
+    if (top && top.score >= this.def.thresholds.ask) return top.label;
+    return offered.includes('other') ? 'other' : undefined;
   }
 
   /** A question's options as phrasings: their labels in both languages, aliases and the data's synonyms. */
