@@ -26,6 +26,8 @@ import { registerOfficerSecurityRoutes } from './routes/officer-security.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -164,6 +166,8 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerHoldsRoutes(server, ctx);
   await registerOfficerSecurityRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
+  await registerNotificationRoutes(server, ctx);
+  await registerOperationsRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;

@@ -13,6 +13,7 @@ import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import type { Understanding } from '../understanding/understanding.ts';
 import { recordInbound } from '../outbox/queue.ts';
 import { maskSplitNumber } from './split-numbers.ts';
 
@@ -21,6 +22,7 @@ export interface RouterDeps {
   flows: FlowSet;
   actions: ActionRegistry;
   translator: Translator;
+  understanding?: Understanding | undefined;
   host: HostServices;
   afterCommit: AfterCommit;
   clock: () => Date;
@@ -75,7 +77,9 @@ export class Router {
       await uow.lockConversation(key);
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
       const released = await recordInbound(uow, key, msg.at.toISOString(), at);
-      const stored = await uow.sessions.get<SessionState>(key);
+      // Lent: the engine changes the answers in place and says which, so a message costs the same
+      // at the 40th question of a form as at the 2nd (see session-repository.ts).
+      const stored = await uow.sessions.get<SessionState>(key, { lend: true });
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
       // An answer to a one-time-code question is never stored, so it cannot complete a number.
       if (!this.awaitsCode(session)) masked = (await maskSplitNumber(uow, key, raw)) ?? masked;
@@ -96,7 +100,7 @@ export class Router {
         media: msg.media,
         redacted: masked.kinds,
         attested: msg.attested,
-      });
+      }, { ownsVars: true });
       for (const e of sprint.events) {
         if (e.type === 'error') logger.error({ code: e.code, conversation: key, detail: e.message }, 'flow error');
       }
@@ -109,7 +113,7 @@ export class Router {
         messageId: msg.messageId,
         afterCommit: jobs,
       });
-      await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session });
+      await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session }, sprint.varsChange);
       return { status: 'processed', replies };
     });
 
@@ -163,6 +167,7 @@ export class Router {
       flows: this.deps.flows,
       actions: this.deps.actions,
       labels: this.deps.translator.labels,
+      understanding: this.deps.understanding,
       services: engineServices(uow, key, now, this.deps.host, jobs),
       now,
     };

@@ -4,10 +4,12 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { migrations, pgCompiler } from './db.ts';
+import { SchemaMigrationAdapter } from './pg-migration-lock.ts';
 import { compileKeyvQueries, KeyvSqlStore } from './keyv-sql-store.ts';
 import type { Executor, Prepared } from './prepared.ts';
 import { compileQueries, type Queries } from './queries.ts';
 import type { Store } from './sqlite-store.ts';
+import { compileSessionQueries, SessionCache, type SessionQueries } from './session-repository.ts';
 import { createUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 
 /** Options for {@link PgStore.open}. */
@@ -35,6 +37,7 @@ export class PgStore implements Store {
   private readonly queries: Queries;
   private readonly keyvStore: KeyvSqlStore;
   private readonly sessions: Keyv;
+  private readonly sessionStore: { queries: SessionQueries; cache: SessionCache };
   /** Statement name by SQL text; a stable name lets every pooled connection reuse its parse. */
   private readonly names = new Map<string, string>();
   private closed = false;
@@ -43,6 +46,7 @@ export class PgStore implements Store {
     const compiler = pgCompiler();
     this.queries = compileQueries(compiler);
     this.keyvStore = new KeyvSqlStore(compileKeyvQueries(compiler));
+    this.sessionStore = { queries: compileSessionQueries(compiler, 'postgres'), cache: new SessionCache() };
     this.sessions = new Keyv({
       store: this.keyvStore,
       namespace: 'session',
@@ -112,9 +116,16 @@ export class PgStore implements Store {
       );
     }
 
+    // Migrations run on a connection of their own without the statement timeout: an instance that
+    // starts while another is migrating waits for it, however long its migrations take.
+    const migrationPool = new pg.Pool({ connectionString: url, max: 1, types, connectionTimeoutMillis: 10_000, keepAlive: true });
+    migrationPool.on('error', () => undefined);
     const kysely = new Kysely<unknown>({
-      // Kysely ends its pool on destroy(); the store keeps using this one afterwards.
-      dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }),
+      dialect: new (class extends PostgresDialect {
+        override createAdapter() {
+          return new SchemaMigrationAdapter(schema as string);
+        }
+      })({ pool: migrationPool }),
     });
     // Without a schema Kysely looks for its migration table in every schema of the database and
     // would take another schema's (another instance's, another test run's) for this one's.
@@ -127,8 +138,10 @@ export class PgStore implements Store {
     await kysely.destroy();
     if (error) {
       await pool.end();
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new AppError(ERROR_CODES.STORAGE_MIGRATION, `Database migration ${failed} failed on PostgreSQL at ${where}.`, { cause: error });
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      const reason = error instanceof Error ? `: ${error.message}` : '';
+      const what = failed ? `Database migration ${failed} failed` : 'Database migrations could not run';
+      throw new AppError(ERROR_CODES.STORAGE_MIGRATION, `${what} on PostgreSQL at ${where}${reason}.`, { cause: error });
     }
     return new PgStore(pool);
   }
@@ -153,7 +166,7 @@ export class PgStore implements Store {
     try {
       await client.query('BEGIN');
       const executor = this.executor(client, () => ended);
-      const uow = createUnitOfWork(executor, this.queries, this.sessions, 'postgres');
+      const uow = createUnitOfWork(executor, this.queries, this.sessions, 'postgres', this.sessionStore);
       const value = await this.keyvStore.within(executor, () => work(uow));
       // COMMIT of a transaction that already failed (a statement error the work caught) does
       // not raise: PostgreSQL rolls back and answers ROLLBACK. The writes are gone, so say so.
