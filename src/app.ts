@@ -250,6 +250,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'quality sample', run: () => quality.sampleIfDue() },
       { name: 'retention purge', run: () => retention.runIfDue() },
       { name: 'officer notifications', run: () => notifier.run() },
+      { name: 'file sweep', run: () => evidence.sweep() },
     ],
   });
   scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));

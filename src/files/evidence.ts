@@ -95,6 +95,16 @@ export class EvidenceFiles {
     });
   }
 
+  /** A file's bytes, in the caller's unit of work (the citizen's own-data export). */
+  bytesOf(uow: UnitOfWork, sha256: string): Promise<Buffer | undefined> {
+    return this.deps.files.get(sha256, uow);
+  }
+
+  /** Bytes nothing refers to any more, after an erasure or a purge: a job of the scheduler. */
+  sweep(): Promise<number> {
+    return this.deps.store.transaction((uow) => this.deps.files.sweep(uow));
+  }
+
   /** The citizen's own files (their copy of their data): metadata and bytes. */
   async ofConversation(uow: UnitOfWork, conversationKey: string): Promise<Array<EvidenceRow & { bytes: Buffer | undefined }>> {
     const rows = await uow.exec.all(evidenceQueries(uow.dialect).ofConversation, { key: conversationKey });

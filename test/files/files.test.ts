@@ -117,3 +117,39 @@ describe('evidence on the desk', () => {
     }
   });
 });
+
+describe('evidence in the citizen’s own data', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('the copy carries each file (type, size, the bytes); erasure takes the files and the sweep their bytes', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    const { buildOwnDataExport } = await import('../../src/citizen-data/export.ts');
+    const { planErasure, executeErasure } = await import('../../src/citizen-data/erasure.ts');
+    const key = 'console:asha';
+    const app = h.app;
+    await app.evidence.add({ conversationKey: key, ticketId: null, bytes: JPEG, addedBy: 'citizen', channel: 'console', messageId: 'm1' });
+    await app.evidence.add({ conversationKey: 'console:ravi', ticketId: null, bytes: PNG, addedBy: 'citizen', channel: 'console', messageId: 'm2' });
+    const data = await app.store.transaction((uow) => buildOwnDataExport(uow, key, h!.clock.now(), (u, sha) => app.evidence.bytesOf(u, sha)));
+    expect(data.files).toEqual([{ ticket: null, type: 'image/jpeg', size: JPEG.length, from: 'you', at: START, sha256: sha256Of(JPEG), content_base64: JPEG.toString('base64') }]);
+    // Without files the copy has no `files` at all (earlier copies read the same).
+    const none = await app.store.transaction((uow) => buildOwnDataExport(uow, 'console:nobody', h!.clock.now()));
+    expect('files' in none).toBe(false);
+
+    const counts = await app.store.transaction(async (uow) => {
+      const plan = await planErasure(uow, key, h!.clock.now(), app.content.profile);
+      expect(plan.regime).toBe('full');
+      expect(plan.counts.files).toBe(1);
+      return executeErasure(uow, key, plan.regime, h!.clock.now());
+    });
+    expect(counts.files).toBe(1);
+    expect(await app.evidence.sweep()).toBe(1);
+    const blob = path.join(h.dataDir, 'files', sha256Of(JPEG).slice(0, 2), sha256Of(JPEG));
+    expect(fs.existsSync(blob)).toBe(false);
+    // Ravi's file is untouched.
+    expect(fs.existsSync(path.join(h.dataDir, 'files', sha256Of(PNG).slice(0, 2), sha256Of(PNG)))).toBe(true);
+  });
+});
