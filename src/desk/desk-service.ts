@@ -349,7 +349,7 @@ export class DeskService {
     const memberships = departments.declared ? await uow.exec.all(departmentQueries(uow.dialect).allMemberships, {}) : [];
     return officers.filter((o) => {
       if (o.id === t.assigned_to) return false;
-      const access = accessFrom(departments, o, memberships.filter((m) => m.officer_id === o.id));
+      const access = accessFrom(departments, o, memberships.filter((m) => Number(m.officer_id) === o.id));
       return canSeeTicketIn(o, { level: t.level, assigned_to: null, department: t.department }, access);
     });
   }

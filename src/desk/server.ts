@@ -24,6 +24,7 @@ import { registerHoldsRoutes } from './routes/holds.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
+import { registerDepartmentRoutes } from './routes/departments.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -111,7 +112,10 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
       const missingHolidays = officer && isAdmin(officer)
         ? missingHolidayYears(app.content.calendar, ctx.clock()).map((year) => ({ year, command: holidayImportCommand(app.content.calendar.id, year) }))
         : [];
-      return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays };
+      return {
+        lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays,
+        departments: app.tickets.departments.declared,
+      };
     },
     requireOfficer: async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
@@ -159,6 +163,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
+  await registerDepartmentRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;
