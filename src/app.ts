@@ -38,6 +38,9 @@ import { RetentionService } from './retention/retention-service.ts';
 import { recipientOf } from './effects/deliver.ts';
 import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
+import { OfficerNotifier } from './notify/notifier.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -68,6 +71,10 @@ export interface App {
   quality: QualityService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
+  /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
+  notifier: OfficerNotifier;
+  /** /metrics and /readyz. */
+  metrics: Metrics;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -84,6 +91,10 @@ export interface AppOptions {
   codeSender?: CodeSender;
   /** The one-time-code service; tests give one with a fixed code. */
   otp?: OtpService;
+  /** Officers' emails; by default SMTP_URL / SMTP_FROM when set. */
+  officerMailer?: OfficerMailer;
+  /** The officers' Telegram chat; by default OFFICERS_TELEGRAM_CHAT_ID when set. */
+  officersChat?: OfficersChat;
 }
 
 /**
@@ -165,7 +176,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const tickets = new TicketService({
     profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger, departments: content.departments,
   });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
+  const metrics = new Metrics(store, clock);
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, metrics.instrumentAdapter(a)])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -206,8 +218,24 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     onActivity: (key) => live.emit(key),
   });
+  // Messages in and their processing time, counted around the one choke point.
+  router.handle = metrics.timeHandle(router.handle.bind(router));
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
   const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger, departments: content.departments });
+  const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
+  const notifier = new OfficerNotifier({
+    store,
+    translator: content.translator,
+    profile: content.profile,
+    clock,
+    logger: options.logger,
+    mailer: officerMailer,
+    chat: options.officersChat ?? (config.officersTelegramChatId && config.telegram
+      ? new TelegramOfficersChat(config.telegram.token, config.officersTelegramChatId, config.telegram.apiRoot)
+      : undefined),
+    deskUrl: config.desk?.publicUrl,
+    departments: content.departments,
+  });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
@@ -216,8 +244,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() },
       { name: 'quality sample', run: () => quality.sampleIfDue() },
       { name: 'retention purge', run: () => retention.runIfDue() },
+      { name: 'officer notifications', run: () => notifier.run() },
     ],
   });
+  scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
   return {
     config,
     content,
@@ -233,6 +263,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     retention,
     quality,
     live,
+    notifier,
+    metrics,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },
@@ -241,6 +273,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await afterCommit.settle();
       // Claims this instance still holds go back at once, not after their lease runs out.
       await sender.close().catch((err: unknown) => options.logger.warn({ error: describeError(err) }, 'giving back outbox claims failed'));
+      officerMailer?.close?.();
       await store.close();
     },
   };

@@ -24,6 +24,8 @@ import { registerHoldsRoutes } from './routes/holds.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
 import { registerDepartmentRoutes } from './routes/departments.ts';
 
 declare module 'fastify' {
@@ -163,6 +165,8 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
+  await registerNotificationRoutes(server, ctx);
+  await registerOperationsRoutes(server, ctx);
   await registerDepartmentRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
