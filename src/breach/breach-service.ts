@@ -140,8 +140,8 @@ export class BreachService {
         for (const id of ids.slice(i, i + 1000)) {
           const r = await resolveIdentifier(uow, id);
           if (r.conversations.length === 0) {
-            await uow.exec.run(q.addRecipient, { breach_id: breachId, identifier: r.identifier, conversation_key: null, channel: null, lang: 'en', status: 'unreachable', reason: r.reason ?? 'not_found' });
-            unreachable++;
+            const added = await uow.exec.run(q.addRecipient, { breach_id: breachId, identifier: r.identifier, conversation_key: null, channel: null, lang: 'en', status: 'unreachable', reason: r.reason ?? 'not_found' });
+            unreachable += added.changes;
             continue;
           }
           for (const key of r.conversations) {
