@@ -6,7 +6,7 @@ import { holidayImportCommand, missingHolidayYears } from './domain/sla/holiday-
 import { defaultActions, type ActionRegistry } from './engine/actions/registry.ts';
 import { inspectFlows, type Problem } from './engine/inspect.ts';
 import { loadFlows, type LoadedFlows } from './engine/load.ts';
-import { AppError, ERROR_CODES } from './errors.ts';
+import { AppError, describeError, ERROR_CODES } from './errors.ts';
 import { readLocales, Translator } from './i18n/i18n.ts';
 import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
@@ -37,6 +37,8 @@ import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { BreachService } from './breach/breach-service.ts';
 import { recipientOf } from './effects/deliver.ts';
+import { Departments } from './departments/departments.ts';
+import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -44,6 +46,8 @@ export interface Content {
   actions: ActionRegistry;
   profile: Profile;
   calendar: BusinessCalendar;
+  /** The organisation's departments (one implicit department when the profile declares none). */
+  departments: Departments;
 }
 
 export interface App {
@@ -107,7 +111,14 @@ export function loadContent(config: Config): Content {
   for (const kind of TICKET_KINDS) {
     assertWithinCeiling(`The organisation profile ${config.profileFile} (PROFILE_FILE), policies.${kind}`, profile.policies[kind], calendar, calendar.coveredYears);
   }
-  const flows = loadFlows(config.flowsDir);
+  const departments = Departments.fromProfile(profile, calendar, (id) => loadCalendar(config.calendarsDir, id));
+  // Each department's own clocks, on its own calendar, within the same ceilings.
+  for (const d of departments.declared ? departments.list : []) {
+    for (const kind of TICKET_KINDS) {
+      assertWithinCeiling(`The organisation profile ${config.profileFile} (PROFILE_FILE), departments.${d.id}.policies.${kind}`, d.policies[kind], d.calendar, d.calendar.coveredYears);
+    }
+  }
+  const flows = withCategoryMenu(loadFlows(config.flowsDir), departments);
   const org = profile.organisation;
   const globals = (lang: 'en' | 'hi') => ({
     org: org.name[lang],
@@ -118,13 +129,13 @@ export function loadContent(config: Config): Content {
     retention_months: String(profile.retention.transcriptMonths),
     cooling_off_days: String(profile.erasure.coolingOffDays),
   });
-  const locales = readLocales(config.localesDir);
+  const locales = withDeskTexts(withCategoryTexts(readLocales(config.localesDir), departments));
   // Texts the law wants in many messages (the contact line of Rule 9, the notice's links) are
   // rendered once from their own keys, then given to every text as values.
   const base = new Translator(locales, { en: globals('en'), hi: globals('hi') });
   const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
   const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
-  return { flows, translator, actions: defaultActions(), profile, calendar };
+  return { flows, translator, actions: defaultActions(), profile, calendar, departments };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
@@ -143,15 +154,21 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       `The flows in ${config.flowsDir} have problems (run \`npx nivaran flows check\`):\n${problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`,
     );
   }
-  for (const year of missingHolidayYears(content.calendar, clock())) {
-    options.logger.warn(
-      { calendar: content.calendar.id, year, dir: config.calendarsDir },
-      `no holiday list for ${year}: working-day deadlines in ${year} skip weekends only. When the official list is published, import it with \`${holidayImportCommand(content.calendar.id, year)}\` and restart`,
-    );
+  // The organisation's calendar and every department's own.
+  const calendars = new Map([content.calendar, ...content.departments.list.map((d) => d.calendar)].map((c) => [c.id, c]));
+  for (const cal of calendars.values()) {
+    for (const year of missingHolidayYears(cal, clock())) {
+      options.logger.warn(
+        { calendar: cal.id, year, dir: config.calendarsDir },
+        `no holiday list for ${year}: working-day deadlines in ${year} skip weekends only. When the official list is published, import it with \`${holidayImportCommand(cal.id, year)}\` and restart`,
+      );
+    }
   }
   const store = await openStore(config);
-  const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger);
+  const tickets = new TicketService({
+    profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger, departments: content.departments,
+  });
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -229,6 +246,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     close: async () => {
       scheduler.stop();
       await afterCommit.settle();
+      // Claims this instance still holds go back at once, not after their lease runs out.
+      await sender.close().catch((err: unknown) => options.logger.warn({ error: describeError(err) }, 'giving back outbox claims failed'));
       await store.close();
     },
   };

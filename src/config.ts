@@ -21,6 +21,13 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL connection string: postgres://user:password@host:5432/database')
     .optional(),
+  /**
+   * How long an instance's claim on a reply lasts without news; a claim left by an instance that
+   * died is taken over after it. Longer than one send can take (a Graph request times out at 15 s).
+   */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  /** PostgreSQL: a statement running longer is cancelled and its unit of work fails (and is retried). */
+  DB_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
   /** Where one-time codes go: console (development: printed to stderr), smtp (email) or sms (HTTP gateway). */
   OTP_SENDER: z.enum(['console', 'smtp', 'sms']).default('console'),
   /** The HMAC key one-time codes are kept under. Required with DATABASE_URL (see below). */
@@ -173,6 +180,10 @@ export interface Config {
   readonly databaseFile: string;
   /** A `postgres://` connection string: when set the store is PostgreSQL, not `databaseFile`. */
   readonly databaseUrl: string | undefined;
+  /** OUTBOX_LEASE_SECONDS in ms: how long a claim on a reply lasts (docs/delivery.md). */
+  readonly outboxLeaseMs: number;
+  /** DB_STATEMENT_TIMEOUT_SECONDS in ms (PostgreSQL). */
+  readonly dbStatementTimeoutMs: number;
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   readonly profileFile: string;
   readonly calendarsDir: string;
@@ -255,6 +266,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseFile: path.join(dataDir, 'nivaran.sqlite'),
     databaseUrl: e.DATABASE_URL,
+    outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     profileFile: path.resolve(e.PROFILE_FILE ?? path.join(PACKAGE_ROOT, 'profiles', 'default.yaml')),
     calendarsDir: path.resolve(e.CALENDARS_DIR ?? path.join(PACKAGE_ROOT, 'calendars')),

@@ -36,9 +36,37 @@ export interface OutboundMessage {
   requestContact?: string | undefined;
 }
 
+/**
+ * What the outbox tells a channel about the reply it is sending, and how the channel reports
+ * back. A channel that sends one reply as several platform messages (text, then buttons) reports
+ * each part, so a retry after a failure or a crash sends only the parts not yet accepted.
+ */
+export interface Delivery {
+  /** Parts of this reply the platform already accepted: skip them. */
+  readonly partsSent: number;
+  /** When the citizen last wrote in this conversation, as every instance knows it (the database). */
+  readonly lastInboundAt: Date | undefined;
+  /** Call just before part `index` goes out. */
+  sending(index: number): Promise<void>;
+  /** Call once part `index` was accepted; `last` when no part follows. */
+  accepted(index: number, last: boolean): Promise<void>;
+  /** The reply was not sent but announced: keep it until the citizen writes, then send it whole. */
+  hold(): void;
+  /**
+   * The platform says the window is closed although the database thought it open (clocks
+   * differ): believe it for this conversation until the citizen writes again.
+   */
+  windowClosed(): Promise<void>;
+}
+
 export interface ChannelAdapter {
   readonly name: string;
-  send(conversationId: string, message: OutboundMessage): Promise<void>;
+  /**
+   * True when `send` reports its parts through `delivery`; otherwise the outbox treats each
+   * reply as one part.
+   */
+  readonly reportsParts?: boolean;
+  send(conversationId: string, message: OutboundMessage, delivery?: Delivery): Promise<void>;
 }
 
 export function conversationKey(channel: string, conversationId: string): string {

@@ -46,11 +46,18 @@ const USAGE = `Usage: nivaran <command>
   officers list [--json]          every account: id, email, name, role, active, last log-in
   officers token --email E [--label L]
                                   a new API token for the officer, shown once
+  departments list [--json]       the profile's departments, their ladders, calendars, categories and officers
+  departments assign --email E --department D --role ROLE
+                                  an officer's role (officer, grievance_officer, dpo) in a department
+  departments remove --email E --department D
+                                  takes the officer out of the department
   audit verify                    recompute the audit log's hash chain; exit 1 naming the first broken row
   retention run [--dry-run]       delete what has outlived its retention period (holds and open cases kept);
                                   --dry-run only counts what would go
   report [--month YYYY-MM] [--format text|csv|json] [--out FILE]
                                   the month's figures: requests, times, share on time, extensions, escalations, quality
+  report --department ID | --by-department
+                                  one department's report, or each department's headline figures beside the organisation's
   flows check                     check flows and texts (both languages); exit 1 on a problem
   bench                           measure throughput, per-message cost, memory and start-up
 
@@ -81,6 +88,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'officers':
       return officersCommand(rest);
+    case 'departments': {
+      const { departmentsCommand } = await import('./departments.ts');
+      return departmentsCommand(rest);
+    }
     case 'audit':
       return auditCommand(rest);
     case 'flows':

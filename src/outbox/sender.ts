@@ -1,13 +1,21 @@
-import type { ChannelAdapter, OutboundMessage } from '../channels/types.ts';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { ChannelAdapter, Delivery, OutboundMessage } from '../channels/types.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { OutboxRow } from '../storage/queries.ts';
 import type { Store } from '../storage/sqlite-store.ts';
+import { claim, outboxQueries, type ClaimedRow } from './queue.ts';
 
-const BATCH = 500;
+/** Queue rows looked at per claim. */
+const SCAN = 2000;
 const MAX_ATTEMPTS = 10;
 /** Conversations sent to at once; each conversation's own replies go strictly one after another. */
 const PARALLEL_CONVERSATIONS = 8;
+/** Conversations claimed at once: a few rounds of the workers, so a lease is not held long unused. */
+const CLAIM_CONVERSATIONS = PARALLEL_CONVERSATIONS * 4;
+/** Claims per pass, so one pass ends even while replies keep arriving. */
+const MAX_ROUNDS = 50;
+export const DEFAULT_LEASE_MS = 30_000;
 
 /**
  * What a channel may tell the sender about a failed send (duck-typed, so adapters need not
@@ -19,22 +27,48 @@ interface SendFailure {
   retryable?: unknown;
 }
 
+export interface OutboxSenderOptions {
+  /** This instance's name in leases; unique per process (host, pid and a random part by default). */
+  owner?: string;
+  /** How long a claim lasts without news before another instance takes it over (OUTBOX_LEASE_SECONDS). */
+  leaseMs?: number;
+}
+
+/** Counters for operators and the scale harness. */
+export interface SenderStats {
+  sent: number;
+  /** Parts taken over after a crash that had been handed to the platform but not recorded: maybe sent twice. */
+  inDoubt: number;
+  /** Replies another instance took over while this one still held them (a lease ran out). */
+  leaseLost: number;
+}
+
 /**
- * Delivers committed replies. A reply leaves the queue only after its channel accepted it, so a
- * crash between the two sends it again at the next start (at-least-once: at most the one reply
- * per conversation that was in flight). Conversations are served in parallel; within one, a reply
- * that waits (back-off or the platform's retry-after) holds back the replies after it, so the
- * citizen always reads them in order.
+ * Delivers committed replies; any number of instances may share one outbox (docs/delivery.md).
+ * A pass claims due conversations with a lease (see `claim`), sends each conversation's replies in
+ * order, part by part, recording each part the platform accepted, and deletes a reply once all
+ * its parts are accepted. A reply that fails is deferred (back-off or the platform's
+ * retry-after) and its conversation's later replies wait behind it; other conversations go on.
+ * A crash leaves a lease that runs out and is taken over: at most the one part in flight is sent
+ * again, and it is counted.
  */
 export class OutboxSender {
   private readonly busy = new Map<string, Promise<number>>();
+  readonly owner: string;
+  private readonly leaseMs: number;
+  readonly stats: SenderStats = { sent: 0, inDoubt: 0, leaseLost: 0 };
+  private started = false;
 
   constructor(
     private readonly store: Store,
     private readonly adapters: ReadonlyMap<string, ChannelAdapter>,
     private readonly clock: () => Date,
     private readonly logger: Logger,
-  ) {}
+    options: OutboxSenderOptions = {},
+  ) {
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
 
   /**
    * Sends everything due on `channel` (or only one conversation's, for the console, which serves
@@ -54,54 +88,147 @@ export class OutboxSender {
     return n;
   }
 
+  /** Waits for the passes under way and gives back the leases this instance still holds. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.busy.values()]);
+    await this.store.transaction((uow) => uow.exec.run(outboxQueries(uow.dialect).release, { owner: this.owner }));
+  }
+
+  private leaseUntil(): string {
+    return new Date(this.clock().getTime() + this.leaseMs).toISOString();
+  }
+
   private async pass(channel: string, conversationKey: string | undefined): Promise<number> {
     const adapter = this.adapters.get(channel);
     if (!adapter) return 0;
-    const rows = await this.store.transaction((uow) =>
-      conversationKey ? uow.outbox.pendingOf(conversationKey, '9999-12-31T23:59:59.999Z', BATCH) : uow.outbox.queued(channel, BATCH));
-    // Each conversation's queue, oldest first; one whose oldest reply is not due yet waits whole.
-    const now = this.clock().toISOString();
-    const queues = new Map<string, OutboxRow[]>();
-    const waiting = new Set<string>();
-    for (const row of rows) {
-      const key = row.conversation_key;
-      if (waiting.has(key)) continue;
-      const q = queues.get(key);
-      if (q) q.push(row);
-      else if (row.next_attempt_at <= now) queues.set(key, [row]);
-      else waiting.add(key);
-    }
     let sent = 0;
-    const pending = [...queues.values()];
-    const worker = async () => {
-      for (let q = pending.shift(); q; q = pending.shift()) {
-        // Not `sent += await …`: that reads `sent` before the await and loses other workers' counts.
-        const n = await this.sendInOrder(adapter, q);
-        sent += n;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const now = this.clock().toISOString();
+      const rows = await this.store.transaction(async (uow) => {
+        if (!this.started) {
+          // SQLite has one process: what an earlier one (killed) left claimed is taken over now,
+          // not after its lease. PostgreSQL's other instances may be alive: their leases run out.
+          if (uow.dialect === 'sqlite') await uow.exec.run(outboxQueries(uow.dialect).releaseOthers, { owner: this.owner });
+          this.started = true;
+        }
+        return claim(uow, { channel, conversationKey, owner: this.owner, now, until: this.leaseUntil(), conversations: CLAIM_CONVERSATIONS, scan: SCAN });
+      });
+      if (rows.length === 0) break;
+      const queues = new Map<string, ClaimedRow[]>();
+      for (const row of rows) {
+        const q = queues.get(row.conversation_key);
+        if (q) q.push(row);
+        else queues.set(row.conversation_key, [row]);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_CONVERSATIONS, pending.length) }, worker));
+      const pending = [...queues.values()];
+      const worker = async () => {
+        for (let q = pending.shift(); q; q = pending.shift()) {
+          // Not `sent += await …`: that reads `sent` before the await and loses other workers' counts.
+          const n = await this.sendInOrder(adapter, q);
+          sent += n;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_CONVERSATIONS, pending.length) }, worker));
+      if (queues.size < CLAIM_CONVERSATIONS) break;
+    }
     return sent;
   }
 
-  /** One conversation's replies, in order, stopping at the first that fails. */
-  private async sendInOrder(adapter: ChannelAdapter, rows: readonly OutboxRow[]): Promise<number> {
+  /** One conversation's claimed replies, in order, stopping at the first that fails. */
+  private async sendInOrder(adapter: ChannelAdapter, rows: readonly ClaimedRow[]): Promise<number> {
     let sent = 0;
+    const key = rows[0]!.conversation_key;
+    const conversation = { windowClosed: false };
     for (const row of rows) {
-      const { to, ...message } = JSON.parse(row.payload) as OutboundMessage & { to: string };
-      try {
-        await adapter.send(to, message);
-        await this.store.transaction((uow) => uow.outbox.markSent(row.id));
+      const outcome = await this.sendOne(adapter, row, conversation).catch(async (err: unknown) => {
+        await this.defer(adapter.name, row, err).catch((e: unknown) =>
+          this.logger.warn({ channel: adapter.name, outboxId: row.id, error: describeError(e) }, 'deferring a reply failed; its lease will run out'));
+        return 'failed' as const;
+      });
+      if (outcome === 'sent') {
         sent++;
-      } catch (err) {
-        await this.defer(adapter.name, row, err);
-        return sent;
+        this.stats.sent++;
+        continue;
       }
+      // Failed, held or taken over: the rest of the conversation waits behind it, unclaimed.
+      if (outcome !== 'lost') {
+        await this.store.transaction((uow) => uow.exec.run(outboxQueries(uow.dialect).releaseConversation, { conversation_key: key, owner: this.owner }))
+          .catch(() => undefined);
+      }
+      return sent;
     }
     return sent;
   }
 
-  private async defer(channel: string, row: OutboxRow, err: unknown): Promise<void> {
+  private async sendOne(adapter: ChannelAdapter, row: ClaimedRow, conversation: { windowClosed: boolean }): Promise<'sent' | 'held' | 'lost'> {
+    const { to, ...message } = JSON.parse(row.payload) as OutboundMessage & { to: string };
+    if (row.sending_part !== null) {
+      this.stats.inDoubt++;
+      this.logger.warn(
+        { channel: adapter.name, outboxId: row.id, part: row.sending_part },
+        'taking over a reply whose part was handed to the platform before a crash: that part may reach the citizen twice',
+      );
+    }
+    let held = false;
+    let lost = false;
+    const q = (dialect: 'sqlite' | 'postgres') => outboxQueries(dialect);
+    const delivery: Delivery = {
+      partsSent: row.parts_sent,
+      lastInboundAt: row.last_inbound_at && !conversation.windowClosed ? new Date(row.last_inbound_at) : undefined,
+      sending: async (index) => {
+        // Under the conversation's lock, so a claim elsewhere either sees this renewal or has
+        // already taken the row (then this instance stops: the other one sends it).
+        const changes = await this.store.transaction(async (uow) => {
+          await uow.lockConversation(row.conversation_key);
+          return (await uow.exec.run(q(uow.dialect).sendingPart, { id: row.id, owner: this.owner, part: index, until: this.leaseUntil() })).changes;
+        });
+        if (changes === 0) {
+          lost = true;
+          throw new LeaseLost();
+        }
+      },
+      accepted: async (index, last) => {
+        // The last part's record is the row's deletion, just after.
+        if (last) return;
+        await this.store.transaction((uow) => uow.exec.run(q(uow.dialect).partAccepted, { id: row.id, owner: this.owner, parts: index + 1 }));
+      },
+      hold: () => {
+        held = true;
+      },
+      windowClosed: async () => {
+        conversation.windowClosed = true;
+        await this.store.transaction((uow) => uow.exec.run(q(uow.dialect).closeWindow, { conversation_key: row.conversation_key }));
+      },
+    };
+    try {
+      if (adapter.reportsParts) await adapter.send(to, message, delivery);
+      else {
+        await delivery.sending(0);
+        await adapter.send(to, message, delivery);
+      }
+    } catch (err) {
+      if (lost) {
+        this.stats.leaseLost++;
+        this.logger.warn({ channel: adapter.name, outboxId: row.id }, 'another instance took this reply over (the lease ran out); it sends it');
+        return 'lost';
+      }
+      throw err;
+    }
+    const done = await this.store.transaction(async (uow) => {
+      const qs = q(uow.dialect);
+      if (!held) return (await uow.exec.run(qs.sent, { id: row.id, owner: this.owner })).changes;
+      await uow.exec.run(qs.markHeld, { conversation_key: row.conversation_key });
+      return (await uow.exec.run(qs.hold, { id: row.id, owner: this.owner })).changes;
+    });
+    if (done === 0) {
+      this.stats.leaseLost++;
+      this.logger.warn({ channel: adapter.name, outboxId: row.id }, 'a reply was sent after its lease ran out and another instance took it over');
+      return 'lost';
+    }
+    return held ? 'held' : 'sent';
+  }
+
+  private async defer(channel: string, row: ClaimedRow, err: unknown): Promise<void> {
     const failure = (err && typeof err === 'object' ? err : {}) as SendFailure;
     const attempts = row.attempts + 1;
     const hopeless = failure.retryable === false || attempts >= MAX_ATTEMPTS;
@@ -109,10 +236,18 @@ export class OutboxSender {
       ? failure.retryAfterMs
       : Math.min(2 ** attempts * 1000, 15 * 60_000);
     const next = new Date(this.clock().getTime() + delayMs).toISOString();
-    await this.store.transaction((uow) => uow.outbox.defer(row.id, next, hopeless ? 'failed' : 'pending'));
+    await this.store.transaction((uow) =>
+      uow.exec.run(outboxQueries(uow.dialect).defer, { id: row.id, owner: this.owner, next_attempt_at: next, status: hopeless ? 'failed' : 'pending' }));
     this.logger.warn(
       { channel, outboxId: row.id, attempts, retryInMs: hopeless ? null : delayMs, error: describeError(err) },
       hopeless ? 'send failed; the reply is marked failed for an operator' : 'send failed; will retry',
     );
+  }
+}
+
+/** Thrown out of `Delivery.sending` when another instance took the reply over. */
+class LeaseLost extends Error {
+  constructor() {
+    super('the outbox lease ran out and another instance took the reply over');
   }
 }

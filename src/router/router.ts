@@ -13,6 +13,7 @@ import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import { recordInbound } from '../outbox/queue.ts';
 
 export interface RouterDeps {
   store: Store;
@@ -68,7 +69,10 @@ export class Router {
     if (this.deps.host.profile.directory) await this.prefetchDirectory(key, masked.text, now);
     const jobs: AfterCommitJob[] = [];
     const result = await store.transaction(async (uow): Promise<HandleResult> => {
+      // Instances take one citizen's messages one at a time (PostgreSQL), in the order they get the lock.
+      await uow.lockConversation(key);
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
+      const released = await recordInbound(uow, key, msg.at.toISOString(), at);
       const stored = await uow.sessions.get<SessionState>(key);
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
       const shown = this.transcriptText(session, masked.text, msg);
@@ -76,6 +80,9 @@ export class Router {
       // An officer holds the chat: the message is theirs (the desk shows it from the transcript),
       // and the assistant stays quiet until the chat is handed back.
       if (stored?.live) return { status: 'relayed' };
+      // The citizen wrote to read the replies a template announced: they go out now, and this
+      // message is not taken as an answer to a question they have not read yet.
+      if (released) return { status: 'processed', replies: 0 };
 
       const sprint = await resume(this.env(uow, key, now, jobs), session, {
         messageKey,

@@ -9,6 +9,8 @@ import { SqliteStore, type Store } from './sqlite-store.ts';
  *
  * @throws AppError `STORAGE_OPEN` or `STORAGE_MIGRATION` from the chosen store's `open`.
  */
-export async function openStore(config: Pick<Config, 'databaseFile' | 'databaseUrl'>): Promise<Store> {
-  return config.databaseUrl ? PgStore.open(config.databaseUrl) : SqliteStore.open(config.databaseFile);
+export async function openStore(config: Pick<Config, 'databaseFile' | 'databaseUrl'> & Partial<Pick<Config, 'dbStatementTimeoutMs'>>): Promise<Store> {
+  return config.databaseUrl
+    ? PgStore.open(config.databaseUrl, config.dbStatementTimeoutMs ? { statementTimeoutMs: config.dbStatementTimeoutMs } : {})
+    : SqliteStore.open(config.databaseFile);
 }

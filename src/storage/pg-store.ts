@@ -14,6 +14,12 @@ import { createUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 export interface PgStoreOptions {
   /** Connections in the pool, and so units of work that can run at once. Default 10. */
   poolSize?: number;
+  /**
+   * A statement running longer is cancelled by the server, and a query not answered within a
+   * little more (a blackholed server) is abandoned by the client: the unit of work fails alone,
+   * instead of every message waiting on a database that does not answer. Default 15 s.
+   */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -64,10 +70,21 @@ export class PgStore implements Store {
     // bigserial ids and bigint columns are int8, which pg returns as strings by default (they may
     // exceed 2^53). Ids here stay far below that; set on this pool only, not pg's global parsers.
     types.setTypeParser(pg.types.builtins.INT8, parseInt8);
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+    const statementTimeoutMs = options.statementTimeoutMs ?? 15_000;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 5000,
+      // A server that does not answer the connection: fail the unit of work, try again next time.
+      connectionTimeoutMillis: Math.min(statementTimeoutMs, 10_000),
+      // TCP keep-alive finds a connection whose server vanished without a reset.
+      keepAlive: true,
+    });
     // A pooled connection that dies while idle is emitted here; without a listener the process
-    // would exit. The pool discards it and the next checkout connects afresh; errors on a
-    // connection in use reach the unit of work's own promise.
+    // would exit. The pool discards it and the next checkout connects afresh. A connection that
+    // dies while checked out is handled in `transaction` (its own 'error' listener).
     pool.on('error', () => undefined);
 
     let schema: string | null | undefined;
@@ -125,6 +142,14 @@ export class PgStore implements Store {
     const client = await this.pool.connect();
     let ended = false;
     let broken: Error | undefined;
+    // A connection reset while this unit of work holds the client ("Connection terminated
+    // unexpectedly", an administrator's pg_terminate_backend) is emitted on the client; without a
+    // listener it would end the process. The query under way rejects as well, so the unit of work
+    // fails alone, and the connection is destroyed rather than returned to the pool.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const executor = this.executor(client, () => ended);
@@ -145,6 +170,7 @@ export class PgStore implements Store {
       throw error;
     } finally {
       ended = true;
+      client.off('error', onError);
       client.release(broken);
     }
   }

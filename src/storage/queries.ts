@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { compileDeskQueries } from './desk-queries.ts';
 import { prepare } from './prepared.ts';
 import type {
@@ -7,7 +7,7 @@ import type {
 } from './schema.ts';
 
 export type TicketRow = Omit<TicketsTable, 'id'> & { id: number };
-export type OutboxRow = Omit<OutboxTable, 'id'> & { id: number };
+export type OutboxRow = Selectable<OutboxTable>;
 export type TranscriptRow = Omit<TranscriptsTable, 'id'> & { id: number };
 export type TicketEventRow = Omit<TicketEventsTable, 'id'> & { id: number };
 export type TimerRow = Omit<TimersTable, 'id'> & { id: number };
@@ -137,6 +137,13 @@ export function compileQueries(db: Kysely<Database>) {
     ),
     transcriptOf: prepare<{ conversation_key: string }, TranscriptRow>((p) =>
       db.selectFrom('transcripts').selectAll().where('conversation_key', '=', p.conversation_key).orderBy('id')),
+    /**
+     * PostgreSQL only: one conversation's writers (a message, a ticket notice, an officer's reply)
+     * and the outbox claim take turns, so replies get ids in commit order and instances serialise
+     * one citizen's messages. Held until the transaction ends.
+     */
+    lockConversation: prepare<{ key: string }, { locked: unknown }>((p) =>
+      db.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext(${p.key}))`.as('locked'))),
     enqueueOutbox: prepare<NewOutbox, never>((p) =>
       db.insertInto('outbox').values({
         channel: p.channel, conversation_key: p.conversation_key, payload: p.payload, status: 'pending',

@@ -39,6 +39,12 @@ export interface TicketsTable {
   /** The officer who holds the ticket (desk), or null while it waits in its rung's queue. */
   assigned_to: number | null;
   assigned_at: string | null;
+  /**
+   * (0015) The department holding the ticket, and the one that received it (whose policy and
+   * calendar keep the statutory clock). Set after the insert, so rows built by hand may omit them.
+   */
+  department?: string;
+  received_by?: string;
 }
 
 export interface TicketEventsTable {
@@ -49,7 +55,7 @@ export interface TicketEventsTable {
   actor: string;
   kind:
     | 'opened' | 'transition' | 'extension' | 'escalation' | 'reminder' | 'breach' | 'board_notice' | 'citizen_reply' | 'feedback'
-    | 'assignment' | 'officer_reply';
+    | 'assignment' | 'officer_reply' | 'transfer';
   from_status: string | null;
   to_status: string | null;
   reason: string | null;
@@ -96,11 +102,36 @@ export interface OutboxTable {
   conversation_key: string;
   /** The rendered `OutboundMessage` as JSON. */
   payload: string;
-  /** Sent rows are deleted; `failed` ones stay for an operator to see. */
-  status: 'pending' | 'failed';
+  /**
+   * Sent rows are deleted; `failed` ones stay for an operator to see; `held` ones wait for the
+   * citizen to write (WhatsApp's template short form asked them to), then go as they are.
+   */
+  status: 'pending' | 'failed' | 'held';
   attempts: number;
   created_at: string;
   next_attempt_at: string;
+  /** The instance sending the row, and until when; a lease that ran out is taken over. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** Platform messages of this reply already accepted: a retry sends only the rest. */
+  parts_sent: Generated<number>;
+  /** The part being sent right now: set when a crash may have left it accepted but unrecorded. */
+  sending_part: number | null;
+}
+
+/** Per-conversation channel state every instance shares (WhatsApp's 24-hour window). */
+export interface ConversationStateTable {
+  conversation_key: string;
+  last_inbound_at: string;
+  /** Replies held until the citizen writes (after a template's short form). */
+  held: Generated<number>;
+}
+
+/** A channel only one instance may drive at a time (WhatsApp Web's browser session). */
+export interface ChannelLeasesTable {
+  name: string;
+  owner: string;
+  lease_until: string;
 }
 
 export interface ProcessedMessagesTable {
@@ -193,6 +224,13 @@ export interface DeliveryStatusesTable {
 
 export const OFFICER_ROLES = ['officer', 'grievance_officer', 'dpo', 'reviewer', 'admin'] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
+
+/** (0015) An officer's role in one department; officers with none work where their own role says. */
+export interface OfficerDepartmentsTable {
+  officer_id: number;
+  department: string;
+  role: string;
+}
 
 export interface OfficersTable {
   id: Generated<number>;
@@ -314,6 +352,8 @@ export interface Database {
   ticket_sequences: TicketSequencesTable;
   transcripts: TranscriptsTable;
   outbox: OutboxTable;
+  conversation_state: ConversationStateTable;
+  channel_leases: ChannelLeasesTable;
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;
@@ -326,6 +366,7 @@ export interface Database {
   nominations: NominationsTable;
   delivery_statuses: DeliveryStatusesTable;
   officers: OfficersTable;
+  officer_departments: OfficerDepartmentsTable;
   desk_sessions: DeskSessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;

@@ -35,6 +35,13 @@ export interface UnitOfWork {
    */
   readonly exec: Executor;
   readonly dialect: Dialect;
+  /**
+   * Serialises one conversation's units of work across instances (PostgreSQL: an advisory lock
+   * held to the end of the transaction; SQLite: nothing, its one writer already does). Taken by
+   * the router before a message is handled and by every enqueue, so a conversation's replies are
+   * committed, numbered and claimed in one order.
+   */
+  lockConversation(conversationKey: string): Promise<void>;
   /** Records a platform message id; false when it was processed before (a redelivery). */
   markProcessed(channel: string, messageId: string, at: string): Promise<boolean>;
   readonly tickets: {
@@ -177,9 +184,17 @@ export interface UnitOfWork {
 const EPHEMERAL_PREFIX = '~';
 
 export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv, dialect: Dialect): UnitOfWork {
+  // On PostgreSQL a unit of work is created per transaction, so this set is that transaction's locks.
+  const locked = new Set<string>();
+  const lockConversation = async (key: string) => {
+    if (dialect !== 'postgres' || locked.has(key)) return;
+    await ex.all(q.lockConversation, { key: `conversation:${key}` });
+    locked.add(key);
+  };
   return {
     exec: ex,
     dialect,
+    lockConversation,
     markProcessed: async (channel, message_id, at) => (await ex.run(q.markProcessed, { channel, message_id, at })).changes === 1,
     tickets: {
       nextNumber: async (prefix, year) => {
@@ -239,6 +254,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv, diale
     },
     outbox: {
       enqueue: async (row) => {
+        await lockConversation(row.conversation_key);
         await ex.run(q.enqueueOutbox, row);
       },
       pending: (channel, now, limit) => ex.all(q.pendingOutbox, { channel, now, limit }),

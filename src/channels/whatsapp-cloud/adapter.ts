@@ -4,9 +4,9 @@ import type { Logger } from '../../logger.ts';
 import type { Profile } from '../../profile/schema.ts';
 import { DrainLoop } from '../drain-loop.ts';
 import { ChannelRefusedError, ChannelRetryError } from '../errors.ts';
-import type { ChannelAdapter, InboundMessage, OutboundMessage } from '../types.ts';
+import type { ChannelAdapter, Delivery, InboundMessage, OutboundMessage } from '../types.ts';
 import { WHATSAPP_CLOUD_CHANNEL, type DeliveryStatus } from './parse.ts';
-import { looksHindi, renderOutbound, renderTemplate, type GraphMessage } from './render.ts';
+import { fitsTemplate, looksHindi, renderOutbound, renderTemplate, type GraphMessage } from './render.ts';
 import {
   createEventHandler,
   createVerifyHandler,
@@ -16,7 +16,7 @@ import {
   type NodeWebhookHandler,
   type VerifyHandler,
 } from './webhook.ts';
-import { ServiceWindows } from './window.ts';
+import { isWindowOpen, ServiceWindows } from './window.ts';
 
 /** The Graph API version the adapter speaks. */
 export const GRAPH_VERSION = 'v21.0';
@@ -26,6 +26,11 @@ export const PAIR_LIMIT_WAIT_MS = 6000;
 const RATE_LIMIT_CODES = new Set([4, 80007, 130429, 131056]);
 /** "More than 24 hours have passed since the recipient last replied." */
 const WINDOW_CLOSED_CODE = 131047;
+/** Used only when no translator is bound (a bare adapter in a test). */
+const SHORT_FORM_FALLBACK = {
+  en: 'You have a new message from us. Please reply to this message to read it.',
+  hi: 'आपके लिए हमारा एक नया संदेश है। उसे पढ़ने के लिए कृपया इस संदेश का उत्तर दें।',
+} as const;
 /** Graph errors worth another try later: temporary (1, 2), service unavailable (131000, 131016), access token (190, after the operator renews it). */
 const TRANSIENT_CODES = new Set([1, 2, 131000, 131016, 190]);
 
@@ -41,6 +46,8 @@ export interface WhatsAppCloudDeps {
   drain: () => Promise<unknown>;
   /** The templates for a closed window, read at send time (the profile is loaded with the app). */
   templates?: () => TemplateCatalogue | undefined;
+  /** The template's short form in the citizen's language (`delivery.template_short`). */
+  shortForm?: (lang: 'en' | 'hi') => string;
   /**
    * Each delivery status from the webhook. Statuses are only logged (wamid and status) until a
    * table keeps them; this is where that store plugs in.
@@ -158,7 +165,13 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig, deps: Wh
     return new ChannelRefusedError(ERROR_CODES.WHATSAPP_SEND, `WhatsApp refused the message (${what}).`, { details: { graphCode: err.code } });
   }
 
-  async function sendTemplate(to: string, message: OutboundMessage): Promise<void> {
+  /**
+   * The template that stands for a reply outside the window: the whole reply as its parameter
+   * when it fits, otherwise the short form, which asks the citizen to write (reopening the
+   * window) and holds the reply until they do. Never a cut text: a cut consent notice would lose
+   * its question.
+   */
+  function templateFor(message: OutboundMessage): { part: GraphMessage; short: boolean } {
     const notification = deps.templates?.()?.notification;
     if (!notification) {
       throw new ChannelRefusedError(
@@ -166,33 +179,63 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig, deps: Wh
         'The citizen has not written in the last 24 hours, so WhatsApp allows only an approved template, and the profile names none (whatsapp.templates.notification). The reply stays in the transcript.',
       );
     }
-    const languageCode = notification.language[looksHindi(message.text) ? 'hi' : 'en'];
+    const lang = looksHindi(message.text) ? 'hi' : 'en';
+    const template = { name: notification.name, languageCode: notification.language[lang] };
+    if (fitsTemplate(message)) return { part: renderTemplate(message, template), short: false };
+    const short = deps.shortForm?.(lang) ?? SHORT_FORM_FALLBACK[lang];
+    return { part: renderTemplate({ text: short, choices: [] }, template), short: true };
+  }
+
+  /** Sends the parts not yet accepted, recording each as WhatsApp accepts it. */
+  async function sendParts(to: string, parts: readonly GraphMessage[], from: number, delivery: Delivery | undefined): Promise<number> {
+    let sent = from;
+    for (let i = from; i < parts.length; i++) {
+      await delivery?.sending(i);
+      await post(to, parts[i]!);
+      sent = i + 1;
+      await delivery?.accepted(i, i === parts.length - 1);
+    }
+    return sent;
+  }
+
+  async function sendTemplate(to: string, message: OutboundMessage, delivery: Delivery | undefined): Promise<void> {
+    const { part, short } = templateFor(message);
     try {
-      await post(to, renderTemplate(message, { name: notification.name, languageCode }));
+      await sendParts(to, [part], 0, delivery);
     } catch (err) {
       throw classify(err);
     }
-    logger.debug({ template: notification.name }, 'whatsapp template sent outside the 24-hour window');
+    // The short form announced the reply: it waits for the citizen's answer, then goes whole.
+    if (short) delivery?.hold();
+    logger.debug({ template: deps.templates?.()?.notification?.name, short }, 'whatsapp template sent outside the 24-hour window');
   }
 
-  async function send(conversationId: string, message: OutboundMessage): Promise<void> {
+  /**
+   * Is the 24-hour window open? From the database when the outbox says (every instance and a
+   * restart see the same), else from this process's memory (a direct call, as in tests).
+   */
+  function windowOpen(conversationId: string, delivery: Delivery | undefined): boolean {
+    if (!delivery) return windows.isOpen(conversationId, clock());
+    return isWindowOpen(delivery.lastInboundAt, clock());
+  }
+
+  async function send(conversationId: string, message: OutboundMessage, delivery?: Delivery): Promise<void> {
     // The conversation id is the citizen's wa_id; anything else did not come from this channel.
     if (!/^\d{6,15}$/.test(conversationId)) {
       throw new ChannelRefusedError(ERROR_CODES.WHATSAPP_SEND, 'The conversation id is not a WhatsApp id (digits); the reply cannot be addressed.');
     }
-    if (!windows.isOpen(conversationId, clock())) return sendTemplate(conversationId, message);
-    let sentParts = 0;
+    if (!windowOpen(conversationId, delivery)) return sendTemplate(conversationId, message, delivery);
+    const from = delivery?.partsSent ?? 0;
+    let sentParts = from;
     try {
-      for (const part of renderOutbound(message)) {
-        await post(conversationId, part);
-        sentParts++;
-      }
+      sentParts = await sendParts(conversationId, renderOutbound(message), from, delivery);
     } catch (err) {
       // Our clock or memory thought the window open; WhatsApp knows better. With nothing sent
       // yet, the template goes at once instead of a retry that would be refused the same way.
       if (err instanceof GraphError && err.code === WINDOW_CLOSED_CODE && sentParts === 0) {
         windows.close(conversationId);
-        return sendTemplate(conversationId, message);
+        await delivery?.windowClosed();
+        return sendTemplate(conversationId, message, delivery);
       }
       throw classify(err);
     }
@@ -210,7 +253,7 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig, deps: Wh
   });
 
   return {
-    adapter: { name: WHATSAPP_CLOUD_CHANNEL, send },
+    adapter: { name: WHATSAPP_CLOUD_CHANNEL, send, reportsParts: true },
     handleVerify,
     handleEvents,
     webhookCallback: nodeWebhookHandler(handleVerify, handleEvents),

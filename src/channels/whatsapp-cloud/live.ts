@@ -1,6 +1,6 @@
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { ERROR_CODES } from '../../errors.ts';
+import { AppError, ERROR_CODES } from '../../errors.ts';
 import { appBinding } from '../app-binding.ts';
 import { WebhookServer } from '../../http/webhook-server.ts';
 import type { Logger } from '../../logger.ts';
@@ -35,6 +35,7 @@ export function liveWhatsAppCloud(
       router: binding.router,
       drain: binding.drain,
       templates: () => bound().content.profile.whatsapp?.templates,
+      shortForm: (lang) => bound().content.translator.t(lang, 'delivery:template_short'),
       // Delivery statuses are recorded (the outbox only knows that WhatsApp accepted a message).
       onStatus: async (status) => {
         await bound().store.transaction((uow) =>
@@ -57,7 +58,7 @@ export function liveWhatsAppCloud(
     channel,
     bind: binding.bind,
     async start() {
-      bound();
+      requireTemplate(bound());
       if (ownServer) await ownServer.listen(config.port, { errorCode: ERROR_CODES.WHATSAPP_START });
       await channel.start();
     },
@@ -66,4 +67,18 @@ export function liveWhatsAppCloud(
       await channel.stop();
     },
   };
+}
+
+/**
+ * WhatsApp allows only an approved template once a citizen has been silent for 24 hours, and
+ * replies queued across a restart or by the scheduler often are: without a template they could
+ * never be delivered. So the channel does not start without one.
+ */
+function requireTemplate(app: App): void {
+  if (app.content.profile.whatsapp?.templates.notification) return;
+  throw new AppError(
+    ERROR_CODES.WHATSAPP_START,
+    `WhatsApp Cloud is configured (WA_CLOUD_*) but the profile ${app.config.profileFile} names no template for replies outside the 24-hour window: ` +
+      'set whatsapp.templates.notification (name, and language per citizen language) to a UTILITY template approved in WhatsApp Manager with one body parameter {{1}} (see docs/delivery.md).',
+  );
 }

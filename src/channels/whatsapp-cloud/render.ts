@@ -70,6 +70,17 @@ export function renderOutbound(message: OutboundMessage): GraphMessage[] {
   return [...(before === '' ? [] : textMessages(before)), interactive];
 }
 
+/** The text (and numbered choices) as the template's one body parameter, before it is checked. */
+function templateText(message: OutboundMessage): string {
+  const numbered = message.choices.map((c, i) => `${i + 1}. ${c.label}`).join(' ');
+  return [message.text, numbered].filter((s) => s.trim() !== '').join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** True when the whole reply, choices included, fits the template's parameter without a cut. */
+export function fitsTemplate(message: OutboundMessage): boolean {
+  return templateText(message).length <= LIMITS.templateParameter;
+}
+
 /** The template sent outside the window: the text (and numbered choices) as its one body parameter. */
 export function renderTemplate(message: OutboundMessage, template: { name: string; languageCode: string }): GraphMessage {
   const numbered = message.choices.map((c, i) => `${i + 1}. ${c.label}`).join(' ');

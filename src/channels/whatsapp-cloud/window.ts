@@ -7,7 +7,17 @@ export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const EDGE_MARGIN_MS = 60_000;
 
 /**
- * The time of each conversation's last inbound message, in memory, least recently used dropped
+ * True when a free-form message is allowed at `now`, the citizen having last written at
+ * `lastInboundAt` (as the database records it for every instance: `conversation_state`).
+ * Unknown means closed: the reply then goes as a template, which is always allowed.
+ */
+export function isWindowOpen(lastInboundAt: Date | undefined, now: Date): boolean {
+  return lastInboundAt !== undefined && now.getTime() - lastInboundAt.getTime() < SERVICE_WINDOW_MS - EDGE_MARGIN_MS;
+}
+
+/**
+ * A process-local cache of the same, used only when a send comes without the outbox's word (a
+ * direct call). The time of each conversation's last inbound message, in memory, least recently used dropped
  * first. It is filled by the webhook as messages arrive. After a restart, or once a conversation
  * has been dropped, nothing is known, and the window counts as closed: the reply then goes as a
  * template, which is always allowed, rather than as text WhatsApp might refuse.

@@ -46,6 +46,7 @@ function profileWithTemplates(): string {
 }
 
 async function start(opts: { profile?: string } = {}) {
+  const profile = opts.profile ?? profileWithTemplates();
   const graph = new FakeGraph();
   const apiRoot = await graph.listen();
   const logs = captureLogs();
@@ -57,7 +58,7 @@ async function start(opts: { profile?: string } = {}) {
     { drainIntervalMs: 50, clock: clock.now },
     server,
   );
-  const app: App = await createApp(testConfig(tempDataDir(), opts.profile ? { PROFILE_FILE: opts.profile } : {}), {
+  const app: App = await createApp(testConfig(tempDataDir(), { PROFILE_FILE: profile }), {
     logger: logs.logger,
     adapters: [live.channel.adapter],
     clock: clock.now,
@@ -181,7 +182,7 @@ describe('WhatsApp Cloud channel end to end (fake Graph API, webhook over HTTP)'
     expect(graph.sent).toHaveLength(0);
   });
 
-  it('outside the 24-hour window sends the profile’s template; without a catalogue, refuses for good', async () => {
+  it('outside the 24-hour window sends the profile’s template; without a catalogue, the channel does not start', async () => {
     const { graph, live, post, at, clock } = await start({ profile: profileWithTemplates() });
     expect((await post(text('Hello', CITIZEN, at()))).status).toBe(200);
     await graph.waitForSent(CITIZEN, 1);
@@ -203,12 +204,11 @@ describe('WhatsApp Cloud channel end to end (fake Graph API, webhook over HTTP)'
     await live.channel.adapter.send('919800000001', { text: 'Reminder', choices: [] });
     expect(graph.sent.at(-1)!.type).toBe('template');
 
-    const bare = await start();
-    const err = await bare.live.channel.adapter.send(CITIZEN, { text: 'Reminder', choices: [] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ChannelRefusedError);
-    expect((err as ChannelRefusedError).code).toBe('NIV_WHATSAPP_WINDOW_CLOSED');
-    expect((err as ChannelRefusedError).retryable).toBe(false);
-    expect(bare.graph.calls).toHaveLength(0);
+    // A profile without a template: replies after 24 hours (or queued across a restart) could
+    // never be delivered, so the channel refuses to start, naming the field.
+    const err = await start({ profile: TEST_PROFILE }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'NIV_WHATSAPP_START' });
+    expect((err as Error).message).toContain('whatsapp.templates.notification');
   });
 
   it('falls back to the template when WhatsApp says the window is closed (131047)', async () => {

@@ -1,0 +1,168 @@
+import { sql } from 'kysely';
+import { featureQueries } from '../storage/feature-queries.ts';
+import { prepare } from '../storage/prepared.ts';
+import type { OutboxRow } from '../storage/queries.ts';
+import type { UnitOfWork } from '../storage/unit-of-work.ts';
+
+/** A reply this instance holds a lease on, with what the sender needs to send it. */
+export interface ClaimedRow extends OutboxRow {
+  /** The citizen's last message in this conversation (WhatsApp's 24-hour window), if known. */
+  last_inbound_at: string | null;
+}
+
+/** A last-inbound time before any real one: the window counts as closed until the citizen writes. */
+const CLOSED_WINDOW = '1970-01-01T00:00:00.000Z';
+
+const queries = featureQueries((db) => {
+  const withWindow = () =>
+    db.selectFrom('outbox')
+      .leftJoin('conversation_state', 'conversation_state.conversation_key', 'outbox.conversation_key')
+      .selectAll('outbox')
+      .select('conversation_state.last_inbound_at');
+  return {
+    /** A channel's queue, oldest first (due or not: one conversation's rows keep their order). */
+    queued: prepare<{ channel: string; limit: number }, ClaimedRow>((p) =>
+      withWindow().where('outbox.status', '=', 'pending').where('outbox.channel', '=', p.channel).orderBy('outbox.id').limit(p.limit)),
+    queuedOf: prepare<{ conversation_key: string; limit: number }, ClaimedRow>((p) =>
+      withWindow().where('outbox.status', '=', 'pending').where('outbox.conversation_key', '=', p.conversation_key).orderBy('outbox.id').limit(p.limit)),
+    /** One conversation's queue as it is now (read again once its lock is held). */
+    conversation: prepare<{ conversation_key: string }, Pick<OutboxRow, 'id' | 'lease_owner' | 'lease_until' | 'next_attempt_at'>>((p) =>
+      db.selectFrom('outbox').select(['id', 'lease_owner', 'lease_until', 'next_attempt_at'])
+        .where('conversation_key', '=', p.conversation_key).where('status', '=', 'pending').orderBy('id')),
+    lease: prepare<{ conversation_key: string; owner: string; until: string }, OutboxRow>((p) =>
+      db.updateTable('outbox').set({ lease_owner: p.owner, lease_until: p.until })
+        .where('conversation_key', '=', p.conversation_key).where('status', '=', 'pending').returningAll()),
+    /** Just before a part goes out: the row says which, and the lease is renewed. */
+    sendingPart: prepare<{ id: number; owner: string; part: number; until: string }, never>((p) =>
+      db.updateTable('outbox').set({ sending_part: p.part, lease_until: p.until }).where('id', '=', p.id).where('lease_owner', '=', p.owner)),
+    partAccepted: prepare<{ id: number; owner: string; parts: number }, never>((p) =>
+      db.updateTable('outbox').set({ parts_sent: p.parts, sending_part: null }).where('id', '=', p.id).where('lease_owner', '=', p.owner)),
+    /** The whole reply was accepted: it leaves the queue (the transcript is the history). */
+    sent: prepare<{ id: number; owner: string }, never>((p) =>
+      db.deleteFrom('outbox').where('id', '=', p.id).where('lease_owner', '=', p.owner)),
+    defer: prepare<{ id: number; owner: string; next_attempt_at: string; status: 'pending' | 'failed' }, never>((p) =>
+      db.updateTable('outbox')
+        .set({ status: p.status, next_attempt_at: p.next_attempt_at, attempts: sql<number>`attempts + 1`, lease_owner: null, lease_until: null, sending_part: null })
+        .where('id', '=', p.id).where('lease_owner', '=', p.owner)),
+    /** Waits for the citizen to write (a template's short form asked them to). */
+    hold: prepare<{ id: number; owner: string }, never>((p) =>
+      db.updateTable('outbox').set({ status: 'held', lease_owner: null, lease_until: null, sending_part: null })
+        .where('id', '=', p.id).where('lease_owner', '=', p.owner)),
+    markHeld: prepare<{ conversation_key: string }, never>((p) =>
+      db.updateTable('conversation_state').set({ held: 1 }).where('conversation_key', '=', p.conversation_key)),
+    /** The citizen wrote: held replies go out now, in their order, before anything newer. */
+    releaseHeld: prepare<{ conversation_key: string; now: string }, never>((p) =>
+      db.updateTable('outbox').set({ status: 'pending', next_attempt_at: p.now, parts_sent: 0, sending_part: null })
+        .where('conversation_key', '=', p.conversation_key).where('status', '=', 'held')),
+    /** The rest of a conversation's claim, given back after one of its replies failed or was held. */
+    releaseConversation: prepare<{ conversation_key: string; owner: string }, never>((p) =>
+      db.updateTable('outbox').set({ lease_owner: null, lease_until: null })
+        .where('conversation_key', '=', p.conversation_key).where('lease_owner', '=', p.owner).where('status', '=', 'pending')),
+    /** SQLite: one process owns the file, so leases of any other owner were left by a process that ended. */
+    releaseOthers: prepare<{ owner: string }, never>((p) =>
+      db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '<>', p.owner).where('status', '=', 'pending')),
+    /** Leases this instance still holds, given back (a clean stop). */
+    release: prepare<{ owner: string }, never>((p) =>
+      db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', p.owner).where('status', '=', 'pending')),
+    tryLock: prepare<{ key: string }, { ok: boolean }>((p) =>
+      db.selectNoFrom(sql<boolean>`pg_try_advisory_xact_lock(hashtext(${p.key}))`.as('ok'))),
+    /**
+     * The citizen's message: the window opens at its time (never moved back by a late
+     * redelivery). Returns whether replies are held for this moment (a template's short form).
+     */
+    touch: prepare<{ conversation_key: string; at: string }, { held: number }>((p) =>
+      db.insertInto('conversation_state').values({ conversation_key: p.conversation_key, last_inbound_at: p.at, held: 0 })
+        .onConflict((oc) => oc.column('conversation_key').doUpdateSet({
+          last_inbound_at: sql<string>`case when excluded.last_inbound_at > conversation_state.last_inbound_at then excluded.last_inbound_at else conversation_state.last_inbound_at end`,
+        }))
+        .returning('held')),
+    /** The platform's word that the window is closed: the next message from the citizen reopens it. */
+    closeWindow: prepare<{ conversation_key: string }, never>((p) =>
+      db.updateTable('conversation_state').set({ last_inbound_at: CLOSED_WINDOW }).where('conversation_key', '=', p.conversation_key)),
+    clearHeld: prepare<{ conversation_key: string }, never>((p) =>
+      db.updateTable('conversation_state').set({ held: 0 }).where('conversation_key', '=', p.conversation_key)),
+  };
+});
+
+export const outboxQueries = queries;
+
+/** The lock one conversation's writers and the outbox claim share on PostgreSQL. */
+export function conversationLockKey(conversationKey: string): string {
+  return `conversation:${conversationKey}`;
+}
+
+export interface ClaimOptions {
+  channel: string;
+  /** Only this conversation's replies (the console serves one citizen at a time). */
+  conversationKey?: string | undefined;
+  owner: string;
+  now: string;
+  until: string;
+  /** Conversations claimed at most. */
+  conversations: number;
+  /** Rows of the queue looked at. */
+  scan: number;
+}
+
+/**
+ * Claims the due conversations of a channel: every queued reply of each, leased to `owner` until
+ * `until`, oldest first. A conversation is skipped while any of its replies is leased to someone
+ * else (another instance is sending it: order must hold) or its oldest reply is not due (a
+ * retry-after holds back that conversation only).
+ *
+ * On PostgreSQL each conversation is taken under its advisory lock (the one its writers take
+ * before enqueueing), tried without waiting: a conversation being written or claimed elsewhere is
+ * left for the next pass, and once the lock is held the re-read sees every committed lease and
+ * every committed reply, in id order. On SQLite the one process is the single writer (the sender
+ * gives back, at its first claim, the leases an earlier process of the same file left).
+ */
+export async function claim(uow: UnitOfWork, o: ClaimOptions): Promise<ClaimedRow[]> {
+  const q = queries(uow.dialect);
+  const rows = o.conversationKey
+    ? await uow.exec.all(q.queuedOf, { conversation_key: o.conversationKey, limit: o.scan })
+    : await uow.exec.all(q.queued, { channel: o.channel, limit: o.scan });
+  const pg = uow.dialect === 'postgres';
+  const live = (r: Pick<OutboxRow, 'lease_until'>) => r.lease_until !== null && r.lease_until > o.now;
+  const byConversation = new Map<string, ClaimedRow[]>();
+  const skipped = new Set<string>();
+  for (const row of rows) {
+    const key = row.conversation_key;
+    if (skipped.has(key)) continue;
+    const list = byConversation.get(key);
+    if (list) {
+      if (live(row)) {
+        byConversation.delete(key);
+        skipped.add(key);
+      } else list.push(row);
+    } else if (row.next_attempt_at > o.now || live(row) || byConversation.size >= o.conversations) skipped.add(key);
+    else byConversation.set(key, [row]);
+  }
+  const claimed: ClaimedRow[] = [];
+  for (const [key, seen] of byConversation) {
+    if (pg) {
+      const [lock] = await uow.exec.all(q.tryLock, { key: conversationLockKey(key) });
+      if (!lock?.ok) continue;
+      const fresh = await uow.exec.all(q.conversation, { conversation_key: key });
+      if (fresh.length === 0 || fresh[0]!.next_attempt_at > o.now || fresh.some(live)) continue;
+    }
+    const leased = await uow.exec.all(q.lease, { conversation_key: key, owner: o.owner, until: o.until });
+    const window = seen[0]!.last_inbound_at;
+    for (const r of leased.sort((a, b) => a.id - b.id)) claimed.push({ ...r, last_inbound_at: window });
+  }
+  return claimed;
+}
+
+/**
+ * The citizen wrote: the conversation's window opens at `at`, for every instance. When replies
+ * were held for this (WhatsApp's template short form asked the citizen to write to read them),
+ * they are queued again, in order, and true is returned: this message was the citizen's "show me",
+ * not an answer to a question they have not read yet.
+ */
+export async function recordInbound(uow: UnitOfWork, conversationKey: string, at: string, now: string): Promise<boolean> {
+  const q = queries(uow.dialect);
+  const [state] = await uow.exec.all(q.touch, { conversation_key: conversationKey, at });
+  if (!state || Number(state.held) === 0) return false;
+  await uow.exec.run(q.clearHeld, { conversation_key: conversationKey });
+  const released = await uow.exec.run(q.releaseHeld, { conversation_key: conversationKey, now });
+  return released.changes > 0;
+}
