@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from './errors.ts';
@@ -87,8 +88,12 @@ const envSchema = z.object({
   DESK_PUBLIC_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. https://desk.example.in').refine(canParseUrl, 'is not a valid URL').optional(),
   /** How long a desk log-in lasts. */
   DESK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
-  /** '1' when a TLS proxy sits in front: X-Forwarded-Proto/For are trusted, so cookies get Secure and rate limits see the officer's address. */
-  DESK_TRUST_PROXY: z.string().regex(/^(1|0|true|false|)$/i, "must be '1' or 'true' when the desk is behind a reverse proxy ('0', 'false' or unset: not)").optional(),
+  /**
+   * Behind a TLS proxy: which forwarded headers to trust. A number of proxy hops ('1', or 'true'
+   * for one), or the proxies' addresses and CIDR ranges, comma-separated. Only the address the
+   * trusted hops saw is used: a client's own X-Forwarded-For entries never are.
+   */
+  DESK_TRUST_PROXY: z.string().refine((v) => parseTrustProxy(v) !== undefined, "must be a number of proxy hops (e.g. '1'), or the proxies' addresses or CIDR ranges, comma-separated (e.g. '10.0.0.5' or '10.0.0.0/8, ::1'); '0', 'false' or unset when no proxy is in front").optional(),
   /** The key CSRF tokens are derived with. Required with DATABASE_URL (instances must agree); otherwise kept in DATA_DIR/desk-secret. */
   DESK_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`').optional(),
 }).superRefine((e, ctx) => {
@@ -230,7 +235,8 @@ export interface Config {
     readonly port: number;
     readonly host: string;
     readonly sessionHours: number;
-    readonly trustProxy: boolean;
+    /** DESK_TRUST_PROXY: false, a number of proxy hops, or the proxies' addresses/CIDRs (fastify's trustProxy). */
+    readonly trustProxy: TrustProxy;
     /** DESK_PUBLIC_URL without a trailing slash: the base of links sent to citizens. */
     readonly publicUrl: string;
     /** DESK_SECRET; when unset (SQLite only) a random key kept in DATA_DIR/desk-secret. */
@@ -318,7 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             port: e.DESK_PORT,
             host: e.DESK_HOST,
             sessionHours: e.DESK_SESSION_HOURS,
-            trustProxy: /^(1|true)$/i.test(e.DESK_TRUST_PROXY ?? ''),
+            trustProxy: parseTrustProxy(e.DESK_TRUST_PROXY ?? '') ?? false,
             publicUrl: (e.DESK_PUBLIC_URL ?? `http://localhost:${e.DESK_PORT}`).replace(/\/+$/, ''),
             secret: e.DESK_SECRET,
           }),
@@ -335,4 +341,28 @@ function headersOf(spec: string | undefined): Record<string, string> {
   // Validated by the schema already; this keeps the types honest.
   if ('error' in parsed) throw new AppError(ERROR_CODES.CONFIG_INVALID, `SMS_GATEWAY_HEADERS: ${parsed.error}`);
   return parsed.headers;
+}
+
+/** Which proxies' forwarded headers the desk trusts: none, the nearest N hops, or these addresses. */
+export type TrustProxy = false | number | string[];
+
+/**
+ * DESK_TRUST_PROXY → fastify's trustProxy. Never `true` (trust every hop): then a client could
+ * choose its own address by sending X-Forwarded-For, and dodge per-address limits. '1'/'true'
+ * mean one hop, the proxy in front. Undefined when the value is not understood.
+ */
+export function parseTrustProxy(value: string): TrustProxy | undefined {
+  const v = value.trim();
+  if (/^(|0|false)$/i.test(v)) return false;
+  if (/^true$/i.test(v)) return 1;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const parts = v.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const valid = parts.every((p) => {
+    const [addr, bits, ...rest] = p.split('/');
+    if (rest.length > 0 || !addr) return false;
+    const kind = isIP(addr);
+    if (kind === 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+  });
+  return valid && parts.length > 0 ? parts : undefined;
 }

@@ -108,7 +108,7 @@ export function compileDeskQueries(db: Kysely<Database>) {
     deleteExpiredDeskSessions: prepare<{ now: string }, never>((p) => db.deleteFrom('desk_sessions').where('expires_at', '<=', p.now)),
 
     insertApiToken: prepare<Omit<ApiTokensTable, 'id' | 'last_used_at' | 'revoked_at'>, ApiTokenRow>((p) =>
-      db.insertInto('api_tokens').values({ officer_id: p.officer_id, label: p.label, token_hash: p.token_hash, created_at: p.created_at }).returningAll()),
+      db.insertInto('api_tokens').values({ officer_id: p.officer_id, label: p.label, token_hash: p.token_hash, created_at: p.created_at, expires_at: p.expires_at }).returningAll()),
     apiTokenByHash: prepare<{ token_hash: string }, ApiTokenRow>((p) => db.selectFrom('api_tokens').selectAll().where('token_hash', '=', p.token_hash)),
     apiTokensOf: prepare<{ officer_id: number }, ApiTokenRow>((p) =>
       db.selectFrom('api_tokens').selectAll().where('officer_id', '=', p.officer_id).orderBy('id')),

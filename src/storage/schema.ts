@@ -163,6 +163,14 @@ export interface KeyvTable {
   value: string;
 }
 
+/** One answer of a conversation's session (its `vars`), the value as JSON; see migration 0014. */
+export interface SessionVarsTable {
+  /** The conversation key (the keyv key without its `session:` namespace). */
+  session_key: string;
+  name: string;
+  value: string;
+}
+
 export interface ConsentLedgerTable {
   id: Generated<number>;
   conversation_key: string;
@@ -265,6 +273,8 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** After this the token no longer works (API_TOKEN_DAYS); null for tokens made before expiry existed. */
+  expires_at: string | null;
 }
 
 export interface AuditLogTable {
@@ -290,6 +300,10 @@ export interface AuditHeadTable {
   purge_below: number;
   /** The hash of row `purge_below`: where verification of the kept rows starts. */
   base_hash: string;
+  /** HMAC (AUDIT_SECRET) over seq, hash, purge_below, base_hash and keyed_from: the head cannot be moved without the key. */
+  mac: string | null;
+  /** The first row whose link is keyed with AUDIT_SECRET; rows before it have plain SHA-256 links. */
+  keyed_from: number | null;
 }
 
 export interface ReviewsTable {
@@ -335,6 +349,8 @@ export interface LegalHoldsTable {
   set_at: string;
   released_by: string | null;
   released_at: string | null;
+  /** Why it was released (masked); older releases kept it in the audit log. */
+  release_reason: string | null;
 }
 
 export interface DataExportsTable {
@@ -357,6 +373,7 @@ export interface Database {
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;
+  session_vars: SessionVarsTable;
   ticket_events: TicketEventsTable;
   timers: TimersTable;
   officer_notifications: OfficerNotificationsTable;
