@@ -39,6 +39,9 @@ import { BreachService } from './breach/breach-service.ts';
 import { recipientOf } from './effects/deliver.ts';
 import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
+import { OfficerNotifier } from './notify/notifier.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -71,6 +74,10 @@ export interface App {
   breaches: BreachService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
+  /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
+  notifier: OfficerNotifier;
+  /** /metrics and /readyz. */
+  metrics: Metrics;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -87,6 +94,10 @@ export interface AppOptions {
   codeSender?: CodeSender;
   /** The one-time-code service; tests give one with a fixed code. */
   otp?: OtpService;
+  /** Officers' emails; by default SMTP_URL / SMTP_FROM when set. */
+  officerMailer?: OfficerMailer;
+  /** The officers' Telegram chat; by default OFFICERS_TELEGRAM_CHAT_ID when set. */
+  officersChat?: OfficersChat;
 }
 
 /**
@@ -168,7 +179,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const tickets = new TicketService({
     profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger, departments: content.departments,
   });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
+  const metrics = new Metrics(store, clock);
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, metrics.instrumentAdapter(a)])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -209,8 +221,24 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     onActivity: (key) => live.emit(key),
   });
+  // Messages in and their processing time, counted around the one choke point.
+  router.handle = metrics.timeHandle(router.handle.bind(router));
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
-  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
+  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger, departments: content.departments });
+  const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
+  const notifier = new OfficerNotifier({
+    store,
+    translator: content.translator,
+    profile: content.profile,
+    clock,
+    logger: options.logger,
+    mailer: officerMailer,
+    chat: options.officersChat ?? (config.officersTelegramChatId && config.telegram
+      ? new TelegramOfficersChat(config.telegram.token, config.officersTelegramChatId, config.telegram.apiRoot)
+      : undefined),
+    deskUrl: config.desk?.publicUrl,
+    departments: content.departments,
+  });
   const breaches = new BreachService({ store, profile: content.profile, translator: content.translator, logger: options.logger, clock });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
@@ -222,8 +250,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'retention purge', run: () => retention.runIfDue() },
       { name: 'breach notices', run: () => breaches.dispatch() },
       { name: 'breach reminders', run: () => breaches.remindIfDue() },
+      { name: 'officer notifications', run: () => notifier.run() },
     ],
   });
+  scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
   return {
     config,
     content,
@@ -240,6 +270,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     quality,
     breaches,
     live,
+    notifier,
+    metrics,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },
@@ -248,6 +280,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await afterCommit.settle();
       // Claims this instance still holds go back at once, not after their lease runs out.
       await sender.close().catch((err: unknown) => options.logger.warn({ error: describeError(err) }, 'giving back outbox claims failed'));
+      officerMailer?.close?.();
       await store.close();
     },
   };

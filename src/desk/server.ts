@@ -25,6 +25,8 @@ import { registerBreachRoutes } from './routes/breaches.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -161,6 +163,8 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerHoldsRoutes(server, ctx);
   await registerBreachRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
+  await registerNotificationRoutes(server, ctx);
+  await registerOperationsRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;

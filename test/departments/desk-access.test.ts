@@ -112,6 +112,9 @@ describe('departments on the desk', () => {
     const noReason = await call(powerOfficer, 'POST', `/api/v1/tickets/${number}/actions/transfer`, { department: 'water', reason: 'no' });
     expect(noReason.statusCode).toBe(400);
     expect((await call(waterOfficer, 'POST', `/api/v1/tickets/${number}/actions/transfer`, { department: 'water', reason: 'It is about a water bill.' })).statusCode).toBe(403);
+    const same = await call(powerOfficer, 'POST', `/api/v1/tickets/${number}/actions/transfer`, { department: 'power', reason: 'It is about a power bill.' });
+    expect(same.statusCode).toBe(409);
+    expect(same.json()).toMatchObject({ code: 'NIV_TICKET_TRANSITION' });
 
     const moved = await call(powerOfficer, 'POST', `/api/v1/tickets/${number}/actions/transfer`, { department: 'water', reason: 'It is about a water bill.' });
     expect(moved.statusCode).toBe(200);
@@ -133,6 +136,12 @@ describe('departments on the desk', () => {
     const detail = await h.app.desk.ticket(waterOfficer.officer, number);
     expect(detail.history.find((e) => e.kind === 'transfer')).toMatchObject({ reason: 'It is about a water bill.', data: { from: 'power', to: 'water' } });
     expect((await auditRows(h.app)).find((r) => r.action === 'ticket.transfer')).toMatchObject({ actor: `officer:${powerOfficer.officer.id}`, subject: `ticket:${number}` });
+
+    const resolved = await call(waterOfficer, 'POST', `/api/v1/tickets/${number}/actions/resolve`, { reason: 'The water bill has been corrected.' });
+    expect(resolved.statusCode).toBe(200);
+    await call(waterOfficer, 'POST', `/api/v1/tickets/${number}/actions/close`, {});
+    expect((await h.app.desk.ticket(waterOfficer.officer, number)).actions).not.toContain('transfer');
+    expect((await call(waterOfficer, 'POST', `/api/v1/tickets/${number}/actions/transfer`, { department: 'power', reason: 'It is about a power bill.' })).statusCode).toBe(409);
 
     // The status the citizen asks for names the new department.
     const status = (await h.say(`status ${number}`, { user: 'citizen-1' })).map((m) => m.text).join('\n');
