@@ -37,6 +37,9 @@ import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { BreachService } from './breach/breach-service.ts';
 import { recipientOf } from './effects/deliver.ts';
+import { loadIntents } from './understanding/intents.ts';
+import { Understanding } from './understanding/understanding.ts';
+import { inspectIntents } from './understanding/inspect.ts';
 import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
 import { OfficerNotifier } from './notify/notifier.ts';
@@ -49,6 +52,8 @@ export interface Content {
   actions: ActionRegistry;
   profile: Profile;
   calendar: BusinessCalendar;
+  /** The citizens' own words → intents and options, trained from flows/intents.yaml at load. */
+  understanding: Understanding;
   /** The organisation's departments (one implicit department when the profile declares none). */
   departments: Departments;
 }
@@ -146,12 +151,14 @@ export function loadContent(config: Config): Content {
   const base = new Translator(locales, { en: globals('en'), hi: globals('hi') });
   const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
   const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
-  return { flows, translator, actions: defaultActions(), profile, calendar, departments };
+  const understanding = new Understanding(loadIntents(config.flowsDir), translator.labels);
+  return { flows, translator, actions: defaultActions(), profile, calendar, departments, understanding };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
 export function checkContent(content: Content): Problem[] {
-  return inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS]);
+  const { keys, problems } = inspectIntents(content.understanding.def, content.flows.set, content.translator);
+  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems];
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
@@ -215,6 +222,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     flows: content.flows.set,
     actions: content.actions,
     translator: content.translator,
+    understanding: content.understanding,
     host,
     afterCommit,
     clock,

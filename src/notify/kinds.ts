@@ -5,7 +5,9 @@ import { z } from 'zod';
  * a citizen waiting in a live chat (a hand-off). A kind not listed here is still sent, as
  * immediate, under its own name: a new note never goes silently unsent.
  */
-export const NOTIFY_KINDS = ['new_ticket', 'reminder', 'ack_overdue', 'breach', 'escalated', 'ladder_exhausted', 'citizen_replied', 'chat_waiting'] as const;
+export const NOTIFY_KINDS = [
+  'new_ticket', 'reminder', 'ack_overdue', 'breach', 'escalated', 'ladder_exhausted', 'ceiling_reached', 'transferred', 'citizen_replied', 'chat_waiting',
+] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 export const NOTIFY_MODES = ['immediate', 'digest', 'off'] as const;

@@ -225,3 +225,19 @@ describe('with departments', () => {
     expect(mail.received.map((m) => [m.to[0], m.subject])).toEqual([[power.email, `Nivaran ${number}: New ticket at your level`]]);
   });
 });
+
+describe('the kinds', () => {
+  it('every kind the ticket service notifies has a name in both languages and a choice on My account', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { NOTIFY_KINDS } = await import('../../src/notify/kinds.ts');
+    const src = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'src', 'tickets', 'service.ts'), 'utf8');
+    const used = new Set([...src.matchAll(/notifyOfficers\(uow, \w+, '([a-z_]+)'/g)].map((m) => m[1]!));
+    expect(used.size).toBeGreaterThan(5);
+    for (const kind of used) expect(NOTIFY_KINDS).toContain(kind);
+    for (const lang of ['en', 'hi']) {
+      const texts = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'locales', lang, 'operations.json'), 'utf8')) as { notify: { kind: Record<string, string> } };
+      for (const kind of NOTIFY_KINDS) expect(texts.notify.kind[kind], `${lang} ${kind}`).toBeTruthy();
+    }
+  });
+});
