@@ -27,6 +27,7 @@ import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerOperationsRoutes } from './routes/operations.ts';
+import { registerDepartmentRoutes } from './routes/departments.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -114,7 +115,10 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
       const missingHolidays = officer && isAdmin(officer)
         ? missingHolidayYears(app.content.calendar, ctx.clock()).map((year) => ({ year, command: holidayImportCommand(app.content.calendar.id, year) }))
         : [];
-      return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays };
+      return {
+        lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays,
+        departments: app.tickets.departments.declared,
+      };
     },
     requireOfficer: async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
@@ -165,6 +169,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerMyDataRoutes(server, ctx);
   await registerNotificationRoutes(server, ctx);
   await registerOperationsRoutes(server, ctx);
+  await registerDepartmentRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;

@@ -40,6 +40,7 @@ export function layout(ctx: PageContext, title: string, body: Html, opts: { noti
       ${canHandleBreaches(o) ? nav('/breaches', 'law:desk.nav') : ''}
       ${nav('/account', 'app.nav_account')}
       ${isAdmin(o) ? nav('/officers', 'app.nav_officers') : ''}
+      ${isAdmin(o) && ctx.departments ? nav('/departments', 'app.nav_departments') : ''}
     </ul></nav>
     <div class="who">
       <span>${t(ctx, 'app.signed_in', { name: o.name, role: label(ctx, 'role', o.role) })}</span>
