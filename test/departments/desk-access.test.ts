@@ -163,6 +163,10 @@ describe('departments on the desk', () => {
     await h.say('officer', { user: 'citizen-2' });
 
     expect((await call(powerOfficer, 'GET', '/api/v1/chats')).json()).toEqual([]);
+    // The count of citizens waiting is of the officer's departments too.
+    expect((await call(powerOfficer, 'GET', '/api/v1/tickets')).json().waitingChats).toBe(0);
+    expect((await call(waterOfficer, 'GET', '/api/v1/tickets')).json().waitingChats).toBe(1);
+    expect(await h.app.desk.waitingChats(powerOfficer.officer)).toBe(0);
     const list = (await call(waterOfficer, 'GET', '/api/v1/chats')).json() as Array<{ id: number }>;
     expect(list).toHaveLength(1);
     const id = list[0]!.id;
