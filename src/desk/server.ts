@@ -21,11 +21,13 @@ import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerHoldsRoutes } from './routes/holds.ts';
+import { registerBreachRoutes } from './routes/breaches.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerOperationsRoutes } from './routes/operations.ts';
+import { registerFileRoutes } from './routes/files.ts';
 import { registerDepartmentRoutes } from './routes/departments.ts';
 
 declare module 'fastify' {
@@ -164,9 +166,11 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReviewsRoutes(server, ctx);
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
+  await registerBreachRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
   await registerNotificationRoutes(server, ctx);
   await registerOperationsRoutes(server, ctx);
+  await registerFileRoutes(server, ctx);
   await registerDepartmentRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
@@ -184,6 +188,7 @@ export function errorStatus(error: unknown): number {
         return 403;
       case ERROR_CODES.DESK_INPUT:
       case ERROR_CODES.OFFICER_INVALID:
+      case ERROR_CODES.FILE_REJECTED:
         return 400;
       case ERROR_CODES.TICKET_TRANSITION:
       case ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED:
