@@ -11,7 +11,7 @@ import { readLocales, Translator } from './i18n/i18n.ts';
 import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
 import { loadProfile } from './profile/load.ts';
-import { lawGlobals } from './profile/law-texts.ts';
+import { LAW_KEYS, lawGlobals } from './profile/law-texts.ts';
 import { TICKET_KINDS } from './profile/schema.ts';
 import { assertWithinCeiling } from './domain/sla/ceiling.ts';
 import type { Profile } from './profile/schema.ts';
@@ -35,6 +35,7 @@ import { Accounts } from './desk/accounts.ts';
 import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
+import { BreachService } from './breach/breach-service.ts';
 import { recipientOf } from './effects/deliver.ts';
 import { loadIntents } from './understanding/intents.ts';
 import { Understanding } from './understanding/understanding.ts';
@@ -77,6 +78,8 @@ export interface App {
   retention: RetentionService;
   /** Quality review: the periodic sample for reviewers and their scores. */
   quality: QualityService;
+  /** Personal-data breaches: the record, the notices to those affected, the report to the Board. */
+  breaches: BreachService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
   /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
@@ -159,7 +162,7 @@ export function loadContent(config: Config): Content {
 export function checkContent(content: Content): Problem[] {
   const { keys, problems } = inspectIntents(content.understanding.def, content.flows.set, content.translator);
   const glossary = content.glossary ? inspectGlossary(content.glossary, content.translator.resources) : [];
-  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...keys]), ...problems, ...glossary];
+  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems, ...glossary];
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
@@ -248,6 +251,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     deskUrl: config.desk?.publicUrl,
     departments: content.departments,
   });
+  const breaches = new BreachService({ store, profile: content.profile, translator: content.translator, logger: options.logger, clock });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
@@ -256,6 +260,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() },
       { name: 'quality sample', run: () => quality.sampleIfDue() },
       { name: 'retention purge', run: () => retention.runIfDue() },
+      { name: 'breach notices', run: () => breaches.dispatch() },
+      { name: 'breach reminders', run: () => breaches.remindIfDue() },
       { name: 'officer notifications', run: () => notifier.run() },
     ],
   });
@@ -274,6 +280,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12),
     retention,
     quality,
+    breaches,
     live,
     notifier,
     metrics,
