@@ -145,7 +145,7 @@ export async function runBench(args: string[]): Promise<number> {
     for (const channel of ['telegram', 'whatsapp-cloud'] as const) {
       const f = await pacingBench(channel, chats, perChat, 15 * 60_000);
       const target = channel === 'telegram' ? '(target 30/s ±5%, at most 1 per chat per second, no 429 storm, nothing lost)' : '(target: the configured 80/s, nothing lost)';
-      out(`   ${channel}: ${f.overallPerSecond.toFixed(1)} messages/s overall over ${f.seconds.toFixed(1)} s; at most ${f.maxPerChatInWindow} to one chat in ${f.perChatWindowMs / 1000} s; ${f.tooManyRequests} × 429; lost ${f.lost}, doubled ${f.duplicated}, out of order ${f.reordered}   ${target}`);
+      out(`   ${channel}: ${f.overallPerSecond.toFixed(1)} messages/s overall over ${f.seconds.toFixed(1)} s; at most ${f.maxPerChatInWindow} to one chat in ${f.perChatWindowMs / 1000} s; ${f.tooManyRequests} × 429 (${f.tooManyOverall} for the overall rate); lost ${f.lost}, doubled ${f.duplicated}, out of order ${f.reordered}   ${target}`);
       out(`     the fake enforced ${f.limits}`);
     }
   }

@@ -28,6 +28,8 @@ export interface PacingFigures {
   maxPerChatInWindow: number;
   perChatWindowMs: number;
   tooManyRequests: number;
+  /** Of those, for the overall rate (the rest: for one chat's). */
+  tooManyOverall: number;
   lost: number;
   duplicated: number;
   reordered: number;
@@ -111,11 +113,15 @@ async function startFake(channel: 'telegram' | 'whatsapp-cloud', limits: Limits)
   let duplicated = 0;
   let messageId = 0;
 
+  let overall = 0;
   /** Would accepting a message to `chat` now break a limit? Counts only what was accepted. */
   function overLimit(chat: string, now: number): boolean {
     let inSecond = 0;
     for (let i = times.length - 1; i >= 0 && times[i]! > now - 1000 + TOLERANCE_MS; i--) inSecond++;
-    if (inSecond >= limits.perSecond) return true;
+    if (inSecond >= limits.perSecond) {
+      overall++;
+      return true;
+    }
     const mine = byChat.get(chat) ?? [];
     let inWindow = 0;
     for (let i = mine.length - 1; i >= 0 && mine[i]!.t > now - limits.perChatWindowMs + TOLERANCE_MS; i--) inWindow++;
@@ -182,6 +188,7 @@ async function startFake(channel: 'telegram' | 'whatsapp-cloud', limits: Limits)
         maxPerChatInWindow: maxInWindow,
         perChatWindowMs: lim.perChatWindowMs,
         tooManyRequests: tooMany,
+        tooManyOverall: overall,
         lost,
         duplicated,
         reordered,
