@@ -132,10 +132,18 @@ export async function runBench(args: string[]): Promise<number> {
   }
 
   if (run('startup')) {
+  // What any Node program costs to start on this machine now: start-up times move with the load.
+  const bareMs = await new Promise<number>((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    child.on('exit', () => resolve(performance.now() - t0));
+    child.on('error', reject);
+  });
   const startMs = await timeToFirstReply();
   out(`\n4. Start-up: \`nivaran chat\` from process start to the first reply on stdout: ${startMs.toFixed(0)} ms   (target < 1,500 ms)`);
   const ready = await timeToStartReady();
   out(`   \`nivaran start\` (console, scheduler and officers' desk): first reply ${ready.replyMs.toFixed(0)} ms, desk answering ${ready.deskMs.toFixed(0)} ms   (target < 1,000 ms)`);
+  out(`   (a bare \`node -e ''\` takes ${bareMs.toFixed(0)} ms to start and exit on this machine now: desk answering at ${(ready.deskMs / bareMs).toFixed(1)}× that)`);
   }
   if (run('pacing')) {
     const { pacingBench } = await import('./pacing-bench.ts');
