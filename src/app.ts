@@ -11,7 +11,7 @@ import { readLocales, Translator } from './i18n/i18n.ts';
 import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
 import { loadProfile } from './profile/load.ts';
-import { lawGlobals } from './profile/law-texts.ts';
+import { LAW_KEYS, lawGlobals } from './profile/law-texts.ts';
 import { TICKET_KINDS } from './profile/schema.ts';
 import { assertWithinCeiling } from './domain/sla/ceiling.ts';
 import type { Profile } from './profile/schema.ts';
@@ -35,9 +35,19 @@ import { Accounts } from './desk/accounts.ts';
 import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
+import { BreachService } from './breach/breach-service.ts';
 import { recipientOf } from './effects/deliver.ts';
+import { loadIntents } from './understanding/intents.ts';
+import { Understanding } from './understanding/understanding.ts';
+import { inspectIntents } from './understanding/inspect.ts';
 import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
+import { OfficerNotifier } from './notify/notifier.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { EvidenceFiles } from './files/evidence.ts';
+import { DatabaseFileStore, DiskFileStore } from './files/file-store.ts';
+import path from 'node:path';
+import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -45,6 +55,8 @@ export interface Content {
   actions: ActionRegistry;
   profile: Profile;
   calendar: BusinessCalendar;
+  /** The citizens' own words → intents and options, trained from flows/intents.yaml at load. */
+  understanding: Understanding;
   /** The organisation's departments (one implicit department when the profile declares none). */
   departments: Departments;
 }
@@ -66,8 +78,16 @@ export interface App {
   retention: RetentionService;
   /** Quality review: the periodic sample for reviewers and their scores. */
   quality: QualityService;
+  /** Personal-data breaches: the record, the notices to those affected, the report to the Board. */
+  breaches: BreachService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
+  /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
+  notifier: OfficerNotifier;
+  /** /metrics and /readyz. */
+  metrics: Metrics;
+  /** Evidence files: checked, stored by content (DATA_DIR/files, or the database with DATABASE_URL). */
+  evidence: EvidenceFiles;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -84,6 +104,10 @@ export interface AppOptions {
   codeSender?: CodeSender;
   /** The one-time-code service; tests give one with a fixed code. */
   otp?: OtpService;
+  /** Officers' emails; by default SMTP_URL / SMTP_FROM when set. */
+  officerMailer?: OfficerMailer;
+  /** The officers' Telegram chat; by default OFFICERS_TELEGRAM_CHAT_ID when set. */
+  officersChat?: OfficersChat;
 }
 
 /**
@@ -132,12 +156,14 @@ export function loadContent(config: Config): Content {
   const base = new Translator(locales, { en: globals('en'), hi: globals('hi') });
   const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
   const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
-  return { flows, translator, actions: defaultActions(), profile, calendar, departments };
+  const understanding = new Understanding(loadIntents(config.flowsDir), translator.labels);
+  return { flows, translator, actions: defaultActions(), profile, calendar, departments, understanding };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
 export function checkContent(content: Content): Problem[] {
-  return inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS]);
+  const { keys, problems } = inspectIntents(content.understanding.def, content.flows.set, content.translator);
+  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems];
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
@@ -165,7 +191,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const tickets = new TicketService({
     profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger, departments: content.departments,
   });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
+  const metrics = new Metrics(store, clock);
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, metrics.instrumentAdapter(a)])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -200,14 +227,32 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     flows: content.flows.set,
     actions: content.actions,
     translator: content.translator,
+    understanding: content.understanding,
     host,
     afterCommit,
     clock,
     logger: options.logger,
     onActivity: (key) => live.emit(key),
   });
+  // Messages in and their processing time, counted around the one choke point.
+  router.handle = metrics.timeHandle(router.handle.bind(router));
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
-  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
+  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger, departments: content.departments });
+  const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
+  const notifier = new OfficerNotifier({
+    store,
+    translator: content.translator,
+    profile: content.profile,
+    clock,
+    logger: options.logger,
+    mailer: officerMailer,
+    chat: options.officersChat ?? (config.officersTelegramChatId && config.telegram
+      ? new TelegramOfficersChat(config.telegram.token, config.officersTelegramChatId, config.telegram.apiRoot)
+      : undefined),
+    deskUrl: config.desk?.publicUrl,
+    departments: content.departments,
+  });
+  const breaches = new BreachService({ store, profile: content.profile, translator: content.translator, logger: options.logger, clock });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
@@ -216,7 +261,19 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() },
       { name: 'quality sample', run: () => quality.sampleIfDue() },
       { name: 'retention purge', run: () => retention.runIfDue() },
+      { name: 'breach notices', run: () => breaches.dispatch() },
+      { name: 'breach reminders', run: () => breaches.remindIfDue() },
+      { name: 'officer notifications', run: () => notifier.run() },
+      { name: 'file sweep', run: () => evidence.sweep() },
     ],
+  });
+  scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
+  const evidence = new EvidenceFiles({
+    store,
+    files: config.databaseUrl ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(config.dataDir, 'files'), clock),
+    maxBytes: content.profile.files.maxBytes,
+    clock,
+    departments: content.departments,
   });
   return {
     config,
@@ -232,7 +289,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12),
     retention,
     quality,
+    breaches,
     live,
+    notifier,
+    metrics,
+    evidence,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },
@@ -241,6 +302,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await afterCommit.settle();
       // Claims this instance still holds go back at once, not after their lease runs out.
       await sender.close().catch((err: unknown) => options.logger.warn({ error: describeError(err) }, 'giving back outbox claims failed'));
+      officerMailer?.close?.();
       await store.close();
     },
   };

@@ -29,7 +29,7 @@ export async function runBench(args: string[]): Promise<number> {
   if (values.only === undefined) {
     // Each section runs in a fresh process, so JIT state and heap of one do not colour the next.
     out(`Nivaran bench: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
-    for (const section of ['grievance', 'depth', 'memory', 'startup', 'pacing', 'sweep', 'desk']) {
+    for (const section of ['grievance', 'depth', 'memory', 'startup', 'pacing', 'sweep', 'desk', 'intents']) {
       await runChild(['bench', '--only', section, '--citizens', String(citizens), '--live', String(live), '--tickets', String(values.tickets), '--chats', String(values.chats), '--replies-per-chat', String(values['replies-per-chat'])]);
     }
     return 0;
@@ -158,6 +158,19 @@ export async function runBench(args: string[]): Promise<number> {
       const target = channel === 'telegram' ? '(target 30/s ±5%, at most 1 per chat per second, no 429 storm, nothing lost)' : '(target: the configured 80/s, nothing lost)';
       out(`   ${channel}: ${f.overallPerSecond.toFixed(1)} messages/s overall over ${f.seconds.toFixed(1)} s; at most ${f.maxPerChatInWindow} to one chat in ${f.perChatWindowMs / 1000} s; ${f.tooManyRequests} × 429 (${f.tooManyOverall} for the overall rate); lost ${f.lost}, doubled ${f.duplicated}, out of order ${f.reordered}   ${target}`);
       out(`     the fake enforced ${f.limits}`);
+    }
+  }
+  if (run('intents')) {
+    const { intentsReport } = await import('./intents-bench.ts');
+    const content = loadContent(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+    const heldOut = path.join(PACKAGE_ROOT, 'bench', 'intents-heldout.yaml');
+    intentsReport(content, heldOut, out);
+    const { compareNlpjs } = await import('./nlpjs-compare.ts');
+    const { readHeldOut } = await import('./intents-bench.ts');
+    const nlpjs = await compareNlpjs(content, readHeldOut(heldOut));
+    if (!nlpjs) out('   (nlp.js comparison skipped: install the development dependencies)');
+    for (const f of nlpjs ?? []) {
+      out(`   compared: ${f.variant}: ${(100 * f.accuracy).toFixed(1)}% understood, ${f.cpuUs.toFixed(0)} µs of CPU per message, trained in ${f.trainMs.toFixed(0)} ms`);
     }
   }
   if (run('desk')) {

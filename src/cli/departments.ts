@@ -1,16 +1,15 @@
 import { loadContent } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { normaliseOfficerEmail } from '../desk/accounts.ts';
-import { membershipsByOfficer, setMembership } from '../departments/memberships.ts';
+import { DEPARTMENT_ROLES, membershipsByOfficer, setMembership } from '../departments/memberships.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
-import { LADDER_ROLES } from '../profile/schema.ts';
 import { openStore } from '../storage/open-store.ts';
 import { cliIo, parseCliArgs, type CliOptions } from './officers.ts';
 
 const USAGE = `Usage: nivaran departments list [--json]
        nivaran departments assign --email E --department D --role ROLE
        nivaran departments remove --email E --department D
-Roles in a department: ${LADDER_ROLES.join(', ')}. The organisation-wide admin and DPO work in every department.`;
+Roles in a department: ${DEPARTMENT_ROLES.join(', ')} (a reviewer there scores its conversations and works no tickets). The organisation-wide admin and DPO work in every department.`;
 
 /** `nivaran departments list|assign|remove`: the profile's departments and who works in each. */
 export async function departmentsCommand(args: string[], opts: CliOptions = {}): Promise<number> {

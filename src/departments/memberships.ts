@@ -5,11 +5,15 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { Departments } from './departments.ts';
 import { departmentQueries } from './queries.ts';
 
-/** An officer's role in a department: one of the ladder's roles. */
-export type DepartmentRole = (typeof LADDER_ROLES)[number];
+/**
+ * An officer's role in a department: one of the ladder's roles, or `reviewer` (scores the
+ * department's conversations in quality review, and works no tickets).
+ */
+export const DEPARTMENT_ROLES = [...LADDER_ROLES, 'reviewer'] as const;
+export type DepartmentRole = (typeof DEPARTMENT_ROLES)[number];
 
 export function isDepartmentRole(role: string): role is DepartmentRole {
-  return (LADDER_ROLES as readonly string[]).includes(role);
+  return (DEPARTMENT_ROLES as readonly string[]).includes(role);
 }
 
 /**
@@ -25,7 +29,7 @@ export async function setMembership(
   if (!departments.has(department)) {
     throw new AppError(ERROR_CODES.OFFICER_INVALID, `There is no department "${department}"; the profile declares: ${departments.list.map((d) => d.id).join(', ')}.`);
   }
-  if (role !== null && !isDepartmentRole(role)) throw new AppError(ERROR_CODES.OFFICER_INVALID, `Unknown role "${role}" in a department; use one of: ${LADDER_ROLES.join(', ')}.`);
+  if (role !== null && !isDepartmentRole(role)) throw new AppError(ERROR_CODES.OFFICER_INVALID, `Unknown role "${role}" in a department; use one of: ${DEPARTMENT_ROLES.join(', ')}.`);
   const officer = await uow.officers.byId(officerId);
   if (!officer) throw new AppError(ERROR_CODES.OFFICER_INVALID, `There is no officer ${officerId}.`);
   const q = departmentQueries(uow.dialect);
@@ -40,9 +44,11 @@ export async function setMembership(
 export async function membershipsByOfficer(uow: UnitOfWork): Promise<Map<number, Array<{ department: string; role: string }>>> {
   const out = new Map<number, Array<{ department: string; role: string }>>();
   for (const m of await uow.exec.all(departmentQueries(uow.dialect).allMemberships, {})) {
-    const list = out.get(m.officer_id) ?? [];
+    // PostgreSQL returns a bigint as text.
+    const id = Number(m.officer_id);
+    const list = out.get(id) ?? [];
     list.push({ department: m.department, role: m.role });
-    out.set(m.officer_id, list);
+    out.set(id, list);
   }
   return out;
 }

@@ -21,9 +21,14 @@ import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerHoldsRoutes } from './routes/holds.ts';
+import { registerBreachRoutes } from './routes/breaches.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
+import { registerFileRoutes } from './routes/files.ts';
+import { registerDepartmentRoutes } from './routes/departments.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -111,7 +116,10 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
       const missingHolidays = officer && isAdmin(officer)
         ? missingHolidayYears(app.content.calendar, ctx.clock()).map((year) => ({ year, command: holidayImportCommand(app.content.calendar.id, year) }))
         : [];
-      return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays };
+      return {
+        lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays,
+        departments: app.tickets.departments.declared,
+      };
     },
     requireOfficer: async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
@@ -158,7 +166,12 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReviewsRoutes(server, ctx);
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
+  await registerBreachRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
+  await registerNotificationRoutes(server, ctx);
+  await registerOperationsRoutes(server, ctx);
+  await registerFileRoutes(server, ctx);
+  await registerDepartmentRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;
@@ -175,6 +188,7 @@ export function errorStatus(error: unknown): number {
         return 403;
       case ERROR_CODES.DESK_INPUT:
       case ERROR_CODES.OFFICER_INVALID:
+      case ERROR_CODES.FILE_REJECTED:
         return 400;
       case ERROR_CODES.TICKET_TRANSITION:
       case ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED:

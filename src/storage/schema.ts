@@ -1,3 +1,4 @@
+import type { BreachesTable, BreachRecipientsTable, BreachReportsTable } from '../breach/tables.ts';
 import type { Generated } from 'kysely';
 
 /**
@@ -78,6 +79,8 @@ export interface OfficerNotificationsTable {
   at: string;
   data: string;
   read_at: string | null;
+  /** When the notification dispatcher queued its emails (migration 0013). */
+  dispatched_at: string | null;
 }
 
 export interface TicketSequencesTable {
@@ -155,6 +158,8 @@ export interface HandoffsTable {
   timeout_notified_at: string | null;
   /** `flow/step` where the citizen was when they asked (quality trends); null before migration 0007. */
   flow_step: string | null;
+  /** When the officers were told that a citizen waits (migration 0013). */
+  officers_notified_at: string | null;
 }
 
 export interface KeyvTable {
@@ -362,6 +367,54 @@ export interface DataExportsTable {
   downloaded_at: string | null;
 }
 
+/** An officer's choice of how to be told, per kind of notification (migration 0013). */
+export interface NotifySettingsTable {
+  officer_id: number;
+  digest_time: string;
+  modes: string;
+  updated_at: string;
+}
+
+/** One notification to one recipient by one way (email, the officers' Telegram chat). */
+export interface NotifyDeliveriesTable {
+  id: Generated<number>;
+  source: string;
+  officer_id: number;
+  via: 'email' | 'telegram';
+  kind: string;
+  ticket_number: string | null;
+  handoff_id: number | null;
+  digest: number;
+  created_at: string;
+  due_at: string;
+  /** `interrupted`: claimed by a process that stopped mid-send; never sent again (at most once). */
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'interrupted';
+  attempts: number;
+  claimed_at: string | null;
+  batch: string | null;
+  sent_at: string | null;
+}
+
+export interface FileBlobsTable {
+  sha256: string;
+  size: number;
+  bytes: Uint8Array | null;
+  created_at: string;
+}
+
+export interface EvidenceFilesTable {
+  id: Generated<number>;
+  conversation_key: string;
+  ticket_id: number | null;
+  sha256: string;
+  mime: string;
+  size: number;
+  added_by: string;
+  channel: string;
+  message_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tickets: TicketsTable;
   ticket_sequences: TicketSequencesTable;
@@ -392,4 +445,11 @@ export interface Database {
   ratings: RatingsTable;
   legal_holds: LegalHoldsTable;
   data_exports: DataExportsTable;
+  breaches: BreachesTable;
+  breach_recipients: BreachRecipientsTable;
+  breach_reports: BreachReportsTable;
+  notify_settings: NotifySettingsTable;
+  notify_deliveries: NotifyDeliveriesTable;
+  file_blobs: FileBlobsTable;
+  evidence_files: EvidenceFilesTable;
 }

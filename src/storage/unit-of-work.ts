@@ -61,7 +61,7 @@ export interface UnitOfWork {
     claim(id: number, now: string): Promise<boolean>;
   };
   readonly officerNotifications: {
-    add(n: Omit<OfficerNotificationsTable, 'id' | 'read_at'>): Promise<void>;
+    add(n: Omit<OfficerNotificationsTable, 'id' | 'read_at' | 'dispatched_at'>): Promise<void>;
     of(ticketId: number): Promise<Array<Omit<OfficerNotificationsTable, 'id'> & { id: number }>>;
   };
   readonly transcripts: {

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setMembership } from '../../src/departments/memberships.ts';
 import { buildDesk } from '../../src/desk/server.ts';
+import { queueFiltersSchema } from '../../src/desk/desk-service.ts';
 import { createLogger } from '../../src/logger.ts';
-import { addOfficer, inbox, ticketRow } from '../helpers/desk.ts';
+import { addOfficer, auditRows, inbox, ticketRow } from '../helpers/desk.ts';
 import { DeskClient } from '../helpers/desk-client.ts';
 import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 
@@ -95,5 +96,62 @@ describe('departments on the desk’s pages', () => {
     expect((await go.get('/reports?month=2026-11&department=water')).statusCode).toBe(403);
     expect((await go.get('/reports?month=2026-11&department=')).statusCode).toBe(403);
     expect((await go.get('/reports.json?month=2026-11&department=water')).statusCode).toBe(403);
+  });
+});
+
+describe('quality review by department', () => {
+  it('gives a reviewer who belongs to a department only its conversations; one who belongs to none reviews all', async () => {
+    const { h, file } = await setup();
+    const power = await file('citizen-1', '1', 'No electricity in Sector 9 since last night.');
+    const water = await file('citizen-2', '3', 'No water in Ward 12 for three days now.');
+    const app = h.app;
+    for (const n of [power, water]) {
+      await app.store.transaction((u) => app.tickets.transition(u, n, 'resolved', { actor: 'officer:1', reason: 'Done, supply restored.', now: h.clock.now() }));
+    }
+    h.clock.advance(8 * 86_400_000);
+    expect(await app.quality.sampleIfDue()).toBe(2);
+
+    const central = await addOfficer(app, 'reviewer');
+    const waterReviewer = await addOfficer(app, 'reviewer');
+    await app.store.transaction((u) => setMembership(u, app.tickets.departments, waterReviewer.id, 'water', 'reviewer', 'test', h.clock.now()));
+
+    expect((await app.quality.queue(central)).items.map((i) => i.number).sort()).toEqual([power, water].sort());
+    const mine = await app.quality.queue(waterReviewer);
+    expect(mine.items.map((i) => i.number)).toEqual([water]);
+    expect(mine.total).toBe(1);
+    const other = (await app.quality.queue(central)).items.find((i) => i.number === power)!;
+    await expect(app.quality.review(waterReviewer, other.id)).rejects.toMatchObject({ code: 'NIV_DESK_FORBIDDEN' });
+    // A reviewer who belongs to a department works no tickets there.
+    expect((await app.desk.queue(waterReviewer, queueFiltersSchema.parse({}))).items).toEqual([]);
+  });
+});
+
+describe('the admin’s departments page', () => {
+  it('lists each department’s officers and sets or removes a role, audited; refused to others', async () => {
+    const { h, as } = await setup();
+    const admin = await as('admin');
+    const wasim = await addOfficer(h.app, 'officer', 'Wasim');
+    const page = await admin.get('/departments');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('href="/departments"');
+    expect(page.body).toContain('Water Supply Department');
+    expect(page.body).toContain('Assistant Engineer → Executive Engineer');
+    const set = await admin.post('/departments/members', { officerId: String(wasim.id), department: 'water', role: 'officer' });
+    expect(set.statusCode).toBe(303);
+    const after = (await admin.get('/departments?done=membership')).body;
+    expect(after).toContain(`<li>Wasim (${wasim.email}): Desk officer</li>`);
+    expect(after).toContain('Saved.');
+    const removed = await admin.post('/departments/members', { officerId: String(wasim.id), department: 'water', role: '' });
+    expect(removed.statusCode).toBe(303);
+    const bad = await admin.post('/departments/members', { officerId: String(wasim.id), department: 'roads', role: 'officer' });
+    expect(bad.statusCode).toBe(400);
+    const audit = (await auditRows(h.app)).filter((r) => r.action.startsWith('officer.department'));
+    expect(audit.map((r) => [r.action, r.actor === `officer:${r.actor.split(':')[1]}`, r.subject])).toEqual([
+      ['officer.department_set', true, `officer:${wasim.id}`],
+      ['officer.department_removed', true, `officer:${wasim.id}`],
+    ]);
+    const officer = await as('officer', { water: 'officer' });
+    expect((await officer.get('/departments')).statusCode).toBe(403);
+    expect((await officer.get('/queue')).body).not.toContain('href="/departments"');
   });
 });
