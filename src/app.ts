@@ -40,10 +40,15 @@ import { recipientOf } from './effects/deliver.ts';
 import { loadIntents } from './understanding/intents.ts';
 import { Understanding } from './understanding/understanding.ts';
 import { inspectIntents } from './understanding/inspect.ts';
+import { inspectGlossary, loadGlossary, type Glossary } from './understanding/glossary.ts';
 import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
 import { OfficerNotifier } from './notify/notifier.ts';
 import { Metrics } from './metrics/metrics.ts';
+import { EvidenceFiles } from './files/evidence.ts';
+import { EvidenceIntake } from './files/intake.ts';
+import { DatabaseFileStore, DiskFileStore } from './files/file-store.ts';
+import path from 'node:path';
 import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
@@ -54,6 +59,8 @@ export interface Content {
   calendar: BusinessCalendar;
   /** The citizens' own words → intents and options, trained from flows/intents.yaml at load. */
   understanding: Understanding;
+  /** locales/glossary.yaml: one word per idea in citizens' texts (checked by `flows check`). */
+  glossary?: Glossary | undefined;
   /** The organisation's departments (one implicit department when the profile declares none). */
   departments: Departments;
 }
@@ -83,6 +90,8 @@ export interface App {
   notifier: OfficerNotifier;
   /** /metrics and /readyz. */
   metrics: Metrics;
+  /** Evidence files: checked, stored by content (DATA_DIR/files, or the database with DATABASE_URL). */
+  evidence: EvidenceFiles;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -152,13 +161,14 @@ export function loadContent(config: Config): Content {
   const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
   const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
   const understanding = new Understanding(loadIntents(config.flowsDir), translator.labels);
-  return { flows, translator, actions: defaultActions(), profile, calendar, departments, understanding };
+  return { flows, translator, actions: defaultActions(), profile, calendar, departments, understanding, glossary: loadGlossary(config.localesDir) };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
 export function checkContent(content: Content): Problem[] {
   const { keys, problems } = inspectIntents(content.understanding.def, content.flows.set, content.translator);
-  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems];
+  const glossary = content.glossary ? inspectGlossary(content.glossary, content.translator.resources) : [];
+  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems, ...glossary];
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
@@ -217,6 +227,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     clock,
   });
+  const evidence = new EvidenceFiles({
+    store,
+    files: config.databaseUrl ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(config.dataDir, 'files'), clock),
+    maxBytes: content.profile.files.maxBytes,
+    clock,
+    departments: content.departments,
+  });
   const router = new Router({
     store,
     flows: content.flows.set,
@@ -228,6 +245,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     clock,
     logger: options.logger,
     onActivity: (key) => live.emit(key),
+    evidence: new EvidenceIntake({ evidence, maxBytes: content.profile.files.maxBytes, translator: content.translator, logger: options.logger }),
   });
   // Messages in and their processing time, counted around the one choke point.
   router.handle = metrics.timeHandle(router.handle.bind(router));
@@ -259,6 +277,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'breach notices', run: () => breaches.dispatch() },
       { name: 'breach reminders', run: () => breaches.remindIfDue() },
       { name: 'officer notifications', run: () => notifier.run() },
+      { name: 'file sweep', run: () => evidence.sweep() },
     ],
   });
   scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
@@ -280,6 +299,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     live,
     notifier,
     metrics,
+    evidence,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },

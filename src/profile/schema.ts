@@ -86,7 +86,8 @@ const departmentSchema = z.object({
   /** The data-protection desk: data-rights requests (access, correction, erasure, nomination) go here. */
   rights: z.boolean().default(false),
   calendar: z.string().regex(/^[a-z0-9-]+$/).optional(),
-  policies: z.record(z.enum(TICKET_KINDS), z.union([z.string(), slaPolicySchema])).optional(),
+  /** Per ticket kind; a kind left out keeps the organisation's policy. */
+  policies: z.partialRecord(z.enum(TICKET_KINDS), z.union([z.string(), slaPolicySchema])).optional(),
   ladder: z.array(rung).min(1).max(5).optional(),
 });
 export type DepartmentInput = z.infer<typeof departmentSchema>;
@@ -230,6 +231,8 @@ export const profileSchema = z.object({
    * before anything else is taken (2026-12: privacy-notice link, the Board, nominees and ratings).
    */
   consent: z.object({ noticeVersion: z.string().min(1).max(40).default('2026-12') }).default({ noticeVersion: '2026-12' }),
+  /** Evidence files citizens send and officers attach: the largest accepted, in bytes (default 10 MB). */
+  files: z.object({ maxBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024) }).default({ maxBytes: 10 * 1024 * 1024 }),
   /** What the law asks the organisation to tell and do beyond the tickets: see lawSchema. */
   law: lawSchema,
   /**
