@@ -37,12 +37,21 @@ export interface ScenarioOptions {
   backend: 'sqlite' | 'postgres';
   instances: number;
   citizens: number;
-  /** Kills (SIGKILL, restart after 0.5 s) at random moments, one in each 10 s from 2 s on. */
+  /** Kills (SIGKILL, restart after 0.5 s) at a random moment of each `killEveryMs` from `chaosStartMs` on. */
   kills: number;
-  /** PostgreSQL: no connection at all for this long (existing ones terminated), starting at 8 s. */
+  /** PostgreSQL: no connection at all for this long (existing ones terminated), from `chaosStartMs` + 6 s. */
   dbCutMs: number;
-  /** Every Graph send answered 429 (Retry-After 1 s) for this long, starting at 15 s. */
+  /** Every Graph send answered 429 (Retry-After 1 s) for this long, from `chaosStartMs` + 13 s. */
   stormMs: number;
+  /** When faults begin (default 2 s) and how far apart kills are (default 10 s); tests squeeze them. */
+  chaosStartMs?: number;
+  killEveryMs?: number;
+  dbCutAtMs?: number;
+  stormAtMs?: number;
+  /** A citizen's pause between reading a question and answering it (default none). */
+  thinkMs?: number;
+  /** More environment for the instances (a test's fixed clock). */
+  env?: Record<string, string>;
   /** A server URL whose user may create databases (PostgreSQL runs). */
   adminUrl?: string | undefined;
   seed: number;
@@ -62,6 +71,8 @@ export interface ScenarioResult {
   duplicateAcks: number;
   /** Citizens who read a message more than once. */
   citizensWithDuplicates: number;
+  /** The most duplicate messages one citizen read. */
+  maxDuplicatesPerCitizen: number;
   outboxLeft: number;
   inDoubt: number;
   kills: number;
@@ -101,6 +112,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     OUTBOX_LEASE_SECONDS: String(o.leaseSeconds),
     DB_STATEMENT_TIMEOUT_SECONDS: '5',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
+    ...o.env,
   };
   const instances: Instance[] = [];
   for (let i = 0; i < o.instances; i++) instances.push(new Instance(i, await freePort(), env));
@@ -115,7 +127,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     let lastDone = t0;
     await Promise.all(citizens.map(async (wa, i) => {
       await sleep(i * 5);
-      if (await runCitizen(wa, instances, graph, deadline, random)) {
+      if (await runCitizen(wa, instances, graph, deadline, random, o.thinkMs ?? 0)) {
         done.add(wa);
         lastDone = Date.now();
       }
@@ -128,6 +140,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     let duplicateSends = 0;
     let duplicateAcks = 0;
     let citizensWithDuplicates = 0;
+    let maxDuplicatesPerCitizen = 0;
     for (const wa of citizens) {
       const sent: GraphSent[] = graph.byCitizen.get(wa) ?? [];
       const seen = new Set<string>();
@@ -138,6 +151,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       }
       duplicateSends += dups;
       if (dups > 0) citizensWithDuplicates++;
+      maxDuplicatesPerCitizen = Math.max(maxDuplicatesPerCitizen, dups);
       duplicateAcks += Math.max(0, sent.filter((s) => ACK.test(s.text)).length - 1);
     }
     for (const inst of instances) await inst.stop();
@@ -160,6 +174,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       duplicateSends,
       duplicateAcks,
       citizensWithDuplicates,
+      maxDuplicatesPerCitizen,
       outboxLeft: counts.outbox,
       inDoubt: instances.reduce((n, i) => n + i.inDoubt, 0),
       kills: instances.reduce((n, i) => n + i.kills, 0),
@@ -174,9 +189,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
 }
 
 /** One citizen through the script; true when they read their ticket number. */
-async function runCitizen(wa: string, instances: Instance[], graph: ScaleGraph, deadline: number, random: () => number): Promise<boolean> {
+async function runCitizen(wa: string, instances: Instance[], graph: ScaleGraph, deadline: number, random: () => number, thinkMs: number): Promise<boolean> {
   let cursor = 0;
   for (const step of SCRIPT) {
+    if (thinkMs > 0 && cursor > 0) await sleep(thinkMs);
     const body = JSON.stringify(webhookBody(wa, step.send));
     // Meta posts until it gets a 2xx, with back-off; here to any instance, as behind a plain balancer.
     for (;;) {
@@ -238,7 +254,8 @@ async function runChaos(o: ScenarioOptions, instances: Instance[], graph: ScaleG
   const events: Array<Promise<void>> = [];
   for (let k = 0; k < o.kills; k++) {
     // Spread over the first 30 s: one kill in each 10 s, at a random moment of it.
-    const when = 2000 + k * 10_000 + random() * 8000;
+    const every = o.killEveryMs ?? 10_000;
+    const when = (o.chaosStartMs ?? 2000) + k * every + random() * every * 0.8;
     const pick = random();
     events.push((async () => {
       await at(when);
@@ -252,13 +269,13 @@ async function runChaos(o: ScenarioOptions, instances: Instance[], graph: ScaleG
   }
   if (o.dbCutMs > 0 && pg) {
     events.push((async () => {
-      await at(8000);
+      await at(o.dbCutAtMs ?? (o.chaosStartMs ?? 2000) + 6000);
       await pg.cut(o.dbCutMs);
     })());
   }
   if (o.stormMs > 0) {
     events.push((async () => {
-      await at(15_000);
+      await at(o.stormAtMs ?? (o.chaosStartMs ?? 2000) + 13_000);
       graph.storm(o.stormMs);
     })());
   }
