@@ -5,7 +5,7 @@ import type { BotCommand } from 'grammy/types';
 import type { Lang } from '../../engine/session.ts';
 import { AppError, describeError, ERROR_CODES } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { ChannelAdapter, InboundMessage, OutboundMessage } from '../types.ts';
+import type { ChannelAdapter, Delivery, InboundMessage, OutboundMessage } from '../types.ts';
 import { DrainLoop } from '../drain-loop.ts';
 import { parseUpdate, TELEGRAM_CHANNEL } from './parse.ts';
 import { renderOutbound } from './render.ts';
@@ -118,9 +118,14 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramDeps
   const drainLoop = new DrainLoop(deps.drain, options.drainIntervalMs ?? 200, logger);
   let polling: Promise<void> | undefined;
 
-  async function sendRaw(conversationId: string, message: OutboundMessage): Promise<void> {
+  async function sendRaw(conversationId: string, message: OutboundMessage, delivery?: Delivery): Promise<void> {
     const chatId = /^-?\d{1,15}$/.test(conversationId) ? Number(conversationId) : conversationId;
-    for (const part of renderOutbound(message, { requestContact: message.requestContact })) {
+    const parts = renderOutbound(message, { requestContact: message.requestContact });
+    // A long reply is several messages: each is recorded as Telegram takes it, so a retry sends
+    // only the rest (docs/delivery.md).
+    for (let i = delivery?.partsSent ?? 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      await delivery?.sending(i);
       try {
         await bot.api.sendMessage(chatId, part.text, {
           ...(part.reply_markup ? { reply_markup: part.reply_markup } : {}),
@@ -131,6 +136,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramDeps
         const why = err instanceof GrammyError ? `${err.error_code}: ${err.description}` : err instanceof HttpError ? 'network error' : describeError(err);
         throw new AppError(ERROR_CODES.TELEGRAM_SEND, `Telegram did not take the message (${why}).`, { cause: err });
       }
+      await delivery?.accepted(i, i === parts.length - 1);
     }
   }
 
@@ -192,7 +198,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramDeps
   const handleWebhook = webhook ? createWebhookHandler({ secretToken: webhook.secretToken, process: processUpdate, logger }) : undefined;
 
   return {
-    adapter: { name: TELEGRAM_CHANNEL, send: sendRaw },
+    adapter: { name: TELEGRAM_CHANNEL, send: sendRaw, reportsParts: true },
     processUpdate,
     idle: () => drainLoop.idle(),
     ...(handleWebhook
