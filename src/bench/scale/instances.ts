@@ -28,7 +28,10 @@ export class Instance {
       buffered += d.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.includes('may reach the citizen twice')) this.inDoubt++;
+      for (const line of lines) {
+        if (line.includes('may reach the citizen twice')) this.inDoubt++;
+        if (process.env.SCALE_TRACE) process.stderr.write(`[${this.id}] ${line}\n`);
+      }
     });
     child.once('exit', () => {
       if (this.child === child) this.alive = false;
