@@ -36,6 +36,11 @@ import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { recipientOf } from './effects/deliver.ts';
+import { Departments } from './departments/departments.ts';
+import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
+import { OfficerNotifier } from './notify/notifier.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
   flows: LoadedFlows;
@@ -43,6 +48,8 @@ export interface Content {
   actions: ActionRegistry;
   profile: Profile;
   calendar: BusinessCalendar;
+  /** The organisation's departments (one implicit department when the profile declares none). */
+  departments: Departments;
 }
 
 export interface App {
@@ -64,6 +71,10 @@ export interface App {
   quality: QualityService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
+  /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
+  notifier: OfficerNotifier;
+  /** /metrics and /readyz. */
+  metrics: Metrics;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -80,6 +91,10 @@ export interface AppOptions {
   codeSender?: CodeSender;
   /** The one-time-code service; tests give one with a fixed code. */
   otp?: OtpService;
+  /** Officers' emails; by default SMTP_URL / SMTP_FROM when set. */
+  officerMailer?: OfficerMailer;
+  /** The officers' Telegram chat; by default OFFICERS_TELEGRAM_CHAT_ID when set. */
+  officersChat?: OfficersChat;
 }
 
 /**
@@ -104,7 +119,14 @@ export function loadContent(config: Config): Content {
   for (const kind of TICKET_KINDS) {
     assertWithinCeiling(`The organisation profile ${config.profileFile} (PROFILE_FILE), policies.${kind}`, profile.policies[kind], calendar, calendar.coveredYears);
   }
-  const flows = loadFlows(config.flowsDir);
+  const departments = Departments.fromProfile(profile, calendar, (id) => loadCalendar(config.calendarsDir, id));
+  // Each department's own clocks, on its own calendar, within the same ceilings.
+  for (const d of departments.declared ? departments.list : []) {
+    for (const kind of TICKET_KINDS) {
+      assertWithinCeiling(`The organisation profile ${config.profileFile} (PROFILE_FILE), departments.${d.id}.policies.${kind}`, d.policies[kind], d.calendar, d.calendar.coveredYears);
+    }
+  }
+  const flows = withCategoryMenu(loadFlows(config.flowsDir), departments);
   const org = profile.organisation;
   const globals = (lang: 'en' | 'hi') => ({
     org: org.name[lang],
@@ -115,13 +137,13 @@ export function loadContent(config: Config): Content {
     retention_months: String(profile.retention.transcriptMonths),
     cooling_off_days: String(profile.erasure.coolingOffDays),
   });
-  const locales = readLocales(config.localesDir);
+  const locales = withDeskTexts(withCategoryTexts(readLocales(config.localesDir), departments));
   // Texts the law wants in many messages (the contact line of Rule 9, the notice's links) are
   // rendered once from their own keys, then given to every text as values.
   const base = new Translator(locales, { en: globals('en'), hi: globals('hi') });
   const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
   const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
-  return { flows, translator, actions: defaultActions(), profile, calendar };
+  return { flows, translator, actions: defaultActions(), profile, calendar, departments };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
@@ -140,15 +162,22 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       `The flows in ${config.flowsDir} have problems (run \`npx nivaran flows check\`):\n${problems.map((p) => `  ${p.where}: ${p.message}`).join('\n')}`,
     );
   }
-  for (const year of missingHolidayYears(content.calendar, clock())) {
-    options.logger.warn(
-      { calendar: content.calendar.id, year, dir: config.calendarsDir },
-      `no holiday list for ${year}: working-day deadlines in ${year} skip weekends only. When the official list is published, import it with \`${holidayImportCommand(content.calendar.id, year)}\` and restart`,
-    );
+  // The organisation's calendar and every department's own.
+  const calendars = new Map([content.calendar, ...content.departments.list.map((d) => d.calendar)].map((c) => [c.id, c]));
+  for (const cal of calendars.values()) {
+    for (const year of missingHolidayYears(cal, clock())) {
+      options.logger.warn(
+        { calendar: cal.id, year, dir: config.calendarsDir },
+        `no holiday list for ${year}: working-day deadlines in ${year} skip weekends only. When the official list is published, import it with \`${holidayImportCommand(cal.id, year)}\` and restart`,
+      );
+    }
   }
   const store = await openStore(config);
-  const tickets = new TicketService({ profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger });
-  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, a])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
+  const tickets = new TicketService({
+    profile: content.profile, calendar: content.calendar, translator: content.translator, logger: options.logger, departments: content.departments,
+  });
+  const metrics = new Metrics(store, clock);
+  const sender = new OutboxSender(store, new Map(options.adapters.map((a) => [a.name, metrics.instrumentAdapter(a)])), clock, options.logger, { leaseMs: config.outboxLeaseMs });
   const live = new LiveBus();
   const outboxListeners: Array<(channel: string) => void> = [];
   const activity = (conversationKey: string) => {
@@ -189,8 +218,24 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     onActivity: (key) => live.emit(key),
   });
+  // Messages in and their processing time, counted around the one choke point.
+  router.handle = metrics.timeHandle(router.handle.bind(router));
   const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
-  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger });
+  const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger, departments: content.departments });
+  const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
+  const notifier = new OfficerNotifier({
+    store,
+    translator: content.translator,
+    profile: content.profile,
+    clock,
+    logger: options.logger,
+    mailer: officerMailer,
+    chat: options.officersChat ?? (config.officersTelegramChatId && config.telegram
+      ? new TelegramOfficersChat(config.telegram.token, config.officersTelegramChatId, config.telegram.apiRoot)
+      : undefined),
+    deskUrl: config.desk?.publicUrl,
+    departments: content.departments,
+  });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
@@ -199,8 +244,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() },
       { name: 'quality sample', run: () => quality.sampleIfDue() },
       { name: 'retention purge', run: () => retention.runIfDue() },
+      { name: 'officer notifications', run: () => notifier.run() },
     ],
   });
+  scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
   return {
     config,
     content,
@@ -216,6 +263,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     retention,
     quality,
     live,
+    notifier,
+    metrics,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },
@@ -224,6 +273,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       await afterCommit.settle();
       // Claims this instance still holds go back at once, not after their lease runs out.
       await sender.close().catch((err: unknown) => options.logger.warn({ error: describeError(err) }, 'giving back outbox claims failed'));
+      officerMailer?.close?.();
       await store.close();
     },
   };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from './errors.ts';
@@ -87,10 +88,22 @@ const envSchema = z.object({
   DESK_PUBLIC_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. https://desk.example.in').refine(canParseUrl, 'is not a valid URL').optional(),
   /** How long a desk log-in lasts. */
   DESK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
-  /** '1' when a TLS proxy sits in front: X-Forwarded-Proto/For are trusted, so cookies get Secure and rate limits see the officer's address. */
-  DESK_TRUST_PROXY: z.string().regex(/^(1|0|true|false|)$/i, "must be '1' or 'true' when the desk is behind a reverse proxy ('0', 'false' or unset: not)").optional(),
+  /**
+   * Behind a TLS proxy: which forwarded headers to trust. A number of proxy hops ('1', or 'true'
+   * for one), or the proxies' addresses and CIDR ranges, comma-separated. Only the address the
+   * trusted hops saw is used: a client's own X-Forwarded-For entries never are.
+   */
+  DESK_TRUST_PROXY: z.string().refine((v) => parseTrustProxy(v) !== undefined, "must be a number of proxy hops (e.g. '1'), or the proxies' addresses or CIDR ranges, comma-separated (e.g. '10.0.0.5' or '10.0.0.0/8, ::1'); '0', 'false' or unset when no proxy is in front").optional(),
   /** The key CSRF tokens are derived with. Required with DATABASE_URL (instances must agree); otherwise kept in DATA_DIR/desk-secret. */
   DESK_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`').optional(),
+  /** A Telegram chat (group) of the officers that gets every officers' notification too; needs TELEGRAM_BOT_TOKEN. */
+  OFFICERS_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, 'must be the numeric chat id of the officers\' Telegram group, e.g. -1001234567890').optional(),
+  /** Bearer token for /metrics on the desk's port. Without it (and without METRICS_PORT) /metrics is off. */
+  METRICS_TOKEN: z.string().regex(/^\S{16,256}$/, 'must be 16–256 characters without spaces, e.g. the output of `openssl rand -hex 16`').optional(),
+  /** A separate port serving /metrics, /healthz and /readyz without a token (bind it to a private network). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** The address METRICS_PORT listens on. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 }).superRefine((e, ctx) => {
   const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
   if (e.DATABASE_URL && !e.OTP_SECRET) {
@@ -127,6 +140,12 @@ const envSchema = z.object({
   }
   if ((e.PUBLIC_URL || e.TELEGRAM_API_ROOT) && !e.TELEGRAM_BOT_TOKEN) {
     issue('TELEGRAM_BOT_TOKEN', `is required when ${e.PUBLIC_URL ? 'PUBLIC_URL' : 'TELEGRAM_API_ROOT'} is set`);
+  }
+  if (e.OFFICERS_TELEGRAM_CHAT_ID && !e.TELEGRAM_BOT_TOKEN) {
+    issue('TELEGRAM_BOT_TOKEN', 'is required when OFFICERS_TELEGRAM_CHAT_ID is set: the bot posts the officers\' notifications to that chat');
+  }
+  if (e.METRICS_PORT !== undefined && (e.METRICS_PORT === e.DESK_PORT || e.METRICS_PORT === e.PORT)) {
+    issue('METRICS_PORT', `must differ from DESK_PORT and PORT (${e.METRICS_PORT} is taken)`);
   }
   const headers = parseHeaderList(e.SMS_GATEWAY_HEADERS);
   if ('error' in headers) issue('SMS_GATEWAY_HEADERS', headers.error);
@@ -230,12 +249,17 @@ export interface Config {
     readonly port: number;
     readonly host: string;
     readonly sessionHours: number;
-    readonly trustProxy: boolean;
+    /** DESK_TRUST_PROXY: false, a number of proxy hops, or the proxies' addresses/CIDRs (fastify's trustProxy). */
+    readonly trustProxy: TrustProxy;
     /** DESK_PUBLIC_URL without a trailing slash: the base of links sent to citizens. */
     readonly publicUrl: string;
     /** DESK_SECRET; when unset (SQLite only) a random key kept in DATA_DIR/desk-secret. */
     readonly secret: string | undefined;
   };
+  /** Officers' notifications: by email when `smtp` is set, and to this Telegram chat when set. */
+  readonly officersTelegramChatId?: string;
+  /** /metrics: on the desk with a bearer token, and/or on a port of its own. Absent: off. */
+  readonly metrics?: { readonly token?: string; readonly port?: number; readonly host: string };
   /** The WhatsApp Web channel; set when WHATSAPP_WEB is '1' or 'true'. */
   readonly whatsappWeb?: {
     /** CHROMIUM_PATH (absolute); start-up fails naming it when the file does not exist. */
@@ -318,9 +342,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             port: e.DESK_PORT,
             host: e.DESK_HOST,
             sessionHours: e.DESK_SESSION_HOURS,
-            trustProxy: /^(1|true)$/i.test(e.DESK_TRUST_PROXY ?? ''),
+            trustProxy: parseTrustProxy(e.DESK_TRUST_PROXY ?? '') ?? false,
             publicUrl: (e.DESK_PUBLIC_URL ?? `http://localhost:${e.DESK_PORT}`).replace(/\/+$/, ''),
             secret: e.DESK_SECRET,
+          }),
+        }
+      : {}),
+    ...(e.OFFICERS_TELEGRAM_CHAT_ID ? { officersTelegramChatId: e.OFFICERS_TELEGRAM_CHAT_ID } : {}),
+    ...(e.METRICS_TOKEN || e.METRICS_PORT !== undefined
+      ? {
+          metrics: Object.freeze({
+            ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+            ...(e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT } : {}),
+            host: e.METRICS_HOST,
           }),
         }
       : {}),
@@ -335,4 +369,28 @@ function headersOf(spec: string | undefined): Record<string, string> {
   // Validated by the schema already; this keeps the types honest.
   if ('error' in parsed) throw new AppError(ERROR_CODES.CONFIG_INVALID, `SMS_GATEWAY_HEADERS: ${parsed.error}`);
   return parsed.headers;
+}
+
+/** Which proxies' forwarded headers the desk trusts: none, the nearest N hops, or these addresses. */
+export type TrustProxy = false | number | string[];
+
+/**
+ * DESK_TRUST_PROXY → fastify's trustProxy. Never `true` (trust every hop): then a client could
+ * choose its own address by sending X-Forwarded-For, and dodge per-address limits. '1'/'true'
+ * mean one hop, the proxy in front. Undefined when the value is not understood.
+ */
+export function parseTrustProxy(value: string): TrustProxy | undefined {
+  const v = value.trim();
+  if (/^(|0|false)$/i.test(v)) return false;
+  if (/^true$/i.test(v)) return 1;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const parts = v.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const valid = parts.every((p) => {
+    const [addr, bits, ...rest] = p.split('/');
+    if (rest.length > 0 || !addr) return false;
+    const kind = isIP(addr);
+    if (kind === 0) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+  });
+  return valid && parts.length > 0 ? parts : undefined;
 }

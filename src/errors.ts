@@ -52,6 +52,12 @@ export const ERROR_CODES = {
   DESK_INPUT: 'NIV_DESK_INPUT',
   /** A live chat is no longer waiting or held by someone else. */
   HANDOFF_STATE: 'NIV_HANDOFF_STATE',
+  /** An officers' notification (email, Telegram chat) was not accepted; it is retried. */
+  NOTIFY_SEND_FAILED: 'NIV_NOTIFY_SEND_FAILED',
+  /** `nivaran backup` / `restore` could not copy the database. */
+  BACKUP_FAILED: 'NIV_BACKUP_FAILED',
+  /** An evidence file was refused (its type by content, or its size). */
+  FILE_REJECTED: 'NIV_FILE_REJECTED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

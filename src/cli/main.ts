@@ -11,7 +11,7 @@ import { WebhookServer } from '../http/webhook-server.ts';
 import { DrainLoop } from '../channels/drain-loop.ts';
 import { conversationKey } from '../channels/types.ts';
 import { deskSecret } from '../secrets.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { durationSchema, type Duration } from '../domain/sla/duration.ts';
 import { calendarFileFromIcs } from '../domain/sla/ics.ts';
 import { isTicketStatus, TICKET_STATUSES } from '../domain/tickets/state-machine.ts';
@@ -46,11 +46,20 @@ const USAGE = `Usage: nivaran <command>
   officers list [--json]          every account: id, email, name, role, active, last log-in
   officers token --email E [--label L]
                                   a new API token for the officer, shown once
+  departments list [--json]       the profile's departments, their ladders, calendars, categories and officers
+  departments assign --email E --department D --role ROLE
+                                  an officer's role (officer, grievance_officer, dpo) in a department
+  departments remove --email E --department D
+                                  takes the officer out of the department
   audit verify                    recompute the audit log's hash chain; exit 1 naming the first broken row
   retention run [--dry-run]       delete what has outlived its retention period (holds and open cases kept);
                                   --dry-run only counts what would go
   report [--month YYYY-MM] [--format text|csv|json] [--out FILE]
                                   the month's figures: requests, times, share on time, extensions, escalations, quality
+  report --department ID | --by-department
+                                  one department's report, or each department's headline figures beside the organisation's
+  backup FILE [--force]           a consistent copy of the SQLite database while the bot runs
+  restore FILE [--yes]            replace the SQLite database with a backup (stop the bot first)
   flows check                     check flows and texts (both languages); exit 1 on a problem
   bench                           measure throughput, per-message cost, memory and start-up
 
@@ -81,6 +90,18 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'officers':
       return officersCommand(rest);
+    case 'backup': {
+      const { backupCommand } = await import('./backup.ts');
+      return backupCommand(rest);
+    }
+    case 'restore': {
+      const { restoreCommand } = await import('./backup.ts');
+      return restoreCommand(rest);
+    }
+    case 'departments': {
+      const { departmentsCommand } = await import('./departments.ts');
+      return departmentsCommand(rest);
+    }
     case 'audit':
       return auditCommand(rest);
     case 'flows':
@@ -117,6 +138,9 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
   const lives = [telegram, whatsapp, withScheduler ? liveWhatsAppWeb(config, logger) : undefined].filter((l) => l !== undefined);
   const app = await createApp(config, { logger, adapters: [adapter, ...lives.map((l) => l.channel.adapter)] });
   let desk: { close(): Promise<unknown> } | undefined;
+  let metricsServer: { close(): Promise<void> } | undefined;
+  // Not ready (/readyz) until each live channel has started.
+  for (const live of lives) app.metrics.setChannelUp(live.channel.adapter.name, false);
   // An officer's answer, a hand-off notice or a reminder reaches the console citizen without
   // waiting for them to type: a drain loop for their conversation, kicked by the desk.
   const consoleLoop = new DrainLoop(() => app.sender.drain('console', conversationKey('console', user)), 1000, logger);
@@ -140,6 +164,17 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
       const shown = config.desk.host === '0.0.0.0' || config.desk.host === '::' ? 'localhost' : config.desk.host;
       logger.info({ url: `http://${shown}:${config.desk.port}` }, "officers' desk listening (create the first account with `npx nivaran officers add --role admin --email …`)");
     }
+    if (config.metrics?.port !== undefined) {
+      const { startMetricsServer } = await import('../metrics/http.ts');
+      try {
+        metricsServer = await startMetricsServer(app, { host: config.metrics.host, port: config.metrics.port, logger });
+      } catch (err) {
+        await desk?.close();
+        await consoleLoop.stop();
+        await app.close();
+        throw err;
+      }
+    }
   }
   try {
     if (lives.length === 0 && !desk) {
@@ -160,7 +195,9 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
       for (const live of lives) {
         await live.start();
         started.push(live);
+        app.metrics.setChannelUp(live.channel.adapter.name, true);
       }
+      logger.info(startupSummary(config, lives.map((l) => l.channel.adapter.name)), 'Nivaran is running');
       const first = await Promise.race([runConsoleChat(app, { input: process.stdin, output: process.stdout, user, interactive }).then(() => 'eof'), signalled]);
       if (first === 'eof') {
         logger.info("console input ended; the officers' desk and live channels keep running until SIGINT or SIGTERM");
@@ -170,10 +207,14 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
       }
     } finally {
       await server?.close();
-      for (const live of started.reverse()) await live.stop();
+      for (const live of started.reverse()) {
+        app.metrics.setChannelUp(live.channel.adapter.name, false);
+        await live.stop();
+      }
     }
     return 0;
   } finally {
+    await metricsServer?.close();
     await desk?.close();
     await consoleLoop.stop();
     await app.close();
@@ -337,4 +378,23 @@ export function reportFatal(err: unknown): number {
   process.stderr.write(`nivaran: ${describeError(err)}\n`);
   if (!(err instanceof AppError) && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return 1;
+}
+
+/**
+ * The one start-up line an operator reads: which channels, which database, where the desk and
+ * the metrics are. No secrets: the PostgreSQL address is shown without its user and password.
+ */
+export function startupSummary(config: Config, liveChannels: readonly string[]): Record<string, unknown> {
+  let database = `sqlite ${config.databaseFile}`;
+  if (config.databaseUrl) {
+    const u = new URL(config.databaseUrl);
+    database = `postgresql ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  }
+  return {
+    channels: ['console', ...liveChannels].join(', '),
+    database,
+    desk: config.desk ? `http://${config.desk.host}:${config.desk.port} (public ${config.desk.publicUrl})` : 'off',
+    metrics: config.metrics ? [config.metrics.token ? 'desk /metrics (token)' : '', config.metrics.port !== undefined ? `http://${config.metrics.host}:${config.metrics.port}/metrics` : ''].filter(Boolean).join(', ') : 'off',
+    officerEmails: config.smtp ? 'on' : 'off (set SMTP_URL and SMTP_FROM)',
+  };
 }

@@ -59,3 +59,33 @@ export function canSeeReports(user: DeskUser): boolean {
 export function canReview(user: DeskUser): boolean {
   return user.role === 'reviewer' || user.role === 'admin';
 }
+
+/**
+ * Departments (docs/departments.md): an officer works in the departments they belong to, with a
+ * role in each; the organisation-wide admin and DPO work in all. Built per request by
+ * `departmentAccess` (src/departments/access.ts); with no departments declared every officer
+ * holds their own role in the one implicit department, so the rules above apply unchanged.
+ */
+export interface DepartmentAccess {
+  /** The officer's role in a department, or undefined when it is not theirs. */
+  roleIn(department: string | undefined): string | undefined;
+  /** That department's ladder. */
+  ladderOf(department: string | undefined): Ladder;
+}
+
+type DeptTicket = { level: number; assigned_to: number | null; department?: string | undefined };
+
+/** A ticket is seen by whoever holds it, and by the officers of its department at its rung. */
+export function canSeeTicketIn(user: DeskUser, t: DeptTicket, access: DepartmentAccess): boolean {
+  if (t.assigned_to === user.id && worksTickets(user.role)) return true;
+  const role = access.roleIn(t.department);
+  if (role === undefined) return false;
+  const ladder = access.ladderOf(t.department);
+  return levelsOf(role, ladder).includes(Math.min(t.level, ladder.length - 1));
+}
+
+/** As `canActOnTicket`, within the officer's departments. */
+export function canActOnTicketIn(user: DeskUser, t: DeptTicket, access: DepartmentAccess): boolean {
+  if (!canSeeTicketIn(user, t, access)) return false;
+  return t.assigned_to === null || t.assigned_to === user.id || isAdmin(user);
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashToken, randomToken } from '../security/token.ts';
 import type { Options } from '@node-rs/argon2';
 import { appendAudit } from '../audit/audit-log.ts';
+import { redact } from '../text/redact.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { OfficerRow } from '../storage/desk-queries.ts';
 import { OFFICER_ROLES, type OfficerRole } from '../storage/schema.ts';
@@ -11,6 +12,7 @@ import type { Store } from '../storage/sqlite-store.ts';
 // `algorithm: 2` is Argon2id (the package's const enum cannot be imported under isolated modules).
 const ARGON2: Options = { algorithm: 2 as Options['algorithm'], memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 export const MIN_PASSWORD_LENGTH = 12;
+export const DEFAULT_API_TOKEN_DAYS = 90;
 /** Compared against when the email is unknown, so a wrong email costs as long as a wrong password. */
 let dummyHash: Promise<string> | undefined;
 
@@ -53,6 +55,8 @@ export class Accounts {
     private readonly store: Store,
     private readonly clock: () => Date,
     private readonly sessionHours: number,
+    /** API_TOKEN_DAYS: how long a new API token works. */
+    private readonly tokenDays = DEFAULT_API_TOKEN_DAYS,
   ) {}
 
   /**
@@ -161,19 +165,20 @@ export class Accounts {
 
   /** A new API token for the officer: returned once, kept only as its hash. */
   async createApiToken(officer: Officer, label: string, actor: string): Promise<{ id: number; token: string }> {
-    const clean = label.trim().slice(0, 80) || 'API';
+    const clean = redact(label.trim().slice(0, 80)).text || 'API';
     const token = `nvr_${randomToken()}`;
     const now = this.clock();
     return this.store.transaction(async (uow) => {
-      const row = await uow.apiTokens.insert({ officer_id: officer.id, label: clean, token_hash: hashToken(token), created_at: now.toISOString() });
-      await appendAudit(uow, { actor, action: 'api_token.create', subject: `officer:${officer.id}`, detail: { token: row.id, label: clean }, at: now });
+      const expiresAt = new Date(now.getTime() + this.tokenDays * 86_400_000).toISOString();
+      const row = await uow.apiTokens.insert({ officer_id: officer.id, label: clean, token_hash: hashToken(token), created_at: now.toISOString(), expires_at: expiresAt });
+      await appendAudit(uow, { actor, action: 'api_token.create', subject: `officer:${officer.id}`, detail: { token: row.id }, at: now });
       return { id: row.id, token };
     });
   }
 
   async apiTokens(officer: Officer) {
     const rows = await this.store.transaction((uow) => uow.apiTokens.of(officer.id));
-    return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, expiresAt: r.expires_at }));
   }
 
   async revokeApiToken(officer: Officer, id: number): Promise<boolean> {
@@ -192,6 +197,7 @@ export class Accounts {
     return this.store.transaction(async (uow) => {
       const t = await uow.apiTokens.byHash(hashToken(token));
       if (!t || t.revoked_at) return undefined;
+      if (t.expires_at !== null && t.expires_at <= now.toISOString()) return undefined;
       const o = await uow.officers.byId(t.officer_id);
       if (!o || o.active !== 1) return undefined;
       // Written at most once a minute per token, not on every call.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { appendAudit } from '../audit/audit-log.ts';
 import { DURATION_UNITS } from '../domain/sla/duration.ts';
 import type { TicketStatus } from '../domain/tickets/state-machine.ts';
-import { allowedFrom, isTicketStatus } from '../domain/tickets/state-machine.ts';
+import { allowedFrom, isOpen as isOpenStatus, isTicketStatus } from '../domain/tickets/state-machine.ts';
 import { isLang } from '../engine/session.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { HandoffService } from '../handoff/handoff-service.ts';
@@ -14,7 +14,9 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import type { TicketService } from '../tickets/service.ts';
 import { ticketDetail, ticketSummary } from '../tickets/view.ts';
-import { canActOnTicket, canSeeTicket, isAdmin, levelSlots, worksTickets, type DeskUser } from './access.ts';
+import { canActOnTicketIn, canSeeTicketIn, isAdmin, levelSlots, worksTickets, type DeskUser } from './access.ts';
+import { accessFrom, departmentAccess, type OfficerAccess } from '../departments/access.ts';
+import { departmentQueries } from '../departments/queries.ts';
 
 export const PAGE_SIZE = 50;
 /** The transcript a ticket page shows: the conversation's latest rows. */
@@ -39,9 +41,15 @@ export const deskActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resolve'), reason: z.string().trim().min(5, 'error.reason_short').max(2000, 'error.too_long') }),
   z.object({ type: z.literal('escalate'), reason: z.string().trim().min(5, 'error.reason_short').max(500, 'error.too_long') }),
   z.object({ type: z.literal('close'), reason: z.string().trim().max(500, 'error.too_long').optional() }),
+  /** To another department (where the organisation declares departments), with a reason the citizen reads. */
+  z.object({
+    type: z.literal('transfer'),
+    department: z.string().trim().min(1, 'error.department_unknown').max(40, 'error.department_unknown'),
+    reason: z.string().trim().min(5, 'error.reason_short').max(500, 'error.too_long'),
+  }),
 ]);
 export type DeskAction = z.infer<typeof deskActionSchema>;
-export const DESK_ACTIONS = ['take', 'assign', 'acknowledge', 'reply', 'ask', 'extend', 'resolve', 'escalate', 'close'] as const;
+export const DESK_ACTIONS = ['take', 'assign', 'acknowledge', 'reply', 'ask', 'extend', 'resolve', 'escalate', 'close', 'transfer'] as const;
 
 export const queueFiltersSchema = z.object({
   kind: z.string().max(40).default(''),
@@ -86,12 +94,15 @@ export class DeskService {
     const { profile, clock, tickets } = this.deps;
     const now = clock();
     const assignee = filters.assignee === 'any' ? -1 : filters.assignee === 'none' ? 0 : filters.assignee === 'me' ? user.id : filters.assignee;
-    const base = {
-      kind: filters.kind, status: filters.status, channel: filters.channel, language: filters.language, assignee, me: worksTickets(user.role) ? user.id : -1,
-      ...levelSlots(user.role, profile.ladder),
-    };
     const soon = new Date(now.getTime() + profile.desk.dueSoonHours * 3_600_000).toISOString();
     return this.deps.store.transaction(async (uow) => {
+      const access = await this.access(uow, user);
+      // Departments' ladders may be longer than the organisation's: the admin sees every rung of each.
+      const slots = tickets.departments.declared && isAdmin(user) ? { l0: 0, l1: 1, l2: 2, l3: 3, l4: 4 } : levelSlots(user.role, profile.ladder);
+      const base = {
+        kind: filters.kind, status: filters.status, channel: filters.channel, language: filters.language, assignee, me: worksTickets(user.role) ? user.id : -1,
+        ...slots, scope: access.queueScope,
+      };
       const rows = await uow.tickets.queue({ ...base, limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
       const counts = await uow.tickets.queueCounts({ ...base, now: now.toISOString(), soon });
       const officers = await this.officerMap(uow);
@@ -118,7 +129,8 @@ export class DeskService {
     const { profile, clock, tickets } = this.deps;
     const now = clock();
     return this.deps.store.transaction(async (uow) => {
-      const t = await this.visible(uow, user, number);
+      const access = await this.access(uow, user);
+      const t = await this.visible(uow, user, number, access);
       const detail = await ticketDetail(uow, t, tickets, profile.ladder, now);
       const transcript = (await uow.transcripts.of(t.conversation_key)).slice(-TRANSCRIPT_ROWS);
       const officers = await this.officerMap(uow);
@@ -133,10 +145,13 @@ export class DeskService {
         assignee: t.assigned_to === null ? null : (officers.get(t.assigned_to) ?? null),
         /** Every active officer, so the page can name the actors in the history. */
         officers: [...officers.values()],
-        actions: this.actionsFor(user, t, status),
-        assignable: [...officers.values()].filter((o) => o.id !== t.assigned_to && canSeeTicket({ id: o.id, role: o.role }, { level: t.level, assigned_to: null }, profile.ladder)),
+        actions: this.actionsFor(user, t, status, access),
+        assignable: await this.assignable(uow, t, [...officers.values()]),
         handoff: handoff ? { id: handoff.id, status: handoff.status, officerId: handoff.officer_id } : null,
-        levelTitle: profile.ladder[Math.min(t.level, profile.ladder.length - 1)]!.title,
+        levelTitle: tickets.rungOf(t).title,
+        /** The department holding the ticket, and (where there are several) where it may be transferred. */
+        departmentInfo: { id: tickets.departmentOf(t).id, name: tickets.departmentOf(t).name, declared: tickets.departments.declared },
+        transferTo: tickets.departments.declared ? tickets.departments.list.filter((d) => d.id !== tickets.departmentOf(t).id).map((d) => ({ id: d.id, name: d.name })) : [],
       };
     });
   }
@@ -152,7 +167,8 @@ export class DeskService {
     const now = clock();
     const actor = `officer:${user.id}`;
     const t = await this.deps.store.transaction(async (uow) => {
-      const t = await this.visible(uow, user, number);
+      const access = await this.access(uow, user);
+      const t = await this.visible(uow, user, number, access);
       const audit = (detail: Record<string, unknown>) =>
         appendAudit(uow, { actor, action: `ticket.${action.type}`, subject: `ticket:${t.number}`, detail, at: now });
       if (action.type === 'take') {
@@ -161,10 +177,10 @@ export class DeskService {
         await audit({ from: t.assigned_to, to: user.id });
         return after;
       }
-      if (!canActOnTicket(user, t, profile.ladder)) throw forbidden('Another officer holds this ticket; ask them or the admin to reassign it.');
+      if (!canActOnTicketIn(user, t, access)) throw forbidden('Another officer holds this ticket; ask them or the admin to reassign it.');
       if (action.type === 'assign') {
         const to = action.officerId === 0 ? null : await uow.officers.byId(action.officerId);
-        if (to === undefined || (to !== null && (to.active !== 1 || !canSeeTicket({ id: to.id, role: to.role }, { level: t.level, assigned_to: null }, profile.ladder)))) {
+        if (to === undefined || (to !== null && (to.active !== 1 || !(await this.assignable(uow, t, [{ id: to.id, name: to.name, role: to.role }])).length))) {
           throw new AppError(ERROR_CODES.DESK_INPUT, 'error.officer_unknown');
         }
         const after = await tickets.assign(uow, t.number, to?.id ?? null, { actor, now });
@@ -174,7 +190,7 @@ export class DeskService {
       // Acting on a ticket nobody holds takes it.
       if (t.assigned_to === null) await tickets.assign(uow, t.number, user.id, { actor, now, reason: 'taken by acting on it' });
       const lang = isLang(t.language) ? t.language : 'en';
-      const rung = profile.ladder[Math.min(t.level, profile.ladder.length - 1)]!;
+      const rung = tickets.rungOf(t);
       let after: TicketRow;
       switch (action.type) {
         case 'acknowledge':
@@ -200,6 +216,11 @@ export class DeskService {
         case 'close':
           after = await tickets.transition(uow, t.number, 'closed', { actor, now, reason: action.reason ? redact(action.reason).text : 'closed by the officer' });
           break;
+        case 'transfer':
+          if (!tickets.departments.declared || !tickets.departments.has(action.department)) throw new AppError(ERROR_CODES.DESK_INPUT, 'error.department_unknown');
+          after = await tickets.transfer(uow, t.number, action.department, { actor, now, reason: redact(action.reason).text });
+          await audit({ from: tickets.departmentOf(t).id, to: action.department, status: after.status });
+          return after;
       }
       await audit({ from: t.status, to: after.status, level: after.level });
       return after;
@@ -234,7 +255,7 @@ export class DeskService {
     this.mustWork(user);
     const now = this.deps.clock();
     return this.deps.store.transaction(async (uow) => {
-      const rows = await uow.handoffs.open(200);
+      const rows = await this.chatsInScope(uow, user, await uow.handoffs.open(200));
       const officers = await this.officerMap(uow);
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'chats.view', subject: 'chats', detail: { shown: rows.length }, at: now });
       return rows.map((h) => chatItem(h, officers));
@@ -248,6 +269,7 @@ export class DeskService {
     return this.deps.store.transaction(async (uow) => {
       const h = await uow.handoffs.byId(id);
       if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${id}.`);
+      await this.mustSeeChat(uow, user, h);
       const transcript = (await uow.transcripts.of(h.conversation_key)).slice(-TRANSCRIPT_ROWS);
       const tickets = await uow.tickets.ofConversation(h.conversation_key);
       const officers = await this.officerMap(uow);
@@ -267,6 +289,7 @@ export class DeskService {
     return this.deps.store.transaction(async (uow) => {
       const h = await uow.handoffs.byId(id);
       if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${id}.`);
+      await this.mustSeeChat(uow, user, h);
       const rows = await uow.transcripts.after(h.conversation_key, afterId, 200);
       if (opts.audit && rows.length > 0) {
         await appendAudit(uow, { actor: `officer:${user.id}`, action: 'conversation.read', subject: `handoff:${id}`, detail: { rows: rows.length }, at: this.deps.clock() });
@@ -277,17 +300,20 @@ export class DeskService {
 
   async takeChat(user: DeskUser & { name: string }, id: number): Promise<HandoffRow> {
     this.mustWork(user);
+    await this.chatInScope(user, id);
     const org = this.deps.profile.organisation.name;
     return this.deps.handoffs.take(user, id, (lang) => org[lang]);
   }
 
   async sayInChat(user: DeskUser & { name: string }, id: number, text: string): Promise<void> {
     this.mustWork(user);
+    await this.chatInScope(user, id);
     await this.deps.handoffs.say(user, id, text);
   }
 
   async releaseChat(user: DeskUser & { name: string }, id: number): Promise<void> {
     this.mustWork(user);
+    await this.chatInScope(user, id);
     await this.deps.handoffs.release(user, id);
   }
 
@@ -298,27 +324,75 @@ export class DeskService {
       this.mustWork(user);
       const h = await uow.handoffs.byId(target.chat);
       if (!h) throw new AppError(ERROR_CODES.HANDOFF_STATE, `There is no live chat ${target.chat}.`);
+      await this.mustSeeChat(uow, user, h);
       return h.conversation_key;
     });
   }
 
   // === internals
 
-  private async visible(uow: UnitOfWork, user: DeskUser, number: string): Promise<TicketRow> {
+  private async visible(uow: UnitOfWork, user: DeskUser, number: string, access?: OfficerAccess): Promise<TicketRow> {
     const t = await uow.tickets.byNumber(number);
     if (!t) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `There is no ticket ${number}.`);
-    if (!canSeeTicket(user, t, this.deps.profile.ladder)) throw forbidden('This ticket is not in your queue.');
+    if (!canSeeTicketIn(user, t, access ?? (await this.access(uow, user)))) throw forbidden('This ticket is not in your queue.');
     return t;
+  }
+
+  /** The officer's departments and role in each (one implicit department where none are declared). */
+  private access(uow: UnitOfWork, user: DeskUser): Promise<OfficerAccess> {
+    return departmentAccess(uow, this.deps.tickets.departments, user);
+  }
+
+  /** Of these officers, those who could work the ticket at its rung in its department. */
+  private async assignable(uow: UnitOfWork, t: TicketRow, officers: OfficerRef[]): Promise<OfficerRef[]> {
+    const departments = this.deps.tickets.departments;
+    const memberships = departments.declared ? await uow.exec.all(departmentQueries(uow.dialect).allMemberships, {}) : [];
+    return officers.filter((o) => {
+      if (o.id === t.assigned_to) return false;
+      const access = accessFrom(departments, o, memberships.filter((m) => m.officer_id === o.id));
+      return canSeeTicketIn(o, { level: t.level, assigned_to: null, department: t.department }, access);
+    });
+  }
+
+  /**
+   * A live chat belongs to the department of the conversation's latest ticket (an open one
+   * first); a chat with no ticket yet to the first department, the one that takes what no other claims.
+   */
+  private async chatDepartment(uow: UnitOfWork, h: HandoffRow): Promise<string | undefined> {
+    if (!this.deps.tickets.departments.declared) return undefined;
+    const tickets = await uow.tickets.ofConversation(h.conversation_key);
+    const open = tickets.filter((t) => isTicketStatus(t.status) && isOpenStatus(t.status));
+    return (open.at(-1) ?? tickets.at(-1))?.department;
+  }
+
+  private async chatsInScope(uow: UnitOfWork, user: DeskUser, rows: HandoffRow[]): Promise<HandoffRow[]> {
+    if (!this.deps.tickets.departments.declared || isAdmin(user)) return rows;
+    const access = await this.access(uow, user);
+    const out: HandoffRow[] = [];
+    for (const h of rows) if (h.officer_id === user.id || access.roleIn(await this.chatDepartment(uow, h)) !== undefined) out.push(h);
+    return out;
+  }
+
+  private async mustSeeChat(uow: UnitOfWork, user: DeskUser, h: HandoffRow): Promise<void> {
+    if ((await this.chatsInScope(uow, user, [h])).length === 0) throw forbidden('This chat belongs to another department.');
+  }
+
+  private async chatInScope(user: DeskUser, id: number): Promise<void> {
+    if (!this.deps.tickets.departments.declared) return;
+    await this.deps.store.transaction(async (uow) => {
+      const h = await uow.handoffs.byId(id);
+      if (h) await this.mustSeeChat(uow, user, h);
+    });
   }
 
   private mustWork(user: DeskUser): void {
     if (!worksTickets(user.role)) throw forbidden('Your role does not take live chats.');
   }
 
-  private actionsFor(user: DeskUser, t: TicketRow, status: TicketStatus): string[] {
+  private actionsFor(user: DeskUser, t: TicketRow, status: TicketStatus, access: OfficerAccess): string[] {
     if (!isTicketStatus(status)) return [];
     const out: string[] = [];
-    const can = canActOnTicket(user, t, this.deps.profile.ladder);
+    const can = canActOnTicketIn(user, t, access);
     if (t.assigned_to !== user.id && (t.assigned_to === null || isAdmin(user))) out.push('take');
     if (!can) return out;
     const next = allowedFrom(status);
@@ -326,10 +400,11 @@ export class DeskService {
     if (next.includes('acknowledged') && !t.acknowledged_at) out.push('acknowledge');
     if (status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('reply');
     if (next.includes('awaiting_citizen')) out.push('ask');
-    if (!t.extension && this.deps.tickets.extensionAllowed(t.kind) && status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('extend');
+    if (!t.extension && this.deps.tickets.extensionAllowed(t.kind, t.received_by) && status !== 'resolved' && status !== 'closed' && status !== 'withdrawn') out.push('extend');
     if (next.includes('resolved')) out.push('resolve');
-    if (next.includes('escalated') && t.level + 1 < this.deps.profile.ladder.length) out.push('escalate');
+    if (next.includes('escalated') && t.level + 1 < this.deps.tickets.ladderOf(t).length) out.push('escalate');
     if (next.includes('closed')) out.push('close');
+    if (this.deps.tickets.departments.declared && isOpenStatus(status)) out.push('transfer');
     return out;
   }
 

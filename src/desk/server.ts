@@ -5,6 +5,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import type { App } from '../app.ts';
+import type { TrustProxy } from '../config.ts';
+import type { LoginGuardOptions } from './login-guard.ts';
 import { isLang, type Lang } from '../engine/session.ts';
 import { AppError, describeError, ERROR_CODES } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -22,6 +24,8 @@ import { registerHoldsRoutes } from './routes/holds.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerOperationsRoutes } from './routes/operations.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,8 +39,8 @@ export const SESSION_COOKIE = 'nivaran_session';
 export interface DeskOptions {
   /** Derives CSRF tokens and signs their cookie (DESK_SECRET or DATA_DIR/desk-secret). */
   secret: string;
-  /** Behind a TLS proxy: trust X-Forwarded-Proto/For (DESK_TRUST_PROXY). */
-  trustProxy: boolean;
+  /** Behind a TLS proxy: whose X-Forwarded-Proto/For to trust (DESK_TRUST_PROXY): none, N hops, or these addresses. */
+  trustProxy: TrustProxy;
   sessionHours: number;
   logger: Logger;
   /** The app's clock (tests inject one). */
@@ -44,6 +48,8 @@ export interface DeskOptions {
   /** Log-in attempts allowed per address and email in `loginWindowMs`. */
   loginAttempts?: number;
   loginWindowMs?: number;
+  /** Per-account and per-address limits on wrong passwords (defaults: LOGIN_GUARD_DEFAULTS). */
+  loginGuard?: Partial<LoginGuardOptions>;
 }
 
 /** Everything a route needs: the app, the options, and the helpers shared by pages and the API. */
@@ -54,6 +60,10 @@ export interface DeskContext {
   pageContext(request: FastifyRequest, reply: FastifyReply): Promise<PageContext>;
   /** Page routes: the signed-in officer, or a redirect to the log-in page (undefined: stop). */
   requireOfficer(request: FastifyRequest, reply: FastifyReply): Promise<Officer | undefined>;
+}
+
+function hopsTrusted(hops: number): ((address: string, hop: number) => boolean) | false {
+  return hops <= 0 ? false : (_address, hop) => hop < hops;
 }
 
 /** The language of a page for someone not signed in: ?lang=, else the browser's preference. */
@@ -69,7 +79,9 @@ export function anonymousLang(request: FastifyRequest): Lang {
  */
 export async function buildDesk(app: App, options: DeskOptions): Promise<FastifyInstance> {
   const server = Fastify({
-    trustProxy: options.trustProxy,
+    // A hop count is trusted as fastify does for a number (its types omit it): the nearest N
+    // proxies; their X-Forwarded-For entries name the client, earlier ones (the client's own) are ignored.
+    trustProxy: typeof options.trustProxy === 'number' ? hopsTrusted(options.trustProxy) : options.trustProxy,
     // Live-update streams stay open; closing the desk must not wait for browsers to leave.
     forceCloseConnections: true,
     bodyLimit: 256 * 1024,
@@ -149,6 +161,8 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
+  await registerNotificationRoutes(server, ctx);
+  await registerOperationsRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;

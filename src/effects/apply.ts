@@ -71,6 +71,7 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
           conversationKey: key,
           createdAt: e.createdAt,
           idempotencyKey: e.idempotencyKey,
+          department: e.department,
         });
         break;
       }

@@ -39,6 +39,14 @@ export interface EngineInput {
 export interface Sprint {
   session: SessionState;
   events: EngineEvent[];
+  /** What the sprint did to `session.vars`: the session store writes only those answers. */
+  varsChange: VarsChange;
+}
+
+/** The answers a sprint set or removed, after clearing them all if `reset`. */
+export interface VarsChange {
+  reset: boolean;
+  names: Set<string>;
 }
 
 export const MAX_ATTEMPTS = 3;
@@ -61,19 +69,25 @@ export function newSession(lang: Lang | null = null): SessionState {
   return { lang, at: { ...ENTRY }, status: 'ended', vars: {}, attempts: 0, stack: [] };
 }
 
-/** Runs one sprint. `session` undefined means a citizen we have not seen (or whose state expired). */
-export async function resume(env: EngineEnv, session: SessionState | undefined, input: EngineInput): Promise<Sprint> {
-  const run = new Run(env, session ? copy(session) : newSession(), input);
+/**
+ * Runs one sprint. `session` undefined means a citizen we have not seen (or whose state expired).
+ * The session passed in is left as it was, except its `vars` with `ownsVars` (the router's, whose
+ * session store lends them): copying every answer kept, at every message, is what made a long
+ * form's messages cost more the further the citizen got.
+ */
+export async function resume(env: EngineEnv, session: SessionState | undefined, input: EngineInput, opts: { ownsVars?: boolean } = {}): Promise<Sprint> {
+  const run = new Run(env, session ? copy(session, opts.ownsVars === true) : newSession(), input);
   await run.handle();
-  return { session: run.s, events: run.events };
+  return { session: run.s, events: run.events, varsChange: run.varsChange };
 }
 
-function copy(s: SessionState): SessionState {
-  return { ...s, at: { ...s.at }, vars: { ...s.vars }, stack: [...s.stack] };
+function copy(s: SessionState, ownsVars: boolean): SessionState {
+  return { ...s, at: { ...s.at }, vars: ownsVars ? s.vars : { ...s.vars }, stack: [...s.stack] };
 }
 
 class Run {
   readonly events: EngineEvent[] = [];
+  readonly varsChange: VarsChange = { reset: false, names: new Set() };
   private steps = 0;
   private readonly hint: Lang;
   /** A one-time code just typed: handed to the next action only, then forgotten. */
@@ -158,12 +172,12 @@ class Run {
       }
       case 'call':
         if (this.waiting) this.s.stack.push({ ...this.s.at });
-        if (action.argVar && arg !== undefined) this.s.vars[action.argVar] = arg;
-        else if (action.argVar) delete this.s.vars[action.argVar];
+        if (action.argVar && arg !== undefined) this.setVar(action.argVar, arg);
+        else if (action.argVar) this.deleteVar(action.argVar);
         return this.enter(resolveTarget(ENTRY.flow, action.to));
       case 'reset':
         this.s.stack = [];
-        this.s.vars = {};
+        this.resetVars();
         return this.enter(resolveTarget(ENTRY.flow, action.to));
     }
   }
@@ -205,7 +219,7 @@ class Run {
       return this.enter(this.after(this.s.at, step.next));
     }
     if (parsed.ok) {
-      this.s.vars[step.save] = parsed.value;
+      this.setVar(step.save, parsed.value);
       this.s.attempts = 0;
       this.events.push({ type: 'result_set', name: step.save });
       return this.enter(this.after(this.s.at, parsed.next ?? step.next));
@@ -269,7 +283,7 @@ class Run {
         case 'goto':
           if (step.reset) {
             this.s.stack = [];
-            this.s.vars = {};
+            this.resetVars();
           }
           pos = resolveTarget(pos.flow, step.to);
           break;
@@ -317,7 +331,7 @@ class Run {
     if (outcome.verified !== undefined) this.s.verified = outcome.verified;
     if (outcome.events) this.events.push(...outcome.events);
     if (step.save) {
-      this.s.vars[step.save] = outcome.result ?? null;
+      this.setVar(step.save, outcome.result ?? null);
       this.events.push({ type: 'result_set', name: step.save });
     }
     const exit = outcome.exit !== undefined ? step.exits?.[outcome.exit] : undefined;
@@ -347,7 +361,7 @@ class Run {
   private fail(code: string, message: string): void {
     this.events.push({ type: 'error', code, message });
     this.say('common:error.internal');
-    this.s.vars = {};
+    this.resetVars();
     this.end(this.s.at.flow);
   }
 
@@ -386,6 +400,22 @@ class Run {
     if (Array.isArray(v)) return v.map((x) => this.resolveDeep(x));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.resolveDeep(x)]));
     return v;
+  }
+
+  private setVar(name: string, value: Json): void {
+    this.s.vars[name] = value;
+    this.varsChange.names.add(name);
+  }
+
+  private deleteVar(name: string): void {
+    delete this.s.vars[name];
+    this.varsChange.names.add(name);
+  }
+
+  private resetVars(): void {
+    this.s.vars = {};
+    this.varsChange.reset = true;
+    this.varsChange.names.clear();
   }
 
   private lookup(path: string): Json | undefined {

@@ -25,6 +25,8 @@ export type EngineEvent =
       dueAt: string;
       lang: Lang;
       idempotencyKey: string;
+      /** The department the acknowledgment named (where the organisation declares departments). */
+      department?: string;
     }
   /** `at`: where the citizen was when they asked (the question they were at, or where they got stuck). */
   | { type: 'handoff_requested'; reason: string; lang: Lang; idempotencyKey: string; at?: { flow: string; step: string } }

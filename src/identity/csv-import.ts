@@ -2,6 +2,7 @@ import { AppError, ERROR_CODES } from '../errors.ts';
 import type { PrincipalsTable } from '../storage/schema.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import { cleanText } from '../text/normalize.ts';
+import { redact } from '../text/redact.ts';
 import { normaliseEmail, normaliseMobile } from './directory.ts';
 
 /**
@@ -138,8 +139,10 @@ export async function importPrincipals(store: Store, csvText: string, now: Date)
       const index = columns.index[c];
       return index === undefined ? '' : cleanText(record.fields[index] ?? '');
     };
-    const ref = value('external_ref');
-    const name = value('name');
+    // Free text reaches storage only masked: an organisation that keys its customers by Aadhaar
+    // number gets the masked form (two such rows with the same last four digits then clash).
+    const ref = redact(value('external_ref')).text;
+    const name = redact(value('name')).text;
     const rawMobile = value('mobile');
     const rawEmail = value('email');
     const mobile = rawMobile === '' ? undefined : normaliseMobile(rawMobile);

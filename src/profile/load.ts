@@ -18,5 +18,10 @@ export function loadProfile(file: string): Profile {
   }
   const { policies, error } = resolvePolicies(parsed.data.policies);
   if (!policies) throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile ${file} (PROFILE_FILE) is invalid: ${error}`);
+  for (const d of parsed.data.departments ?? []) {
+    if (!d.policies) continue;
+    const r = resolvePolicies({ ...parsed.data.policies, ...d.policies });
+    if (!r.policies) throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile ${file} (PROFILE_FILE) is invalid: departments.${d.id}.${r.error}`);
+  }
   return Object.freeze({ ...parsed.data, policies });
 }

@@ -63,6 +63,27 @@ export type RequestKind = (typeof REQUEST_KINDS)[number];
 const headerValue = z.string().min(1).max(500);
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
+/**
+ * One department (desk) of the organisation: its names, the grievance categories it answers, and
+ * optionally its own ladder, calendar and clocks (the organisation's are used where it sets none).
+ * Ids are lower-case letters, digits and `-` (they appear in URLs, the CLI and reports).
+ */
+const departmentSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'lower-case letters, digits and -, starting with a letter'),
+  name: localized,
+  /** The grievance categories this department answers: they make the citizen's category menu. */
+  categories: z
+    .array(z.object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower_snake_case id'), name: localized }))
+    .max(10)
+    .default([]),
+  /** The data-protection desk: data-rights requests (access, correction, erasure, nomination) go here. */
+  rights: z.boolean().default(false),
+  calendar: z.string().regex(/^[a-z0-9-]+$/).optional(),
+  policies: z.record(z.enum(TICKET_KINDS), z.union([z.string(), slaPolicySchema])).optional(),
+  ladder: z.array(rung).min(1).max(5).optional(),
+});
+export type DepartmentInput = z.infer<typeof departmentSchema>;
+
 export const profileSchema = z.object({
   organisation: z.object({
     name: localized,
@@ -79,6 +100,30 @@ export const profileSchema = z.object({
   /** The clock of each ticket kind: a preset id or a policy written out. */
   policies: z.record(z.enum(TICKET_KINDS), z.union([z.string(), slaPolicySchema])),
   ladder: z.array(rung).min(1).max(5),
+  /**
+   * The organisation's departments (see docs/departments.md). None: one implicit department with
+   * the organisation's own ladder, calendar and clocks, as before departments existed.
+   */
+  departments: z
+    .array(departmentSchema)
+    .min(1)
+    .max(20)
+    .superRefine((list, ctx) => {
+      const ids = new Set<string>();
+      const categories = new Set<string>();
+      list.forEach((d, i) => {
+        if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `a second department with id "${d.id}"` });
+        ids.add(d.id);
+        d.categories.forEach((c, j) => {
+          if (categories.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'categories', j, 'id'], message: `category "${c.id}" belongs to two departments` });
+          categories.add(c.id);
+        });
+      });
+      if (list.filter((d) => d.rights).length > 1) ctx.addIssue({ code: 'custom', message: 'at most one department may be the data-protection desk (rights: true)' });
+      if (categories.size === 0) ctx.addIssue({ code: 'custom', message: 'the departments must answer at least one grievance category between them' });
+      if (categories.size > 10) ctx.addIssue({ code: 'custom', message: `the departments answer ${categories.size} categories; a menu shows at most 10` });
+    })
+    .optional(),
   /** Officer reminders at these fractions of each rung's time (0 < f < 1). */
   reminders: z.array(z.number().gt(0).lt(1)).max(5).default([0.5, 0.8]),
   board: z.object({ url: z.url().optional() }).default({}),

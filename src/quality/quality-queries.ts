@@ -14,6 +14,8 @@ export interface ReviewListRow extends ReviewRow {
   ticket_status: string;
   resolved_at: string | null;
   closed_at: string | null;
+  /** The department holding the reviewed ticket (0015). */
+  department?: string;
 }
 
 export interface CandidateRow {
@@ -32,7 +34,7 @@ export const qualityQueries = featureQueries((db) => {
   const listed = () =>
     db.selectFrom('reviews').innerJoin('tickets', 'tickets.id', 'reviews.ticket_id')
       .selectAll('reviews')
-      .select(['tickets.number', 'tickets.kind', 'tickets.channel', 'tickets.language', 'tickets.status as ticket_status', 'tickets.resolved_at', 'tickets.closed_at']);
+      .select(['tickets.number', 'tickets.kind', 'tickets.channel', 'tickets.language', 'tickets.status as ticket_status', 'tickets.resolved_at', 'tickets.closed_at', 'tickets.department']);
   return {
     sampleOf: prepare<{ period: string }, ReviewSamplesTable>((p) => db.selectFrom('review_samples').selectAll().where('period', '=', p.period)),
     /** Changes 1 for the one caller that claims the period; 0 when it was drawn already. */

@@ -1,5 +1,7 @@
 import { appendAudit } from '../audit/audit-log.ts';
 import { canReview, type DeskUser } from '../desk/access.ts';
+import { departmentAccess } from '../departments/access.ts';
+import type { Departments } from '../departments/departments.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Profile } from '../profile/schema.ts';
@@ -15,6 +17,8 @@ export interface QualityDeps {
   profile: Profile;
   clock: () => Date;
   logger: Logger;
+  /** Departments: a reviewer who belongs to some reviews only their conversations (see `reviewScope`). */
+  departments?: Departments;
 }
 
 /** Scores as stored in `reviews.scores` (and read by the monthly report): criterion id → 1..5. */
@@ -161,8 +165,10 @@ export class QualityService {
     const now = this.deps.clock();
     return this.deps.store.transaction(async (uow) => {
       const q = qualityQueries(uow.dialect);
-      const rows = await uow.exec.all(q.pending, { limit: LIST_LIMIT });
-      const total = Number((await uow.exec.all(q.pendingCount, {}))[0]?.n ?? 0);
+      const scope = await this.scopeOf(uow, user);
+      const all = await uow.exec.all(q.pending, { limit: LIST_LIMIT });
+      const rows = scope ? all.filter((r) => this.inScope(scope, r.department)) : all;
+      const total = scope ? rows.length : Number((await uow.exec.all(q.pendingCount, {}))[0]?.n ?? 0);
       const officers = await officerMap(uow);
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'review.queue', subject: 'reviews', detail: { shown: rows.length }, at: now });
       return { items: rows.map((r) => listItem(r, officers)), total };
@@ -181,6 +187,8 @@ export class QualityService {
       const r = await this.reviewRow(uow, id);
       const reviewer = canReview(user);
       if (!reviewer && !(r.officer_id === user.id && r.status === 'done')) throw forbidden('This review is not yours to see.');
+      const scope = reviewer && r.officer_id !== user.id ? await this.scopeOf(uow, user) : null;
+      if (scope && !this.inScope(scope, r.department)) throw forbidden('This conversation belongs to another department.');
       const t = await uow.tickets.byId(r.ticket_id);
       if (!t) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `The ticket of review ${id} is gone.`);
       const transcript = conversationPart(t, await uow.tickets.ofConversation(t.conversation_key), await uow.transcripts.of(t.conversation_key));
@@ -227,6 +235,8 @@ export class QualityService {
     await this.deps.store.transaction(async (uow) => {
       const r = await this.reviewRow(uow, id);
       if (r.officer_id === user.id) throw forbidden('You held this ticket: another reviewer scores it.');
+      const scope = await this.scopeOf(uow, user);
+      if (scope && !this.inScope(scope, r.department)) throw forbidden('This conversation belongs to another department.');
       if (r.status !== 'pending') throw new AlreadyReviewed(id);
       const q = qualityQueries(uow.dialect);
       const saved = await uow.exec.run(q.saveScores, { id, reviewer_id: user.id, scores: JSON.stringify(checked.scores), notes: checked.notes, reviewed_at: now.toISOString() });
@@ -319,6 +329,22 @@ export class QualityService {
         sinceDays: opts.sinceDays,
       };
     });
+  }
+
+  /**
+   * The departments whose conversations a reviewer scores: null (all) without departments, for
+   * the admin, and for a reviewer who belongs to none (the organisation's quality cell).
+   */
+  private async scopeOf(uow: UnitOfWork, user: DeskUser): Promise<ReadonlySet<string> | null> {
+    const departments = this.deps.departments;
+    if (!departments?.declared || user.role === 'admin') return null;
+    const access = await departmentAccess(uow, departments, user);
+    if (access.roles.size === 0) return null;
+    return new Set([...access.roles.keys()].flatMap((id) => departments.storedIds(departments.get(id))));
+  }
+
+  private inScope(scope: ReadonlySet<string>, department: string | undefined): boolean {
+    return scope.has(department ?? 'main');
   }
 
   private async reviewRow(uow: UnitOfWork, id: number): Promise<ReviewListRow> {

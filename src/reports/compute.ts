@@ -44,6 +44,8 @@ export interface ReportTicket {
   closed_at: string | null;
   due_at: string;
   board_notified_at: string | null;
+  /** The department holding the ticket (0015); absent in rows built by hand. */
+  department?: string;
 }
 
 export interface ReportEvent {
@@ -55,6 +57,8 @@ export interface ReportEvent {
   to_status: string | null;
   reason: string | null;
   data: string;
+  /** The department holding the event's ticket now. */
+  department?: string;
 }
 
 export interface ReportReview {
@@ -62,11 +66,14 @@ export interface ReportReview {
   reviewed_at: string | null;
   /** JSON {criterion id: 1..5}. */
   scores: string | null;
+  /** The department of the reviewed conversation's ticket. */
+  department?: string | null;
 }
 
 export interface ReportRating {
   rating: number;
   at: string;
+  department?: string | null;
 }
 
 /** What the report is computed from. Rows outside the month are ignored, so a superset is fine. */
@@ -89,6 +96,8 @@ export interface ReportContext {
   /** Quality rubric criteria, in the order shown. */
   rubric: ReadonlyArray<{ id: string }>;
   now: Date;
+  /** A department's report: its id and name, and the stored ids of its tickets (see departments/report.ts). */
+  department?: { id: string; name: { en: string; hi: string }; ids: readonly string[] };
 }
 
 export interface TimeMeasure {
@@ -151,6 +160,13 @@ export interface MonthlyReport {
     appeals: number;
   };
   board: { count: number; items: Array<{ number: string; at: string }> };
+  /** The department this report is for; null for the whole organisation. */
+  department: { id: string; name: { en: string; hi: string } } | null;
+  /**
+   * Tickets moved between departments in the month. A department's report counts those it
+   * received (`in`) and sent (`out`); the organisation's has `in` and `out` null.
+   */
+  transfers: { count: number; in: number | null; out: number | null };
   quality: {
     reviews: number;
     criteria: Array<{ id: string; average: number | null; count: number }>;
@@ -245,6 +261,11 @@ export function computeMonthlyReport(rows: ReportRows, month: string, ctx: Repor
     levels.set(n, (levels.get(n) ?? 0) + 1);
   }
   const automatic = escalations.filter((e) => e.actor === 'system').length;
+  const transferEvents = events.filter((e) => e.kind === 'transfer').map((e) => parseJson(e.data) ?? {});
+  const ids = ctx.department?.ids;
+  const transfersIn = ids ? transferEvents.filter((d) => ids.includes(String(d.to))).length : null;
+  const transfersOut = ids ? transferEvents.filter((d) => ids.includes(String(d.from))).length : null;
+  const transfers = { count: ids ? (transfersIn ?? 0) + (transfersOut ?? 0) : transferEvents.length, in: transfersIn, out: transfersOut };
 
   const board = rows.tickets
     .filter((t) => inMonth(t.board_notified_at))
@@ -294,6 +315,8 @@ export function computeMonthlyReport(rows: ReportRows, month: string, ctx: Repor
       appeals: events.filter((e) => e.kind === 'transition' && e.to_status === 'appealed').length,
     },
     board: { count: board.length, items: board },
+    department: ctx.department ? { id: ctx.department.id, name: ctx.department.name } : null,
+    transfers,
     quality: { reviews, criteria, overall: mean([...scoresByCriterion.values()].flat()) ?? null },
     ratings: { count: ratings.length, average: mean(ratings.map((r) => r.rating)) ?? null, distribution },
   };

@@ -20,6 +20,7 @@ export function reportCsv(r: MonthlyReport): string {
   add('report', 'to', 'all', r.to);
   add('report', 'as_of', 'all', r.asOf);
   add('report', 'complete', 'all', r.complete);
+  if (r.department) add('report', 'department', 'all', r.department.id);
   add('requests', 'total', 'all', r.requests.total);
   for (const [k, n] of Object.entries(r.requests.byRight)) add('requests', 'by_right', k, n);
   for (const [k, n] of Object.entries(r.requests.byChannel)) add('requests', 'by_channel', k, n);
@@ -55,6 +56,9 @@ export function reportCsv(r: MonthlyReport): string {
   for (const l of r.escalations.byLevel) add('escalations', 'to_level', l.role, l.count);
   add('escalations', 'appeals', 'all', r.escalations.appeals);
   add('board', 'referrals', 'all', r.board.count);
+  add('transfers', 'count', 'all', r.transfers.count);
+  if (r.transfers.in !== null) add('transfers', 'in', 'all', r.transfers.in);
+  if (r.transfers.out !== null) add('transfers', 'out', 'all', r.transfers.out);
   for (const b of r.board.items) add('board', 'referred_at', b.number, b.at);
   add('quality', 'reviews', 'all', r.quality.reviews);
   for (const c of r.quality.criteria) add('quality', 'average', c.id, c.average);
@@ -108,7 +112,9 @@ export function reportText(r: MonthlyReport): string {
   const [y, m] = r.month.split('-');
   const lines: string[] = [];
   const state = r.complete ? '' : ` (month under way: figures as of ${istDate(r.asOf)})`;
-  lines.push(`Nivaran monthly report: ${MONTHS[Number(m) - 1]} ${y}, IST${state}`, '');
+  lines.push(`Nivaran monthly report: ${MONTHS[Number(m) - 1]} ${y}, IST${state}`);
+  if (r.department) lines.push(`Department: ${r.department.name.en} (${r.department.id})`);
+  lines.push('');
   lines.push(`Requests received: ${r.requests.total}`);
   lines.push(`  by right:    ${counts(r.requests.byRight)}`);
   lines.push(`  by channel:  ${counts(r.requests.byChannel)}`);
@@ -130,7 +136,10 @@ export function reportText(r: MonthlyReport): string {
   }
   lines.push(`Escalations: ${r.escalations.count} (${r.escalations.automatic} when a rung's time ran out, ${r.escalations.byOfficers} by officers); citizens' appeals: ${r.escalations.appeals}`);
   if (r.escalations.byLevel.length > 0) lines.push(`  reached: ${r.escalations.byLevel.map((l) => `${l.role} ${l.count}`).join(', ')}`);
-  lines.push(`Board referrals (citizen told of the Data Protection Board): ${r.board.count}${r.board.items.length ? `: ${r.board.items.map((b) => b.number).join(', ')}` : ''}`, '');
+  lines.push(`Board referrals (citizen told of the Data Protection Board): ${r.board.count}${r.board.items.length ? `: ${r.board.items.map((b) => b.number).join(', ')}` : ''}`);
+  if (r.transfers.in !== null) lines.push(`Transfers between departments: ${r.transfers.in} received, ${r.transfers.out} sent`);
+  else if (r.transfers.count > 0) lines.push(`Transfers between departments: ${r.transfers.count}`);
+  lines.push('');
   if (r.quality.reviews === 0) lines.push('Quality review: no reviews in the month');
   else {
     lines.push(`Quality review: ${r.quality.reviews} review${r.quality.reviews === 1 ? '' : 's'}, average score (1–5) ${r.quality.overall === null ? '–' : num(r.quality.overall)}`);

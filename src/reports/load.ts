@@ -23,7 +23,7 @@ const queries = featureQueries((db) => ({
    */
   tickets: prepare<Range, ReportTicket>((p) =>
     db.selectFrom('tickets')
-      .select(['id', 'number', 'kind', 'channel', 'language', 'fields', 'policy_id', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'board_notified_at'])
+      .select(['id', 'number', 'kind', 'channel', 'language', 'fields', 'policy_id', 'created_at', 'acknowledged_at', 'resolved_at', 'closed_at', 'due_at', 'board_notified_at', 'department'])
       .where((eb) => eb.or([
         eb.and([eb('created_at', '>=', p.from), eb('created_at', '<', p.to)]),
         eb.and([eb('acknowledged_at', '>=', p.from), eb('acknowledged_at', '<', p.to)]),
@@ -37,14 +37,15 @@ const queries = featureQueries((db) => ({
         ]),
       ]))
       .orderBy('id')),
-  /** Extensions, escalations and appeals of the month, with their ticket's number. */
+  /** Extensions, escalations, appeals and transfers of the month, with their ticket's number and department. */
   events: prepare<Omit<Range, 'as_of'>, ReportEvent>((p) =>
     db.selectFrom('ticket_events as e')
       .innerJoin('tickets as t', 't.id', 'e.ticket_id')
-      .select(['e.ticket_id', 't.number', 'e.kind', 'e.at', 'e.actor', 'e.to_status', 'e.reason', 'e.data'])
+      .select(['e.ticket_id', 't.number', 'e.kind', 'e.at', 'e.actor', 'e.to_status', 'e.reason', 'e.data', 't.department'])
       .where((eb) => eb.or([
         eb('e.kind', '=', 'extension'),
         eb('e.kind', '=', 'escalation'),
+        eb('e.kind', '=', 'transfer'),
         eb.and([eb('e.kind', '=', 'transition'), eb('e.to_status', '=', 'appealed')]),
       ]))
       .where('e.at', '>=', p.from)
@@ -52,14 +53,16 @@ const queries = featureQueries((db) => ({
       .orderBy('e.at')
       .orderBy('e.id')),
   reviews: prepare<Omit<Range, 'as_of'>, ReportReview>((p) =>
-    db.selectFrom('reviews')
-      .select(['status', 'reviewed_at', 'scores'])
-      .where('status', '=', 'done')
-      .where('reviewed_at', '>=', p.from)
-      .where('reviewed_at', '<', p.to)
-      .orderBy('id')),
+    db.selectFrom('reviews as r')
+      .leftJoin('tickets as t', 't.id', 'r.ticket_id')
+      .select(['r.status', 'r.reviewed_at', 'r.scores', 't.department'])
+      .where('r.status', '=', 'done')
+      .where('r.reviewed_at', '>=', p.from)
+      .where('r.reviewed_at', '<', p.to)
+      .orderBy('r.id')),
   ratings: prepare<Omit<Range, 'as_of'>, ReportRating>((p) =>
-    db.selectFrom('ratings').select(['rating', 'at']).where('at', '>=', p.from).where('at', '<', p.to).orderBy('id')),
+    db.selectFrom('ratings as r').leftJoin('tickets as t', 't.id', 'r.ticket_id')
+      .select(['r.rating', 'r.at', 't.department']).where('r.at', '>=', p.from).where('r.at', '<', p.to).orderBy('r.id')),
 }));
 
 /** Reads the rows of `month`'s report inside the caller's unit of work. */

@@ -7,13 +7,14 @@ import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { HoldRow } from './exceptions.ts';
 import { retentionQueries } from './queries.ts';
+import { redact } from '../text/redact.ts';
 
 export const HOLD_REASON_MIN = 5;
 export const HOLD_REASON_MAX = 500;
 const TICKET_NUMBER = /^[A-Z]{2,6}-\d{4}-\d{6}$/;
 const RELEASED_SHOWN = 50;
 
-/** A hold as the desk shows it: officers by name, the release's reason from the audit log. */
+/** A hold as the desk shows it: officers by name, and the release's reason. */
 export interface HoldItem {
   id: number;
   conversationKey: string;
@@ -39,8 +40,8 @@ const queries = featureQueries((db) => ({
       conversation_key: p.conversation_key, ticket_number: p.ticket_number, reason: p.reason, set_by: p.set_by, set_at: p.set_at,
     }).returning('id')),
   byId: prepare<{ id: number }, HoldRow>((p) => db.selectFrom('legal_holds').selectAll().where('id', '=', p.id)),
-  release: prepare<{ id: number; by: string; at: string }, never>((p) =>
-    db.updateTable('legal_holds').set({ released_by: p.by, released_at: p.at }).where('id', '=', p.id).where('released_at', 'is', null)),
+  release: prepare<{ id: number; by: string; at: string; reason: string }, never>((p) =>
+    db.updateTable('legal_holds').set({ released_by: p.by, released_at: p.at, release_reason: p.reason }).where('id', '=', p.id).where('released_at', 'is', null)),
   active: prepare<Record<string, never>, HoldRow>(() => db.selectFrom('legal_holds').selectAll().where('released_at', 'is', null).orderBy('id', 'desc')),
   released: prepare<{ limit: number }, HoldRow>((p) =>
     db.selectFrom('legal_holds').selectAll().where('released_at', 'is not', null).orderBy('released_at', 'desc').orderBy('id', 'desc').limit(p.limit)),
@@ -56,9 +57,9 @@ function forbidden(): AppError {
   return new AppError(ERROR_CODES.DESK_FORBIDDEN, 'Only an administrator places or releases legal holds.');
 }
 
-/** A reason of 5 to 500 characters, trimmed. */
+/** A reason of 5 to 500 characters, trimmed and masked (it may quote a citizen's numbers). */
 export function holdReason(text: unknown): string {
-  const reason = typeof text === 'string' ? text.trim() : '';
+  const reason = typeof text === 'string' ? redact(text.trim()).text : '';
   if (reason.length < HOLD_REASON_MIN) throw input('error.reason_short');
   if (reason.length > HOLD_REASON_MAX) throw input('error.reason_long');
   return reason;
@@ -124,13 +125,13 @@ export class LegalHolds {
       });
       const id = Number(row!.id);
       await appendAudit(uow, {
-        actor: `officer:${user.id}`, action: 'legal_hold.set', subject: `legal_hold:${id}`, detail: { ticket: ticketNumber, reason }, at: now,
+        actor: `officer:${user.id}`, action: 'legal_hold.set', subject: `legal_hold:${id}`, detail: { ticket: ticketNumber }, at: now,
       });
       return (await this.items(uow, await uow.exec.all(queries(uow.dialect).byId, { id })))[0]!;
     });
   }
 
-  /** Releases one hold, with a reason (kept in the audit log). */
+  /** Releases one hold, with a reason (kept on the hold, masked; the audit row holds no free text). */
   async release(user: DeskUser, id: number, reasonText: unknown): Promise<void> {
     if (!isAdmin(user)) throw forbidden();
     const reason = holdReason(reasonText);
@@ -159,10 +160,10 @@ export class LegalHolds {
 
   private async releaseRow(uow: UnitOfWork, hold: HoldRow, user: DeskUser, reason: string, now: Date): Promise<void> {
     const id = Number(hold.id);
-    const changed = await uow.exec.run(queries(uow.dialect).release, { id, by: `officer:${user.id}`, at: now.toISOString() });
+    const changed = await uow.exec.run(queries(uow.dialect).release, { id, by: `officer:${user.id}`, at: now.toISOString(), reason });
     if (changed.changes !== 1) throw input('error.already_released');
     await appendAudit(uow, {
-      actor: `officer:${user.id}`, action: 'legal_hold.release', subject: `legal_hold:${id}`, detail: { ticket: hold.ticket_number, reason }, at: now,
+      actor: `officer:${user.id}`, action: 'legal_hold.release', subject: `legal_hold:${id}`, detail: { ticket: hold.ticket_number }, at: now,
     });
   }
 
@@ -179,8 +180,9 @@ export class LegalHolds {
     const out: HoldItem[] = [];
     for (const h of rows) {
       const id = Number(h.id);
-      let releaseReason: string | null = null;
-      if (h.released_at !== null) {
+      let releaseReason: string | null = h.release_reason ?? null;
+      // Releases before migration 0011 kept the reason in the audit log's details.
+      if (h.released_at !== null && releaseReason === null) {
         const entry = (await uow.audit.ofSubject(`legal_hold:${id}`, 5)).find((a) => a.action === 'legal_hold.release');
         const detail = entry ? (JSON.parse(entry.detail) as { reason?: unknown }) : {};
         releaseReason = typeof detail.reason === 'string' ? detail.reason : null;

@@ -39,9 +39,15 @@ export function engineServices(uow: UnitOfWork, conversationKey: string, now: Da
       if (!t || t.conversation_key !== conversationKey) return undefined;
       // Live, not the stored due time: while the ticket awaits the citizen its deadline moves daily.
       const dueAt = host.tickets.clockOf(t, now).dueAt;
-      return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt, fields: JSON.parse(t.fields) as Record<string, unknown> };
+      const department = host.tickets.departments.declared ? { department: host.tickets.departmentOf(t).name } : {};
+      return { number: t.number, kind: t.kind, status: t.status, createdAt: t.created_at, dueAt, fields: JSON.parse(t.fields) as Record<string, unknown>, ...department };
     },
-    dueFor: (kind, receivedAt) => host.tickets.dueFor(kind, receivedAt),
+    dueFor: (kind, receivedAt, department) => host.tickets.dueFor(kind, receivedAt, department),
+    departmentFor: (kind, fields) => {
+      if (!host.tickets.departments.declared) return undefined;
+      const d = host.tickets.departments.route(kind, fields);
+      return { id: d.id, name: d.name };
+    },
     consentNotice: (lang) => host.consentNotices[lang],
     coolingOffUntil: (at) => new Date(at.getTime() + host.profile.erasure.coolingOffDays * DAY_MS),
     requiredLevel: (request) => ((REQUEST_KINDS as readonly string[]).includes(request) ? host.profile.verification[request as RequestKind] : 'otp'),

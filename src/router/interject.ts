@@ -22,7 +22,8 @@ export async function interject(
   s.status = 'waiting';
   s.attempts = 0;
   s.lang ??= lang;
-  Object.assign(s.vars, vars);
+  // A new object, not an edit in place: the session store hands out the answers it caches.
+  s.vars = { ...s.vars, ...vars };
   // An officer holding the chat keeps it: the question waits in the session for when it is handed back.
   const live = stored?.v === SESSION_VERSION ? stored.live : undefined;
   await uow.sessions.set(conversationKey, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: s, ...(live ? { live } : {}) });

@@ -14,6 +14,7 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { recordInbound } from '../outbox/queue.ts';
+import { maskSplitNumber } from './split-numbers.ts';
 
 export interface RouterDeps {
   store: Store;
@@ -63,7 +64,8 @@ export class Router {
     const { store, translator, logger } = this.deps;
     const now = this.deps.clock();
     const at = now.toISOString();
-    const masked = redact(msg.text.length > MAX_INBOUND_CHARS ? msg.text.slice(0, MAX_INBOUND_CHARS) : msg.text);
+    const raw = msg.text.length > MAX_INBOUND_CHARS ? msg.text.slice(0, MAX_INBOUND_CHARS) : msg.text;
+    let masked = redact(raw);
     const messageKey = `${msg.channel}:${msg.messageId}`;
 
     if (this.deps.host.profile.directory) await this.prefetchDirectory(key, masked.text, now);
@@ -73,8 +75,12 @@ export class Router {
       await uow.lockConversation(key);
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
       const released = await recordInbound(uow, key, msg.at.toISOString(), at);
-      const stored = await uow.sessions.get<SessionState>(key);
+      // Lent: the engine changes the answers in place and says which, so a message costs the same
+      // at the 40th question of a form as at the 2nd (see session-repository.ts).
+      const stored = await uow.sessions.get<SessionState>(key, { lend: true });
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
+      // An answer to a one-time-code question is never stored, so it cannot complete a number.
+      if (!this.awaitsCode(session)) masked = (await maskSplitNumber(uow, key, raw)) ?? masked;
       const shown = this.transcriptText(session, masked.text, msg);
       await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
       // An officer holds the chat: the message is theirs (the desk shows it from the transcript),
@@ -92,7 +98,7 @@ export class Router {
         media: msg.media,
         redacted: masked.kinds,
         attested: msg.attested,
-      });
+      }, { ownsVars: true });
       for (const e of sprint.events) {
         if (e.type === 'error') logger.error({ code: e.code, conversation: key, detail: e.message }, 'flow error');
       }
@@ -105,7 +111,7 @@ export class Router {
         messageId: msg.messageId,
         afterCommit: jobs,
       });
-      await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session });
+      await uow.sessions.set(key, { v: SESSION_VERSION, rev: (stored?.rev ?? 0) + 1, state: sprint.session }, sprint.varsChange);
       return { status: 'processed', replies };
     });
 

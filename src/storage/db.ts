@@ -25,6 +25,10 @@ import { migration0006 } from './migrations/0006-quality-retention.ts';
 import { migration0007 } from './migrations/0007-quality-samples.ts';
 import { migration0008 } from './migrations/0008-purge-indexes.ts';
 import { migration0009 } from './migrations/0009-delivery.ts';
+import { migration0011 } from './migrations/0011-security.ts';
+import { migration0013 } from './migrations/0013-operations.ts';
+import { migration0014 } from './migrations/0014-session-vars.ts';
+import { migration0015 } from './migrations/0015-departments.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -40,6 +44,10 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-quality-samples': migration0007(dialect),
     '0008-purge-indexes': migration0008(),
     '0009-delivery': migration0009(),
+    '0011-security': migration0011(dialect),
+    '0013-operations': migration0013(dialect),
+    '0014-session-vars': migration0014(dialect),
+    '0015-departments': migration0015(dialect),
   };
 }
 

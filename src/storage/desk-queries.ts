@@ -28,6 +28,11 @@ export interface QueueParams {
   assignee: number;
   me: number;
   l0: number; l1: number; l2: number; l3: number; l4: number;
+  /**
+   * Departments: `*` for any department (then the level slots apply), or `,department:level,…,`
+   * naming each department and rung the officer sees (ids hold no LIKE wildcards: see the profile).
+   */
+  scope: string;
   limit: number;
   offset: number;
 }
@@ -54,7 +59,9 @@ export function compileDeskQueries(db: Kysely<Database>) {
     and (${p.channel} = '' or channel = ${p.channel})
     and (${p.language} = '' or language = ${p.language})
     and (${p.assignee} = -1 or (${p.assignee} = 0 and assigned_to is null) or assigned_to = ${p.assignee})
-    and (level in (${p.l0}, ${p.l1}, ${p.l2}, ${p.l3}, ${p.l4}) or assigned_to = ${p.me})`;
+    and ((${p.scope} = '*' and level in (${p.l0}, ${p.l1}, ${p.l2}, ${p.l3}, ${p.l4}))
+      or (${p.scope} <> '*' and ${p.scope} like '%,' || department || ':' || cast(level as text) || ',%')
+      or assigned_to = ${p.me})`;
 
   return {
     ticketQueue: prepare<QueueParams, TicketRow & { next_due: string }>((p) =>
@@ -101,7 +108,7 @@ export function compileDeskQueries(db: Kysely<Database>) {
     deleteExpiredDeskSessions: prepare<{ now: string }, never>((p) => db.deleteFrom('desk_sessions').where('expires_at', '<=', p.now)),
 
     insertApiToken: prepare<Omit<ApiTokensTable, 'id' | 'last_used_at' | 'revoked_at'>, ApiTokenRow>((p) =>
-      db.insertInto('api_tokens').values({ officer_id: p.officer_id, label: p.label, token_hash: p.token_hash, created_at: p.created_at }).returningAll()),
+      db.insertInto('api_tokens').values({ officer_id: p.officer_id, label: p.label, token_hash: p.token_hash, created_at: p.created_at, expires_at: p.expires_at }).returningAll()),
     apiTokenByHash: prepare<{ token_hash: string }, ApiTokenRow>((p) => db.selectFrom('api_tokens').selectAll().where('token_hash', '=', p.token_hash)),
     apiTokensOf: prepare<{ officer_id: number }, ApiTokenRow>((p) =>
       db.selectFrom('api_tokens').selectAll().where('officer_id', '=', p.officer_id).orderBy('id')),

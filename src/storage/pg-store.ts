@@ -8,6 +8,7 @@ import { compileKeyvQueries, KeyvSqlStore } from './keyv-sql-store.ts';
 import type { Executor, Prepared } from './prepared.ts';
 import { compileQueries, type Queries } from './queries.ts';
 import type { Store } from './sqlite-store.ts';
+import { compileSessionQueries, SessionCache, type SessionQueries } from './session-repository.ts';
 import { createUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 
 /** Options for {@link PgStore.open}. */
@@ -35,6 +36,7 @@ export class PgStore implements Store {
   private readonly queries: Queries;
   private readonly keyvStore: KeyvSqlStore;
   private readonly sessions: Keyv;
+  private readonly sessionStore: { queries: SessionQueries; cache: SessionCache };
   /** Statement name by SQL text; a stable name lets every pooled connection reuse its parse. */
   private readonly names = new Map<string, string>();
   private closed = false;
@@ -43,6 +45,7 @@ export class PgStore implements Store {
     const compiler = pgCompiler();
     this.queries = compileQueries(compiler);
     this.keyvStore = new KeyvSqlStore(compileKeyvQueries(compiler));
+    this.sessionStore = { queries: compileSessionQueries(compiler, 'postgres'), cache: new SessionCache() };
     this.sessions = new Keyv({
       store: this.keyvStore,
       namespace: 'session',
@@ -153,7 +156,7 @@ export class PgStore implements Store {
     try {
       await client.query('BEGIN');
       const executor = this.executor(client, () => ended);
-      const uow = createUnitOfWork(executor, this.queries, this.sessions, 'postgres');
+      const uow = createUnitOfWork(executor, this.queries, this.sessions, 'postgres', this.sessionStore);
       const value = await this.keyvStore.within(executor, () => work(uow));
       // COMMIT of a transaction that already failed (a statement error the work caught) does
       // not raise: PostgreSQL rolls back and answers ROLLBACK. The writes are gone, so say so.

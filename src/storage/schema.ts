@@ -38,6 +38,12 @@ export interface TicketsTable {
   /** The officer who holds the ticket (desk), or null while it waits in its rung's queue. */
   assigned_to: number | null;
   assigned_at: string | null;
+  /**
+   * (0015) The department holding the ticket, and the one that received it (whose policy and
+   * calendar keep the statutory clock). Set after the insert, so rows built by hand may omit them.
+   */
+  department?: string;
+  received_by?: string;
 }
 
 export interface TicketEventsTable {
@@ -48,7 +54,7 @@ export interface TicketEventsTable {
   actor: string;
   kind:
     | 'opened' | 'transition' | 'extension' | 'escalation' | 'reminder' | 'breach' | 'board_notice' | 'citizen_reply' | 'feedback'
-    | 'assignment' | 'officer_reply';
+    | 'assignment' | 'officer_reply' | 'transfer';
   from_status: string | null;
   to_status: string | null;
   reason: string | null;
@@ -72,6 +78,8 @@ export interface OfficerNotificationsTable {
   at: string;
   data: string;
   read_at: string | null;
+  /** When the notification dispatcher queued its emails (migration 0013). */
+  dispatched_at: string | null;
 }
 
 export interface TicketSequencesTable {
@@ -149,10 +157,20 @@ export interface HandoffsTable {
   timeout_notified_at: string | null;
   /** `flow/step` where the citizen was when they asked (quality trends); null before migration 0007. */
   flow_step: string | null;
+  /** When the officers were told that a citizen waits (migration 0013). */
+  officers_notified_at: string | null;
 }
 
 export interface KeyvTable {
   key: string;
+  value: string;
+}
+
+/** One answer of a conversation's session (its `vars`), the value as JSON; see migration 0014. */
+export interface SessionVarsTable {
+  /** The conversation key (the keyv key without its `session:` namespace). */
+  session_key: string;
+  name: string;
   value: string;
 }
 
@@ -218,6 +236,13 @@ export interface DeliveryStatusesTable {
 export const OFFICER_ROLES = ['officer', 'grievance_officer', 'dpo', 'reviewer', 'admin'] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
 
+/** (0015) An officer's role in one department; officers with none work where their own role says. */
+export interface OfficerDepartmentsTable {
+  officer_id: number;
+  department: string;
+  role: string;
+}
+
 export interface OfficersTable {
   id: Generated<number>;
   /** Lower-cased. */
@@ -251,6 +276,8 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** After this the token no longer works (API_TOKEN_DAYS); null for tokens made before expiry existed. */
+  expires_at: string | null;
 }
 
 export interface AuditLogTable {
@@ -276,6 +303,10 @@ export interface AuditHeadTable {
   purge_below: number;
   /** The hash of row `purge_below`: where verification of the kept rows starts. */
   base_hash: string;
+  /** HMAC (AUDIT_SECRET) over seq, hash, purge_below, base_hash and keyed_from: the head cannot be moved without the key. */
+  mac: string | null;
+  /** The first row whose link is keyed with AUDIT_SECRET; rows before it have plain SHA-256 links. */
+  keyed_from: number | null;
 }
 
 export interface ReviewsTable {
@@ -321,6 +352,8 @@ export interface LegalHoldsTable {
   set_at: string;
   released_by: string | null;
   released_at: string | null;
+  /** Why it was released (masked); older releases kept it in the audit log. */
+  release_reason: string | null;
 }
 
 export interface DataExportsTable {
@@ -333,6 +366,54 @@ export interface DataExportsTable {
   downloaded_at: string | null;
 }
 
+/** An officer's choice of how to be told, per kind of notification (migration 0013). */
+export interface NotifySettingsTable {
+  officer_id: number;
+  digest_time: string;
+  modes: string;
+  updated_at: string;
+}
+
+/** One notification to one recipient by one way (email, the officers' Telegram chat). */
+export interface NotifyDeliveriesTable {
+  id: Generated<number>;
+  source: string;
+  officer_id: number;
+  via: 'email' | 'telegram';
+  kind: string;
+  ticket_number: string | null;
+  handoff_id: number | null;
+  digest: number;
+  created_at: string;
+  due_at: string;
+  /** `interrupted`: claimed by a process that stopped mid-send; never sent again (at most once). */
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'interrupted';
+  attempts: number;
+  claimed_at: string | null;
+  batch: string | null;
+  sent_at: string | null;
+}
+
+export interface FileBlobsTable {
+  sha256: string;
+  size: number;
+  bytes: Uint8Array | null;
+  created_at: string;
+}
+
+export interface EvidenceFilesTable {
+  id: Generated<number>;
+  conversation_key: string;
+  ticket_id: number | null;
+  sha256: string;
+  mime: string;
+  size: number;
+  added_by: string;
+  channel: string;
+  message_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   tickets: TicketsTable;
   ticket_sequences: TicketSequencesTable;
@@ -343,6 +424,7 @@ export interface Database {
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;
+  session_vars: SessionVarsTable;
   ticket_events: TicketEventsTable;
   timers: TimersTable;
   officer_notifications: OfficerNotificationsTable;
@@ -352,6 +434,7 @@ export interface Database {
   nominations: NominationsTable;
   delivery_statuses: DeliveryStatusesTable;
   officers: OfficersTable;
+  officer_departments: OfficerDepartmentsTable;
   desk_sessions: DeskSessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
@@ -361,4 +444,8 @@ export interface Database {
   ratings: RatingsTable;
   legal_holds: LegalHoldsTable;
   data_exports: DataExportsTable;
+  notify_settings: NotifySettingsTable;
+  notify_deliveries: NotifyDeliveriesTable;
+  file_blobs: FileBlobsTable;
+  evidence_files: EvidenceFilesTable;
 }

@@ -4,6 +4,7 @@ import { KeyvSqliteStore } from './keyv-sqlite-store.ts';
 import { openSqlite, sqliteCompiler } from './db.ts';
 import type { Executor, Prepared } from './prepared.ts';
 import { compileQueries } from './queries.ts';
+import { compileSessionQueries, SessionCache } from './session-repository.ts';
 import { createUnitOfWork, type UnitOfWork } from './unit-of-work.ts';
 
 /** The storage port the router, CLI and sender use. */
@@ -56,7 +57,11 @@ export class SqliteStore implements Store {
       // A failed session write must fail the unit of work, not be swallowed by keyv.
       throwOnErrors: true,
     });
-    this.uow = createUnitOfWork(executor, compileQueries(sqliteCompiler()), sessions, 'sqlite');
+    const compiler = sqliteCompiler();
+    this.uow = createUnitOfWork(executor, compileQueries(compiler), sessions, 'sqlite', {
+      queries: compileSessionQueries(compiler, 'sqlite'),
+      cache: new SessionCache(),
+    });
     this.stmt = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),

@@ -2,6 +2,7 @@ import type Keyv from 'keyv';
 import type { ApiTokenRow, AuditRow, HandoffRow, OfficerRow, QueueCounts, QueueParams } from './desk-queries.ts';
 import type { Dialect } from './db.ts';
 import type { Executor } from './prepared.ts';
+import { createSessionRepository, type SessionCache, type SessionQueries, type SessionRepository } from './session-repository.ts';
 import type {
   ConsentRow, NominationRow, OutboxRow, PrincipalRow, Queries, TicketEventRow, TicketRow, TicketState, TimerRow, TranscriptRow, VerificationRow,
 } from './queries.ts';
@@ -11,18 +12,7 @@ import type {
   TimersTable, TranscriptsTable, VerificationsTable,
 } from './schema.ts';
 
-/** The session blob as kept in keyv: versioned so a format change starts conversations over. */
-export interface StoredSession<S> {
-  v: number;
-  rev: number;
-  state: S;
-  /**
-   * Set while an officer holds the chat (live hand-off): the router then relays the citizen's
-   * messages to the desk and leaves `state` untouched until the chat is handed back. Kept here,
-   * beside the state the router reads anyway, so the check costs no query per message.
-   */
-  live?: { handoffId: number; officerId: number };
-}
+export type { StoredSession } from './session-repository.ts';
 
 /**
  * Everything one inbound message may read or write, inside one transaction. Repositories are
@@ -71,7 +61,7 @@ export interface UnitOfWork {
     claim(id: number, now: string): Promise<boolean>;
   };
   readonly officerNotifications: {
-    add(n: Omit<OfficerNotificationsTable, 'id' | 'read_at'>): Promise<void>;
+    add(n: Omit<OfficerNotificationsTable, 'id' | 'read_at' | 'dispatched_at'>): Promise<void>;
     of(ticketId: number): Promise<Array<Omit<OfficerNotificationsTable, 'id'> & { id: number }>>;
   };
   readonly transcripts: {
@@ -138,10 +128,8 @@ export interface UnitOfWork {
     ofSubject(subject: string, limit: number): Promise<AuditRow[]>;
     head(): Promise<{ seq: number; hash: string }>;
   };
-  readonly sessions: {
-    get<S>(key: string): Promise<StoredSession<S> | undefined>;
-    set<S>(key: string, value: StoredSession<S>): Promise<void>;
-  };
+  /** Conversations' sessions: a fixed-size head and the answers apart (see session-repository.ts). */
+  readonly sessions: SessionRepository;
   /**
    * Short-lived state (a one-time-code challenge, a lock-out) in keyv, committed with the unit of
    * work. The TTL only lets keyv forget it; callers keep their own expiry against their clock.
@@ -183,7 +171,9 @@ export interface UnitOfWork {
 /** Ephemeral keys live in the session keyv under a prefix no conversation key can start with. */
 const EPHEMERAL_PREFIX = '~';
 
-export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv, dialect: Dialect): UnitOfWork {
+export function createUnitOfWork(
+  ex: Executor, q: Queries, sessions: Keyv, dialect: Dialect, sessionStore: { queries: SessionQueries; cache: SessionCache },
+): UnitOfWork {
   // On PostgreSQL a unit of work is created per transaction, so this set is that transaction's locks.
   const locked = new Set<string>();
   const lockConversation = async (key: string) => {
@@ -336,12 +326,7 @@ export function createUnitOfWork(ex: Executor, q: Queries, sessions: Keyv, diale
         return { seq: Number(row?.seq ?? 0), hash: row?.hash ?? '' };
       },
     },
-    sessions: {
-      get: async <S>(key: string) => (await sessions.get(key)) as StoredSession<S> | undefined,
-      set: async (key, value) => {
-        await sessions.set(key, value);
-      },
-    },
+    sessions: createSessionRepository(ex, sessionStore.queries, sessionStore.cache),
     ephemeral: {
       get: async <T>(key: string) => (await sessions.get(`${EPHEMERAL_PREFIX}${key}`)) as T | undefined,
       set: async (key, value, ttlMs) => {

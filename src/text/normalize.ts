@@ -1,10 +1,10 @@
+import { asciiDigits } from './digits.ts';
+
 /**
  * Text as citizens type it: Devanagari digits, stray control characters from copy-paste,
  * trailing "।", mixed case. These helpers turn it into something the engine can compare.
  */
 
-const DEVANAGARI_ZERO = 0x0966;
-const DEVANAGARI_DIGITS = /[\u0966-\u096F]/g;
 // C0/C1 controls (keeping tab and newline), bidi overrides and the BOM; ZWJ/ZWNJ stay because
 // Devanagari conjuncts depend on them.
 const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
@@ -14,10 +14,11 @@ const WHITESPACE_RUN = /\s+/g;
 const DEVANAGARI_LETTER = /[\u0900-\u097F]/;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
-/** ०-९ → 0-9, so that every numeric input accepts Devanagari digits. */
+/** ०-९, ০-৯, ０-９… → 0-9, so that every numeric input accepts any script's digits. */
 export function toAsciiDigits(s: string): string {
-  return s.replace(DEVANAGARI_DIGITS, (d) => String(d.charCodeAt(0) - DEVANAGARI_ZERO));
+  return NON_ASCII_DIGIT.test(s) ? asciiDigits(s) : s;
 }
+const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/u;
 
 /** NFC, no control characters, trimmed. The form kept for free-text answers. */
 export function cleanText(s: string): string {

@@ -60,6 +60,8 @@ export function computeClock(
   ladder: Profile['ladder'],
   calendar: BusinessCalendar,
   now: Date,
+  /** The calendar the rung's time is counted on (the holding department's); by default `calendar`. */
+  rungCalendar: BusinessCalendar = calendar,
 ): ClockView {
   const received = new Date(t.created_at);
   const pauses = parsePauses(t.pauses);
@@ -71,7 +73,7 @@ export function computeClock(
   const rung = ladder[Math.min(t.level, ladder.length - 1)]!;
   const levelStart = new Date(t.level_started_at ?? t.created_at);
   const levelPauses = pauses.filter((p) => p.to === null || p.to > levelStart);
-  const rungDue = deadline(levelStart, rung.within, calendar, { pauses: levelPauses, now });
+  const rungDue = deadline(levelStart, rung.within, rungCalendar, { pauses: levelPauses, now });
   const levelDue = rungDue < due ? rungDue : due;
   let pausedMs = 0;
   for (const p of pauses) pausedMs += (p.to ?? now).getTime() - p.from.getTime();

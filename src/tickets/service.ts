@@ -17,6 +17,8 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { computeClock, parseExtension, parsePauses, serializePauses, type ClockView, type Extension } from './clock.ts';
 import { ownDataQueries } from '../citizen-data/queries.ts';
 import { redact } from '../text/redact.ts';
+import { Departments, IMPLICIT_DEPARTMENT, type Department } from '../departments/departments.ts';
+import { departmentQueries } from '../departments/queries.ts';
 
 /** Where the citizen answers an officer's question, and where they say whether they are satisfied. */
 export const INFO_REPLY_STEP = { flow: 'followup', step: 'info_reply' } as const;
@@ -28,6 +30,7 @@ export const TICKET_NOTICE_KEYS = [
   'common:ticket.resolved', 'common:ticket.closed', 'common:ticket.reopened', 'common:ticket.appealed',
   'law:ticket.extended', 'common:ticket.board_notice', 'common:ticket.board_url', 'common:ticket.resumed',
   'common:ticket.withdrawn', 'common:ticket.access_summary', 'common:ticket.access_summary_sent', 'common:ticket.officer_reply',
+  'departments:notice.transferred',
 ] as const;
 
 export interface TicketServiceDeps {
@@ -35,6 +38,8 @@ export interface TicketServiceDeps {
   calendar: BusinessCalendar;
   translator: Translator;
   logger: Logger;
+  /** The organisation's departments; by default the one implicit department of the profile. */
+  departments?: Departments;
 }
 
 export interface NewTicket {
@@ -45,6 +50,8 @@ export interface NewTicket {
   conversationKey: string;
   createdAt: string;
   idempotencyKey: string;
+  /** The department chosen when the citizen was told the due date; else routed by kind and category. */
+  department?: string | undefined;
 }
 
 export interface ActionOptions {
@@ -60,18 +67,24 @@ export interface ActionOptions {
  * transcript and outbox, the officers' notes, and the timers the scheduler will fire.
  */
 export class TicketService {
-  constructor(private readonly deps: TicketServiceDeps) {}
+  readonly departments: Departments;
 
-  /** The reply-due instant a new ticket of this kind would get: said in the acknowledgment. */
-  dueFor(kind: string, receivedAt: Date): Date {
-    const policy = this.policyOf(kind);
-    return capAtCeiling(deadline(receivedAt, policy.resolve, this.deps.calendar), ceilingOf(policy, receivedAt, this.deps.calendar)).due;
+  constructor(private readonly deps: TicketServiceDeps) {
+    this.departments = deps.departments ?? Departments.implicit(deps.profile, deps.calendar);
+  }
+
+  /** The reply-due instant a new ticket of this kind would get (in this department): said in the acknowledgment. */
+  dueFor(kind: string, receivedAt: Date, department?: string): Date {
+    const d = this.departments.get(department);
+    const policy = this.policyOf(kind, d.id);
+    return capAtCeiling(deadline(receivedAt, policy.resolve, d.calendar), ceilingOf(policy, receivedAt, d.calendar)).due;
   }
 
   async open(uow: UnitOfWork, t: NewTicket): Promise<TicketRow | undefined> {
-    const policy = this.policyOf(t.kind);
+    const dept = t.department !== undefined && this.departments.has(t.department) ? this.departments.get(t.department) : this.departments.route(t.kind, t.fields);
+    const policy = this.policyOf(t.kind, dept.id);
     const base = { created_at: t.createdAt, pauses: '[]', extension: null, level: 0, level_started_at: t.createdAt };
-    const clock = computeClock(base, policy, this.deps.profile.ladder, this.deps.calendar, new Date(t.createdAt));
+    const clock = computeClock(base, policy, dept.ladder, dept.calendar, new Date(t.createdAt));
     const { channel } = recipientOf(t.conversationKey);
     const row = await uow.tickets.insert({
       number: t.number,
@@ -102,7 +115,16 @@ export class TicketService {
       assigned_at: null,
     });
     if (!row) return undefined;
-    await uow.tickets.addEvent({ ticket_id: row.id, at: t.createdAt, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null, data: JSON.stringify({ policy: policy.id }) });
+    // The column's default is the implicit department: an install without departments writes nothing more.
+    if (dept.id !== (row.department ?? IMPLICIT_DEPARTMENT)) {
+      await uow.exec.run(departmentQueries(uow.dialect).setDepartment, { id: row.id, department: dept.id, received_by: dept.id });
+      row.department = dept.id;
+      row.received_by = dept.id;
+    }
+    await uow.tickets.addEvent({
+      ticket_id: row.id, at: t.createdAt, actor: 'citizen', kind: 'opened', from_status: null, to_status: 'open', reason: null,
+      data: JSON.stringify(this.departments.declared ? { policy: policy.id, department: dept.id } : { policy: policy.id }),
+    });
     await this.notifyOfficers(uow, row, 'new_ticket', {}, new Date(t.createdAt));
     await this.schedule(uow, row, new Date(t.createdAt), { fresh: true });
     return row;
@@ -128,7 +150,7 @@ export class TicketService {
     if (to === 'closed' || to === 'withdrawn') state.closed_at = at;
     let boardNotice = false;
     if (to === 'escalated' || to === 'appealed') {
-      if (t.level + 1 < this.deps.profile.ladder.length) {
+      if (t.level + 1 < this.ladderOf(t).length) {
         state.level = t.level + 1;
         state.level_started_at = at;
       } else if (to === 'appealed') boardNotice = true;
@@ -164,7 +186,7 @@ export class TicketService {
   async extend(uow: UnitOfWork, number: string, duration: Duration, opts: ActionOptions & { reason: string }): Promise<TicketRow> {
     const t = await this.get(uow, number);
     if (!isOpen(this.status(t))) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is ${t.status}; only an open ticket can be extended.`);
-    const policy = this.policyOf(t.kind);
+    const policy = this.policyOf(t.kind, t.received_by);
     const law = REGIME_LAW[policy.regime];
     if (!law.extension) {
       throw new AppError(
@@ -198,8 +220,8 @@ export class TicketService {
   }
 
   /** Whether an officer may extend tickets of this kind at all (the desk offers the action only then). */
-  extensionAllowed(kind: string): boolean {
-    return REGIME_LAW[this.policyOf(kind).regime].extension !== null;
+  extensionAllowed(kind: string, department?: string): boolean {
+    return REGIME_LAW[this.policyOf(kind, department).regime].extension !== null;
   }
 
   /**
@@ -228,6 +250,44 @@ export class TicketService {
     }
     await uow.tickets.addEvent({ ticket_id: t.id, at, actor: opts.actor, kind: 'officer_reply', from_status: null, to_status: null, reason: null, data: JSON.stringify({ chars: text.length }) });
     await this.tellCitizen(uow, updated, 'common:ticket.officer_reply', { officer: opts.officerTitle, text }, now);
+    return updated;
+  }
+
+  /**
+   * Moves an open ticket to another department, with a reason the citizen reads. It starts at the
+   * first rung of the new department's ladder, held by nobody; the statutory clock keeps running
+   * from receipt under the receiving department's policy and calendar, so the due date never moves.
+   */
+  async transfer(uow: UnitOfWork, number: string, department: string, opts: ActionOptions & { reason: string }): Promise<TicketRow> {
+    const t = await this.get(uow, number);
+    if (!isOpen(this.status(t))) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is ${t.status}; only an open ticket can be transferred.`);
+    if (!this.departments.declared || !this.departments.has(department)) {
+      throw new AppError(ERROR_CODES.TICKET_TRANSITION, `There is no department "${department}" (known: ${this.departments.list.map((d) => d.id).join(', ')}).`);
+    }
+    const from = this.departmentOf(t);
+    if (from.id === department) throw new AppError(ERROR_CODES.TICKET_TRANSITION, `Ticket ${number} is already with ${department}.`);
+    const reason = opts.reason.trim();
+    if (reason.length < 5) throw new AppError(ERROR_CODES.TICKET_TRANSITION, 'A transfer needs a reason the citizen can read (at least 5 characters).');
+    const now = opts.now;
+    const at = now.toISOString();
+    const to = this.departments.get(department);
+    await uow.exec.run(departmentQueries(uow.dialect).moveTicket, { id: t.id, department: to.id });
+    const moved: TicketRow = { ...t, department: to.id, received_by: t.received_by ?? from.id, assigned_to: null, assigned_at: null };
+    const state = this.stateOf(moved);
+    state.level = 0;
+    state.level_started_at = at;
+    state.updated_at = at;
+    this.applyClock(state, moved, now);
+    await uow.tickets.update(t.id, state);
+    await uow.tickets.addEvent({
+      ticket_id: t.id, at, actor: opts.actor, kind: 'transfer', from_status: t.status, to_status: t.status, reason,
+      data: JSON.stringify({ from: from.id, to: to.id, level: t.level, dueAt: state.due_at }),
+    });
+    const updated = { ...moved, ...state };
+    const lang = this.langOf(t);
+    await this.tellCitizen(uow, updated, 'departments:notice.transferred', { department: to.name[lang], reason, due: { date: updated.due_at } }, now);
+    await this.notifyOfficers(uow, updated, 'transferred', { from: from.id, reason }, now);
+    await this.schedule(uow, updated, now);
     return updated;
   }
 
@@ -307,7 +367,7 @@ export class TicketService {
       await this.notifyOfficers(uow, t, 'breach', { due: ceiling.toISOString(), ceiling: true }, now);
       return 'fired';
     }
-    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
+    const rung = this.rungOf(t);
     switch (timer.kind) {
       case 'reminder': {
         const data = JSON.parse(timer.data) as { fraction: number };
@@ -333,7 +393,7 @@ export class TicketService {
         return 'fired';
       }
       case 'level_due':
-        if (t.level + 1 < this.deps.profile.ladder.length) {
+        if (t.level + 1 < this.ladderOf(t).length) {
           await this.transition(uow, t.number, 'escalated', { actor: 'system', reason: `no answer from the ${rung.role} in time`, now });
         } else if (!t.board_notified_at) {
           const state = this.stateOf(t);
@@ -349,17 +409,38 @@ export class TicketService {
 
   /** The clock of a ticket now, for status answers, the CLI and the desk. */
   clockOf(t: TicketRow, now: Date): ClockView {
-    return computeClock(t, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
+    // The statutory clock is the receiving department's (a transfer never restarts it); the rung's is the holder's.
+    const received = this.departments.get(t.received_by);
+    const holder = this.departmentOf(t);
+    return computeClock(t, this.policyOf(t.kind, received.id), holder.ladder, received.calendar, now, holder.calendar);
   }
 
-  /** The latest instant the ticket's law allows, or null where it sets none. */
-  ceilingOf(t: Pick<TicketRow, 'kind' | 'created_at'>): Date | null {
-    return ceilingOf(this.policyOf(t.kind), new Date(t.created_at), this.deps.calendar);
+  /** The latest instant the ticket's law allows (under the receiving department's policy and calendar), or null where it sets none. */
+  ceilingOf(t: Pick<TicketRow, 'kind' | 'created_at' | 'received_by'>): Date | null {
+    const d = this.departments.get(t.received_by);
+    return ceilingOf(this.policyOf(t.kind, d.id), new Date(t.created_at), d.calendar);
   }
 
-  policyOf(kind: string) {
+  /** The policy of a kind of ticket: the department's (by default the organisation's). */
+  policyOf(kind: string, department?: string) {
     const k = (TICKET_KINDS as readonly string[]).includes(kind) ? (kind as TicketKind) : 'grievance';
-    return this.deps.profile.policies[k];
+    return this.departments.get(department).policies[k];
+  }
+
+  /** The department holding a ticket now. */
+  departmentOf(t: Pick<TicketRow, 'department'>): Department {
+    return this.departments.get(t.department);
+  }
+
+  /** The ladder of the department holding the ticket. */
+  ladderOf(t: Pick<TicketRow, 'department'>): Profile['ladder'] {
+    return this.departmentOf(t).ladder;
+  }
+
+  /** The rung a ticket has reached in its department's ladder. */
+  rungOf(t: Pick<TicketRow, 'department' | 'level'>): Profile['ladder'][number] {
+    const ladder = this.ladderOf(t);
+    return ladder[Math.min(t.level, ladder.length - 1)]!;
   }
 
   // === internals
@@ -382,7 +463,7 @@ export class TicketService {
 
   /** Recomputes the stored due times from the (changed) state; they are kept for queries and timers. */
   private applyClock(state: TicketState, t: TicketRow, now: Date): ClockView {
-    const clock = computeClock({ ...t, ...state }, this.policyOf(t.kind), this.deps.profile.ladder, this.deps.calendar, now);
+    const clock = this.clockOf({ ...t, ...state }, now);
     state.ack_due_at = clock.ackDueAt;
     state.due_at = clock.dueAt;
     state.level_due_at = clock.levelDueAt;
@@ -426,7 +507,7 @@ export class TicketService {
   }
 
   private async noticeFor(uow: UnitOfWork, t: TicketRow, to: TicketStatus, opts: ActionOptions & { question?: string }, now: Date): Promise<void> {
-    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
+    const rung = this.rungOf(t);
     const lang = this.langOf(t);
     const params: Record<string, ParamValue> = {
       due: { date: t.due_at },
@@ -470,9 +551,10 @@ export class TicketService {
   }
 
   private async notifyOfficers(uow: UnitOfWork, t: TicketRow, kind: string, data: Record<string, unknown>, now: Date): Promise<void> {
-    const rung = this.deps.profile.ladder[Math.min(t.level, this.deps.profile.ladder.length - 1)]!;
-    await uow.officerNotifications.add({ ticket_id: t.id, role: rung.role, kind, at: now.toISOString(), data: JSON.stringify({ number: t.number, ...data }) });
-    this.deps.logger.info({ ticket: t.number, role: rung.role, kind }, 'officer notification');
+    const rung = this.rungOf(t);
+    const department = this.departments.declared ? { department: this.departmentOf(t).id } : {};
+    await uow.officerNotifications.add({ ticket_id: t.id, role: rung.role, kind, at: now.toISOString(), data: JSON.stringify({ number: t.number, ...department, ...data }) });
+    this.deps.logger.info({ ticket: t.number, role: rung.role, kind, ...department }, 'officer notification');
   }
 
   private langOf(t: TicketRow): Lang {

@@ -6,20 +6,23 @@ import type { TicketService } from './service.ts';
 /** A ticket as operators and the desk see it: the row plus its clock, in plain JSON. */
 export function ticketSummary(t: TicketRow, tickets: TicketService, profileLadder: ReadonlyArray<{ role: string }>, now: Date) {
   const clock = tickets.clockOf(t, now);
-  const policy = tickets.policyOf(t.kind);
+  const policy = tickets.policyOf(t.kind, t.received_by);
+  // The rung is named from the ladder of the department holding the ticket (the parameter is the organisation's).
+  const ladder = tickets.departments.declared ? tickets.ladderOf(t) : profileLadder;
   return {
     number: t.number,
     kind: t.kind,
     status: t.status,
     language: t.language,
     channel: t.channel,
+    department: tickets.departmentOf(t).id,
     createdAt: t.created_at,
     policy: { id: policy.id, regime: policy.regime, title: policy.title.en, acknowledge: policy.acknowledge ?? null, resolve: policy.resolve },
     ackDueAt: t.ack_due_at,
     acknowledgedAt: t.acknowledged_at,
     dueAt: clock.dueAt,
     level: t.level,
-    levelRole: profileLadder[Math.min(t.level, profileLadder.length - 1)]?.role ?? null,
+    levelRole: ladder[Math.min(t.level, ladder.length - 1)]?.role ?? null,
     levelStartedAt: t.level_started_at,
     levelDueAt: clock.levelDueAt,
     paused: clock.paused,

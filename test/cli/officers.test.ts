@@ -165,7 +165,7 @@ describe('nivaran officers / audit (in-process, with a temporary DATA_DIR)', () 
       const audit = await store.transaction((u) => u.audit.after(0, 100));
       expect(audit.map((a) => [a.seq, a.actor, a.action, a.subject, JSON.parse(a.detail)])).toEqual([
         [1, 'cli', 'officer.create', 'officer:1', { role: 'officer' }],
-        [2, 'cli', 'api_token.create', 'officer:1', { token: 1, label: 'reports' }],
+        [2, 'cli', 'api_token.create', 'officer:1', { token: 1 }],
       ]);
       // The token itself is nowhere in the database, only its hash.
       expect(JSON.stringify(store.connection.prepare('select * from api_tokens').all())).not.toContain(token);

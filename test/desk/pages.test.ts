@@ -41,7 +41,7 @@ describe('log-in', () => {
   });
 
   it('marks the session cookie Secure behind a TLS proxy', async () => {
-    const proxied = await buildDesk(h.app, { secret: 'desk-test-secret-of-32-characters!!', trustProxy: true, sessionHours: 12, logger: createLogger('silent') });
+    const proxied = await buildDesk(h.app, { secret: 'desk-test-secret-of-32-characters!!', trustProxy: 1, sessionHours: 12, logger: createLogger('silent') });
     const page = await proxied.inject({ url: '/login', headers: { 'x-forwarded-proto': 'https' } });
     const csrfCookie = ([] as string[]).concat(page.headers['set-cookie'] as string[]);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;

@@ -7,6 +7,8 @@ import { keepReasons } from '../../src/retention/exceptions.ts';
 import { addOfficer, auditRows, fileGrievance, TEST_PASSWORD } from '../helpers/desk.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { DeskClient } from '../helpers/desk-client.ts';
+import { dumpDatabase, leakOf } from '../helpers/db-dump.ts';
+import path from 'node:path';
 
 let h: Harness;
 let server: FastifyInstance;
@@ -67,8 +69,9 @@ describe('legal holds on the desk', () => {
       ['legal_hold.release', `officer:${admin.id}`, `legal_hold:${id}`],
       ['legal_hold.list', `officer:${admin.id}`, 'legal_holds'],
     ]);
-    expect(JSON.parse(audit[1]!.detail)).toEqual({ ticket: number, reason: 'Writ petition 1234/2026 <b>urgent</b>' });
-    expect(JSON.parse(audit[3]!.detail)).toEqual({ ticket: number, reason: 'Petition dismissed on 30 Oct.' });
+    // The audit log's details hold no free text: the reasons are on the hold itself (issue 14).
+    expect(JSON.parse(audit[1]!.detail)).toEqual({ ticket: number });
+    expect(JSON.parse(audit[3]!.detail)).toEqual({ ticket: number });
     // A released hold cannot be released again.
     const twice = await b.post(`/holds/${id}/release`, { reason: 'Once more, by mistake.' });
     expect(twice.statusCode).toBe(400);
@@ -172,5 +175,22 @@ describe('legal holds on the desk', () => {
     expect(short.body).toContain('कम से कम 5 अक्षरों में कारण लिखें।');
     const ticket = await b.get(`/tickets/${number}`);
     expect(ticket.body).toContain('इस बातचीत पर विधिक रोक लगाएँ');
+  });
+});
+
+describe('legal-hold reasons are masked', () => {
+  it('an Aadhaar number quoted in a reason is stored masked, on the hold and nowhere in the audit log', async () => {
+    const b = new DeskClient(server);
+    await b.login(admin.email);
+    const placed = await b.post('/holds', { ticket: number, conversation: '', reason: 'Court asked about UID 5839\u00A02047\u00A06134 in writ 12/2026' });
+    expect(placed.statusCode).toBe(303);
+    const page = await b.get('/holds');
+    const id = Number(/action="\/holds\/(\d+)\/release"/.exec(page.body)![1]);
+    await b.post(`/holds/${id}/release`, { reason: 'Card 5293.8401.7265.4836 refunded' });
+    const all = dumpDatabase(path.join(h.dataDir, 'nivaran.sqlite')) + (await b.get('/holds')).body;
+    expect(leakOf(all, '583920476134')).toBeUndefined();
+    expect(leakOf(all, '5293840172654836')).toBeUndefined();
+    expect(all).toContain('XXXX XXXX 6134');
+    expect(all).toContain('XXXX XXXX XXXX 4836');
   });
 });

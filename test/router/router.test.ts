@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
+import { FakeClock, startHarness, texts, type Harness } from '../helpers/harness.ts';
 
 const toConfirm = ['hi', '2', 'yes', '1', '1', 'The street light outside house 14 has been off for a month.', '3'];
 let open: Harness[] = [];
@@ -86,5 +86,18 @@ describe('router', () => {
     ).toString('utf8');
     for (const secret of ['234567890124', '2345 6789 0124', '4111111111111111', '४१११ ११११ ११११ ११११']) expect(bytes).not.toContain(secret);
     expect(bytes).toContain('XXXX XXXX 0124');
+  });
+
+  it('gives the safety notice for a message holding only a formatted number, and masks one split over two messages', async () => {
+    const h = await harness();
+    for (const t of ['hi', '2', 'yes']) await h.say(t);
+    // A no-break space, as copying from a PDF gives; Bengali digits.
+    expect(texts(await h.say('2345\u00A06789\u00A00124'))).toContain('For your safety, I have hidden a number that looks like an Aadhaar number');
+    expect(texts(await h.say('২৩৪৫ ৬৭৮৯ ০১২৪'))).toContain('For your safety, I have hidden a number that looks like an Aadhaar number');
+    await h.say('my aadhaar is 2345 6789');
+    expect(texts(await h.say('0124'))).toContain('For your safety, I have hidden a number that looks like an Aadhaar number');
+    const stored = await h.app.store.transaction((u) => u.transcripts.of('console:citizen-1'));
+    const inbound = stored.filter((r) => r.direction === 'in').map((r) => r.text).slice(-4);
+    expect(inbound).toEqual(['XXXX XXXX 0124', 'XXXX XXXX 0124', 'my aadhaar is XXXX XXXX', 'XXXX XXXX 0124']);
   });
 });

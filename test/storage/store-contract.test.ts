@@ -27,7 +27,9 @@ const ticket = (number: string, idempotency_key: string, extra: Partial<Omit<Tic
   fields: '{"summary":"street light"}', created_at: T0, due_at: '2026-12-22T18:29:59.000Z', updated_at: T0, idempotency_key,
   policy_id: 'default', regime: 'dpdp', ack_due_at: null, acknowledged_at: null, level: 0, level_started_at: null,
   level_due_at: null, pauses: '[]', extension: null, breached_at: null, board_notified_at: null, resolved_at: null,
-  closed_at: null, assigned_to: null, assigned_at: null, ...extra,
+  closed_at: null, assigned_to: null, assigned_at: null,
+  // Migration 0015: every row belongs to a department, the implicit one unless set.
+  department: 'main', received_by: 'main', ...extra,
 });
 const outbox = (n: number, channel = 'console') => ({ channel, conversation_key: 'console:a', payload: `{"n":${n}}`, created_at: T0 });
 const handoff = (key: string) => ({

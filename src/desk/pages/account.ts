@@ -10,6 +10,7 @@ export function accountPage(ctx: PageContext, tokens: Tokens, opts: { notice?: N
   const o = ctx.officer!;
   const body = html`<h1>${t(ctx, 'account.title')}</h1>
 <p>${o.name} · ${o.email} · ${label(ctx, 'role', o.role)}</p>
+<p><a href="/account/notifications">${ctx.translator.t(ctx.lang, 'operations:settings.link')}</a></p>
 <section aria-labelledby="lang-h"><h2 id="lang-h">${t(ctx, 'account.language')}</h2>
 <form method="post" action="/account/lang" class="row">${csrfField(ctx)}
   <div class="field"><label for="lang">${t(ctx, 'account.language')}</label>

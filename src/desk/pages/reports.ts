@@ -15,6 +15,14 @@ export interface ReportsPageData {
   currentMonth: string;
   /** The profile's rubric, for the criteria's names. */
   rubric: ReadonlyArray<{ id: string; title: { en: string; hi: string } }>;
+  /** Where the organisation declares departments: whose report this is, which the officer may open, and the split. */
+  departments?: {
+    /** `''`: the whole organisation. */
+    current: string;
+    choices: ReadonlyArray<{ id: string; name: { en: string; hi: string } }>;
+    orgWide: boolean;
+    split?: ReadonlyArray<{ department: string; name: { en: string; hi: string } | null; received: number; resolved: number; onTimeShare: number | null; openPastDue: number; escalations: number; transfersIn: number | null; transfersOut: number | null }>;
+  };
 }
 
 /** A text of the `reports` namespace. */
@@ -260,13 +268,15 @@ ${barChart({
 </section>`;
 }
 
-function monthNav(ctx: PageContext, month: string, currentMonth: string, typed?: string): Html {
+function monthNav(ctx: PageContext, month: string, currentMonth: string, typed?: string, department?: string): Html {
   const prev = shiftMonth(month, -1);
   const next = shiftMonth(month, 1);
+  const dq = department === undefined ? '' : `&department=${encodeURIComponent(department)}`;
   return html`<nav aria-label="${rt(ctx, 'nav.label')}" class="row" style="margin:0 0 1rem">
-<a href="/reports?month=${prev}" rel="prev" aria-label="${rt(ctx, 'nav.prev_label', { month: monthName(ctx.lang, prev) })}">${rt(ctx, 'nav.prev', { month: monthName(ctx.lang, prev) })}</a>
-${next <= currentMonth ? html`<a href="/reports?month=${next}" rel="next" aria-label="${rt(ctx, 'nav.next_label', { month: monthName(ctx.lang, next) })}">${rt(ctx, 'nav.next', { month: monthName(ctx.lang, next) })}</a>` : ''}
+<a href="/reports?month=${prev}${dq}" rel="prev" aria-label="${rt(ctx, 'nav.prev_label', { month: monthName(ctx.lang, prev) })}">${rt(ctx, 'nav.prev', { month: monthName(ctx.lang, prev) })}</a>
+${next <= currentMonth ? html`<a href="/reports?month=${next}${dq}" rel="next" aria-label="${rt(ctx, 'nav.next_label', { month: monthName(ctx.lang, next) })}">${rt(ctx, 'nav.next', { month: monthName(ctx.lang, next) })}</a>` : ''}
 <form method="get" action="/reports" class="row">
+${department === undefined ? '' : html`<input type="hidden" name="department" value="${department}">`}
 <div class="field"><label for="report-month">${rt(ctx, 'nav.month')}</label>
 <input id="report-month" name="month" type="month" value="${typed ?? month}" max="${currentMonth}" pattern="[0-9]{4}-[0-9]{2}"></div>
 <div class="field"><button type="submit">${rt(ctx, 'nav.show')}</button></div>
@@ -279,9 +289,13 @@ export function reportsPage(ctx: PageContext, data: ReportsPageData): Html {
   const r = data.report;
   const title = rt(ctx, 'heading', { month: monthName(ctx.lang, r.month) });
   const notice: Notice | undefined = r.complete ? undefined : { kind: 'ok', text: rt(ctx, 'under_way', { date: formatDate(ctx.lang, r.asOf) }) };
+  const d = data.departments;
+  const dq = d === undefined ? '' : `&department=${encodeURIComponent(d.current)}`;
   const body = html`<h1>${title}</h1>
-${monthNav(ctx, r.month, data.currentMonth)}
-<p>${rt(ctx, 'nav.downloads')}: <a href="/reports.csv?month=${r.month}" download>${rt(ctx, 'nav.csv')}</a> · <a href="/reports.json?month=${r.month}" download>${rt(ctx, 'nav.json')}</a></p>
+${d ? departmentNav(ctx, r.month, d) : ''}
+${monthNav(ctx, r.month, data.currentMonth, undefined, d?.current)}
+<p>${rt(ctx, 'nav.downloads')}: <a href="/reports.csv?month=${r.month}${dq}" download>${rt(ctx, 'nav.csv')}</a> · <a href="/reports.json?month=${r.month}${dq}" download>${rt(ctx, 'nav.json')}</a></p>
+${d?.split ? splitSection(ctx, r.month, d.split) : ''}
 <p class="hint">${rt(ctx, 'intro')}</p>
 ${requestsSection(ctx, r)}
 ${timesSection(ctx, r)}
@@ -306,4 +320,31 @@ export function badMonthPage(ctx: PageContext, typed: string, currentMonth: stri
     notice: { kind: 'error', text: rt(ctx, 'bad_month') },
     current: '/reports',
   });
+}
+
+/** A text of the `departments` namespace's report section. */
+function dt(ctx: PageContext, key: string, params: Record<string, ParamValue> = {}): string {
+  return ctx.translator.t(ctx.lang, `departments:report.${key}`, params);
+}
+
+/** Whose report: the whole organisation (for those who may read it) or one of the officer's departments. */
+function departmentNav(ctx: PageContext, month: string, d: NonNullable<ReportsPageData['departments']>): Html {
+  const link = (id: string, name: string) =>
+    id === d.current ? html`<strong aria-current="page">${name}</strong>` : html`<a href="/reports?month=${month}&department=${encodeURIComponent(id)}">${name}</a>`;
+  return html`<nav aria-label="${dt(ctx, 'nav_label')}" class="row" style="margin:0 0 1rem">
+${d.orgWide ? link('', dt(ctx, 'whole')) : ''}
+${d.choices.map((c) => link(c.id, c.name[ctx.lang]))}
+</nav>`;
+}
+
+/** The month's headline figures per department beside the organisation's. */
+function splitSection(ctx: PageContext, month: string, split: NonNullable<NonNullable<ReportsPageData['departments']>['split']>): Html {
+  const n = (x: number | null) => (x === null ? '—' : num(ctx, x));
+  return html`<section aria-labelledby="split-h">
+<h2 id="split-h">${dt(ctx, 'split_heading')}</h2>
+<table class="queue">
+<thead><tr><th scope="col">${dt(ctx, 'col_department')}</th><th scope="col">${dt(ctx, 'col_received')}</th><th scope="col">${dt(ctx, 'col_resolved')}</th><th scope="col">${dt(ctx, 'col_on_time')}</th><th scope="col">${dt(ctx, 'col_open_past_due')}</th><th scope="col">${dt(ctx, 'col_escalations')}</th><th scope="col">${dt(ctx, 'col_transfers_in')}</th><th scope="col">${dt(ctx, 'col_transfers_out')}</th></tr></thead>
+<tbody>${split.map((s) => html`<tr><th scope="row">${s.department === 'all' ? dt(ctx, 'whole') : html`<a href="/reports?month=${month}&department=${encodeURIComponent(s.department)}">${s.name ? s.name[ctx.lang] : s.department}</a>`}</th><td>${num(ctx, s.received)}</td><td>${num(ctx, s.resolved)}</td><td>${pct(ctx, s.onTimeShare)}</td><td>${num(ctx, s.openPastDue)}</td><td>${num(ctx, s.escalations)}</td><td>${n(s.transfersIn)}</td><td>${n(s.transfersOut)}</td></tr>`)}</tbody>
+</table>
+</section>`;
 }

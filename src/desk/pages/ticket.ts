@@ -41,6 +41,11 @@ function actions(ctx: PageContext, v: TicketView, values: FormValues, failed: st
   if (has('resolve')) parts.push(actionForm(ctx, v, 'resolve', textarea('reason', 'action.resolve_label'), t(ctx, 'action.confirm'), failed === 'resolve'));
   if (has('escalate')) parts.push(actionForm(ctx, v, 'escalate', textarea('reason', 'action.escalate_label'), t(ctx, 'action.confirm'), failed === 'escalate'));
   if (has('close')) parts.push(actionForm(ctx, v, 'close', textarea('reason', 'action.close_label', false), t(ctx, 'action.confirm'), failed === 'close'));
+  if (has('transfer') && v.transferTo.length > 0) {
+    parts.push(actionForm(ctx, v, 'transfer', html`<label for="tr-department">${t(ctx, 'action.transfer_to')}</label>
+<select id="tr-department" name="department">${v.transferTo.map((d) => html`<option value="${d.id}"${val('department') === d.id ? html` selected` : ''}>${d.name[ctx.lang]}</option>`)}</select>
+${textarea('reason', 'action.transfer_reason')}`, t(ctx, 'action.confirm'), failed === 'transfer'));
+  }
   if (has('assign')) {
     parts.push(actionForm(ctx, v, 'assign', html`<label for="as-officer">${t(ctx, 'action.assign_to')}</label>
 <select id="as-officer" name="officerId">
@@ -58,7 +63,7 @@ export function ticketPage(ctx: PageContext, v: TicketView, opts: { notice?: Not
   const hours = Math.round(v.pausedMs / 3_600_000);
   const body = html`<p><a href="/queue">← ${t(ctx, 'ticket.back')}</a></p>
 <h1>${t(ctx, 'ticket.title', { number: v.number })} <span class="tag">${label(ctx, 'status', v.status)}</span></h1>
-<p class="meta">${label(ctx, 'kind', v.kind)} · ${label(ctx, 'channel', v.channel)} · ${label(ctx, 'lang', v.language)} · ${t(ctx, 'ticket.assignee')}: ${v.assignee ? v.assignee.name : t(ctx, 'ticket.unassigned')}</p>
+<p class="meta">${v.departmentInfo.declared ? html`${t(ctx, 'ticket.department')}: <strong>${v.departmentInfo.name[ctx.lang]}</strong> · ` : ''}${label(ctx, 'kind', v.kind)} · ${label(ctx, 'channel', v.channel)} · ${label(ctx, 'lang', v.language)} · ${t(ctx, 'ticket.assignee')}: ${v.assignee ? v.assignee.name : t(ctx, 'ticket.unassigned')}</p>
 ${v.breachedAt ? html`<p class="notice error">${t(ctx, 'ticket.breached', { at: when(ctx, v.breachedAt) })}</p>` : ''}
 ${v.paused ? html`<p class="notice warn">${t(ctx, 'ticket.paused_now')}</p>` : ''}
 ${v.handoff ? html`<p class="notice warn">${t(ctx, 'ticket.chat_live')} <a href="/chats/${v.handoff.id}">${t(ctx, 'ticket.open_chat')}</a></p>` : ''}

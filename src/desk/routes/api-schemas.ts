@@ -38,6 +38,7 @@ export const ticketSummarySchema = named(
     status: z.string(),
     language: z.string(),
     channel: z.string(),
+    department: z.string().describe('The department holding the ticket (`main` where the profile declares none)'),
     createdAt: iso(),
     policy: z.object({
       id: z.string(),
@@ -212,4 +213,8 @@ export const ACTION_DOCS: Record<string, { summary: string; description: string 
   resolve: { summary: 'Resolve the ticket', description: 'The reason is the answer the citizen reads.' },
   escalate: { summary: 'Escalate the ticket', description: 'Refers the ticket to the next level of the ladder; it leaves the officer who held it.' },
   close: { summary: 'Close the ticket', description: 'The reason is optional.' },
+  transfer: {
+    summary: 'Transfer the ticket to another department',
+    description: 'Where the organisation declares departments: the ticket goes to the first level of that department, held by nobody; the statutory deadline does not move. The citizen is told the department and reads the reason.',
+  },
 };

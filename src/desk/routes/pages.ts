@@ -14,6 +14,7 @@ import { officersPage } from '../pages/officers.ts';
 import { queuePage } from '../pages/queue.ts';
 import { ticketPage } from '../pages/ticket.ts';
 import { anonymousLang, errorKey, errorStatus, SESSION_COOKIE, type DeskContext } from '../server.ts';
+import { LoginGuard } from '../login-guard.ts';
 
 const loginBody = z.object({
   email: z.string().trim().max(320).default(''),
@@ -65,6 +66,7 @@ export async function registerPageRoutes(server: FastifyInstance, ctx: DeskConte
   const { app, options } = ctx;
   const desk = app.desk;
   const csrf = server.csrfProtection;
+  const loginGuard = new LoginGuard(app.store, ctx.clock, 'login', options.loginGuard);
 
   server.get('/', async (_request, reply) => reply.redirect('/queue', 303));
 
@@ -108,7 +110,18 @@ export async function registerPageRoutes(server: FastifyInstance, ctx: DeskConte
     },
   }, async (request, reply) => {
     const body = loginBody.parse(request.body ?? {});
+    // Limits that a forged X-Forwarded-For cannot dodge: per account, and per address over many accounts.
+    const verdict = await loginGuard.check(body.email, request.ip);
+    if (!verdict.ok) {
+      const pc = await ctx.pageContext(request, reply);
+      const lang = body.lang && isLang(body.lang) ? body.lang : pc.lang;
+      const text = t({ ...pc, lang }, 'login.rate_limited', { minutes: Math.max(1, Math.ceil(verdict.retryAfterMs / 60_000)) });
+      reply.header('retry-after', String(Math.ceil(verdict.retryAfterMs / 1000)));
+      return send(reply, loginPage({ ...pc, lang }, { email: body.email, next: safeNext(body.next), notice: { kind: 'error', text } }), 429);
+    }
     const officer = await app.accounts.authenticate(body.email, body.password, request.ip);
+    if (officer) await loginGuard.succeeded(body.email);
+    else await loginGuard.failed(body.email, request.ip);
     if (!officer) {
       const pc = await ctx.pageContext(request, reply);
       const lang = body.lang && isLang(body.lang) ? body.lang : pc.lang;

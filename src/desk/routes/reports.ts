@@ -7,6 +7,9 @@ import { canSeeReports } from '../access.ts';
 import type { Officer } from '../accounts.ts';
 import { badMonthPage, reportsPage } from '../pages/reports.ts';
 import type { DeskContext } from '../server.ts';
+import { departmentAccess } from '../../departments/access.ts';
+import { departmentSplit, reportsByDepartment } from '../../departments/report.ts';
+import type { MonthlyReport } from '../../reports/compute.ts';
 
 type Format = 'html' | 'csv' | 'json';
 
@@ -35,12 +38,38 @@ export async function registerReportsRoutes(server: FastifyInstance, ctx: DeskCo
     return isMonth(typed) ? { month: typed } : { month: '', typed };
   };
 
-  const load = (officer: Officer, month: string, format: Format, now: Date) =>
-    monthlyReport(
-      { store: app.store, profile: app.content.profile, calendar: app.content.calendar, now },
-      month,
-      { actor: `officer:${officer.id}`, action: 'report.view', subject: `report:${month}`, detail: { month, format } },
+  const departments = app.tickets.departments;
+
+  /**
+   * Departments: the organisation's admin and DPO (and a reviewer who belongs to no department)
+   * read the whole organisation's report and every department's; anyone else in charge only
+   * their own departments'. `''` is the whole organisation. Without departments: no choice.
+   */
+  const requestedDepartment = async (request: FastifyRequest, officer: Officer) => {
+    if (!departments.declared) return { department: undefined, choices: [], orgWide: true };
+    const access = await app.store.transaction((uow) => departmentAccess(uow, departments, officer));
+    const orgWide = officer.role === 'admin' || officer.role === 'dpo' || (officer.role === 'reviewer' && access.roles.size === 0);
+    const choices = departments.list.filter((d) => orgWide || access.roles.has(d.id)).map((d) => ({ id: d.id, name: d.name }));
+    const q = (request.query as Record<string, unknown> | undefined)?.department;
+    const asked = typeof q === 'string' ? q : undefined;
+    const department = asked ?? (orgWide ? '' : (choices[0]?.id ?? ''));
+    if (department === '' ? !orgWide : !choices.some((c) => c.id === department)) {
+      throw new AppError(ERROR_CODES.DESK_FORBIDDEN, 'This report is of a department you do not work in.');
+    }
+    return { department, choices, orgWide };
+  };
+
+  const load = async (officer: Officer, month: string, format: Format, now: Date, department: string | undefined): Promise<{ report: MonthlyReport; split?: ReturnType<typeof departmentSplit> }> => {
+    const audit = { actor: `officer:${officer.id}`, action: 'report.view', subject: `report:${month}` };
+    if (department === undefined) {
+      return { report: await monthlyReport({ store: app.store, profile: app.content.profile, calendar: app.content.calendar, now }, month, { ...audit, detail: { month, format } }) };
+    }
+    const all = await reportsByDepartment(
+      { store: app.store, profile: app.content.profile, departments, calendar: app.content.calendar, now }, month, { ...audit, detail: { month, format, department: department || 'all' } },
     );
+    if (department === '') return { report: all.organisation, split: departmentSplit([all.organisation, ...all.departments]) };
+    return { report: all.departments.find((r) => r.department?.id === department)! };
+  };
 
   server.get('/reports', async (request, reply) => {
     const officer = await officerInCharge(request, reply);
@@ -50,8 +79,10 @@ export async function registerReportsRoutes(server: FastifyInstance, ctx: DeskCo
     const { month, typed } = requestedMonth(request, now);
     const pc = await ctx.pageContext(request, reply);
     if (typed !== undefined) return reply.status(400).type('text/html; charset=utf-8').send(badMonthPage(pc, typed, current).value);
-    const report = await load(officer, month, 'html', now);
-    return reply.type('text/html; charset=utf-8').send(reportsPage(pc, { report, currentMonth: current, rubric: app.content.profile.quality.rubric }).value);
+    const scope = await requestedDepartment(request, officer);
+    const { report, split } = await load(officer, month, 'html', now, scope.department);
+    const byDepartment = scope.department === undefined ? undefined : { current: scope.department, choices: scope.choices, orgWide: scope.orgWide, split };
+    return reply.type('text/html; charset=utf-8').send(reportsPage(pc, { report, currentMonth: current, rubric: app.content.profile.quality.rubric, ...(byDepartment ? { departments: byDepartment } : {}) }).value);
   });
 
   const download = (format: 'csv' | 'json') =>
@@ -61,8 +92,9 @@ export async function registerReportsRoutes(server: FastifyInstance, ctx: DeskCo
       const now = ctx.clock();
       const { month, typed } = requestedMonth(request, now);
       if (typed !== undefined) throw new AppError(ERROR_CODES.DESK_INPUT, `The month must be written YYYY-MM, e.g. 2026-11 (got "${typed}").`);
-      const report = await load(officer, month, format, now);
-      reply.header('content-disposition', `attachment; filename="nivaran-report-${month}.${format}"`);
+      const { department } = await requestedDepartment(request, officer);
+      const { report } = await load(officer, month, format, now, department);
+      reply.header('content-disposition', `attachment; filename="nivaran-report-${month}${department ? `-${department}` : ''}.${format}"`);
       return format === 'csv'
         ? reply.type('text/csv; charset=utf-8').send(reportCsv(report))
         : reply.type('application/json; charset=utf-8').send(`${JSON.stringify(report, null, 2)}\n`);

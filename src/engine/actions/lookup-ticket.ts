@@ -19,7 +19,9 @@ export const lookupTicket: ActionDefinition<typeof params> = {
     const daysLeft = istDayNumber(new Date(t.dueAt)) - istDayNumber(ctx.now);
     return {
       exit: 'found',
-      result: { number: t.number, kind: t.kind, status: t.status, created_at: t.createdAt, due_at: t.dueAt, days_left: daysLeft, overdue: daysLeft < 0, answered: ['resolved', 'closed', 'withdrawn'].includes(t.status) },
+      result: { number: t.number, kind: t.kind, status: t.status, created_at: t.createdAt, due_at: t.dueAt, days_left: daysLeft, overdue: daysLeft < 0, answered: ['resolved', 'closed', 'withdrawn'].includes(t.status),
+        ...(t.department ? { department: t.department[ctx.lang] } : {}),
+      },
     };
   },
 };

@@ -28,9 +28,14 @@ export const openTicket: ActionDefinition<typeof params> = {
     const year = istYear(ctx.now);
     const number = formatTicketNumber(prefix, year, await ctx.services.nextTicketNumber(prefix, year));
     const createdAt = ctx.now.toISOString();
-    const dueAt = ctx.services.dueFor(kind, ctx.now).toISOString();
+    // The department is chosen now, so the acknowledgment can name it and say its due date.
+    const department = ctx.services.departmentFor?.(kind, fields);
+    const dueAt = ctx.services.dueFor(kind, ctx.now, department?.id).toISOString();
     return {
-      result: { number, kind, status: 'open', created_at: createdAt, due_at: dueAt, cooling_off_until: (fields.cooling_off_until as string | undefined) ?? null },
+      result: {
+        number, kind, status: 'open', created_at: createdAt, due_at: dueAt, cooling_off_until: (fields.cooling_off_until as string | undefined) ?? null,
+        ...(department ? { department: department.name[ctx.lang], department_id: department.id } : {}),
+      },
       events: [
         {
           type: 'ticket_open_requested',
@@ -41,6 +46,7 @@ export const openTicket: ActionDefinition<typeof params> = {
           dueAt,
           lang: ctx.lang,
           idempotencyKey: `ticket:${ctx.effectKey}`,
+          ...(department ? { department: department.id } : {}),
         },
       ],
     };

@@ -11,6 +11,8 @@ export interface TicketView {
   dueAt: string;
   /** The request's fields (e.g. right, cooling_off_until) as stored. */
   fields?: Record<string, unknown>;
+  /** The department holding the ticket, where the organisation declares departments. */
+  department?: { en: string; hi: string };
 }
 
 /**
@@ -22,8 +24,13 @@ export interface EngineServices {
   nextTicketNumber(prefix: string, year: number): Promise<number>;
   /** A ticket of this conversation, or undefined (also for another citizen's ticket). */
   findOwnTicket(number: string): Promise<TicketView | undefined>;
-  /** The reply-due instant for a new ticket of this kind received now, under the organisation's policy. */
-  dueFor(kind: string, receivedAt: Date): Date;
+  /** The reply-due instant for a new ticket of this kind received now, under the (department's) policy. */
+  dueFor(kind: string, receivedAt: Date, department?: string): Date;
+  /**
+   * The department a new request goes to (by kind and grievance category); undefined where the
+   * organisation declares no departments (or the host offers none, e.g. engine-only tests).
+   */
+  departmentFor?(kind: string, fields: Record<string, unknown>): { id: string; name: { en: string; hi: string } } | undefined;
   /** The consent notice in force: its version and the hash of its text in this language. */
   consentNotice(lang: Lang): { version: string; hash: string };
   /** When an erasure request received now may first be acted on (the cooling-off period). */

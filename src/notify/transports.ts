@@ -1,0 +1,66 @@
+import { Api } from 'grammy';
+import nodemailer from 'nodemailer';
+import { AppError, ERROR_CODES } from '../errors.ts';
+
+/** One email to one officer. */
+export interface OfficerMail {
+  to: string;
+  subject: string;
+  text: string;
+  /** A stable Message-ID, so a mail system that sees the same message twice can tell. */
+  messageId: string;
+}
+
+export interface OfficerMailer {
+  send(mail: OfficerMail): Promise<void>;
+  close?(): void;
+}
+
+/** Posts one text to the officers' Telegram chat. */
+export interface OfficersChat {
+  post(text: string): Promise<void>;
+}
+
+/** Through nodemailer, on SMTP_URL / SMTP_FROM (the same server as one-time codes by email). */
+export class SmtpOfficerMailer implements OfficerMailer {
+  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+
+  constructor(private readonly settings: { url: string; from: string }, timeoutMs = 10_000) {
+    this.transport = nodemailer.createTransport({ url: settings.url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs * 3 });
+  }
+
+  async send(mail: OfficerMail): Promise<void> {
+    try {
+      await this.transport.sendMail({ from: this.settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+    } catch (err: unknown) {
+      // The library's message may quote the address: only its code and the SMTP reply go on.
+      const e = err as { code?: unknown; responseCode?: unknown };
+      const code = typeof e.code === 'string' ? e.code : 'error';
+      const reply = typeof e.responseCode === 'number' ? ` (SMTP reply ${e.responseCode})` : '';
+      throw new AppError(ERROR_CODES.NOTIFY_SEND_FAILED, `The officer's notification email was not sent: ${code}${reply}; check SMTP_URL and SMTP_FROM. It is tried again.`);
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** The bot posts to OFFICERS_TELEGRAM_CHAT_ID (the bot must be a member of that group). */
+export class TelegramOfficersChat implements OfficersChat {
+  private readonly api: Api;
+
+  constructor(token: string, private readonly chatId: string, apiRoot?: string) {
+    this.api = new Api(token, apiRoot ? { apiRoot } : undefined);
+  }
+
+  async post(text: string): Promise<void> {
+    try {
+      await this.api.sendMessage(this.chatId, text, { link_preview_options: { is_disabled: true } });
+    } catch (err: unknown) {
+      const e = err as { error_code?: unknown; description?: unknown };
+      const detail = typeof e.error_code === 'number' ? `Telegram error ${e.error_code}${typeof e.description === 'string' ? `: ${e.description}` : ''}` : 'no answer from Telegram';
+      throw new AppError(ERROR_CODES.NOTIFY_SEND_FAILED, `The officers' Telegram chat was not posted to (${detail}); check OFFICERS_TELEGRAM_CHAT_ID and that the bot is a member of that group. It is tried again.`);
+    }
+  }
+}
