@@ -11,7 +11,7 @@ import { readLocales, Translator } from './i18n/i18n.ts';
 import type { Logger } from './logger.ts';
 import { OutboxSender } from './outbox/sender.ts';
 import { loadProfile } from './profile/load.ts';
-import { lawGlobals } from './profile/law-texts.ts';
+import { LAW_KEYS, lawGlobals } from './profile/law-texts.ts';
 import { TICKET_KINDS } from './profile/schema.ts';
 import { assertWithinCeiling } from './domain/sla/ceiling.ts';
 import type { Profile } from './profile/schema.ts';
@@ -35,7 +35,11 @@ import { Accounts } from './desk/accounts.ts';
 import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
+import { BreachService } from './breach/breach-service.ts';
 import { recipientOf } from './effects/deliver.ts';
+import { loadIntents } from './understanding/intents.ts';
+import { Understanding } from './understanding/understanding.ts';
+import { inspectIntents } from './understanding/inspect.ts';
 import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
 import { OfficerNotifier } from './notify/notifier.ts';
@@ -48,6 +52,8 @@ export interface Content {
   actions: ActionRegistry;
   profile: Profile;
   calendar: BusinessCalendar;
+  /** The citizens' own words → intents and options, trained from flows/intents.yaml at load. */
+  understanding: Understanding;
   /** The organisation's departments (one implicit department when the profile declares none). */
   departments: Departments;
 }
@@ -69,6 +75,8 @@ export interface App {
   retention: RetentionService;
   /** Quality review: the periodic sample for reviewers and their scores. */
   quality: QualityService;
+  /** Personal-data breaches: the record, the notices to those affected, the report to the Board. */
+  breaches: BreachService;
   /** Conversations with new activity, for the desk's live pages. */
   live: LiveBus;
   /** Officers told by email and the officers' Telegram chat (a job of the scheduler's sweep). */
@@ -143,12 +151,14 @@ export function loadContent(config: Config): Content {
   const base = new Translator(locales, { en: globals('en'), hi: globals('hi') });
   const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
   const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
-  return { flows, translator, actions: defaultActions(), profile, calendar, departments };
+  const understanding = new Understanding(loadIntents(config.flowsDir), translator.labels);
+  return { flows, translator, actions: defaultActions(), profile, calendar, departments, understanding };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
 export function checkContent(content: Content): Problem[] {
-  return inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS]);
+  const { keys, problems } = inspectIntents(content.understanding.def, content.flows.set, content.translator);
+  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems];
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
@@ -212,6 +222,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     flows: content.flows.set,
     actions: content.actions,
     translator: content.translator,
+    understanding: content.understanding,
     host,
     afterCommit,
     clock,
@@ -236,6 +247,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     deskUrl: config.desk?.publicUrl,
     departments: content.departments,
   });
+  const breaches = new BreachService({ store, profile: content.profile, translator: content.translator, logger: options.logger, clock });
   const scheduler = new Scheduler(store, tickets, clock, options.logger, {
     onDelivered: () => {
       for (const l of outboxListeners) for (const a of options.adapters) l(a.name);
@@ -244,6 +256,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'handoff timeouts', run: () => handoffs.sweepTimeouts() },
       { name: 'quality sample', run: () => quality.sampleIfDue() },
       { name: 'retention purge', run: () => retention.runIfDue() },
+      { name: 'breach notices', run: () => breaches.dispatch() },
+      { name: 'breach reminders', run: () => breaches.remindIfDue() },
       { name: 'officer notifications', run: () => notifier.run() },
     ],
   });
@@ -262,6 +276,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12),
     retention,
     quality,
+    breaches,
     live,
     notifier,
     metrics,

@@ -36,7 +36,7 @@ export async function runBench(args: string[]): Promise<number> {
   if (values.only === undefined) {
     // Each section runs in a fresh process, so JIT state and heap of one do not colour the next.
     out(`Nivaran bench: Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
-    for (const section of ['grievance', 'depth', 'memory', 'startup', 'sweep', 'desk']) {
+    for (const section of ['grievance', 'depth', 'memory', 'startup', 'sweep', 'desk', 'intents']) {
       await runChild(['bench', '--only', section, '--citizens', String(citizens), '--live', String(live), '--tickets', String(values.tickets)]);
     }
     return 0;
@@ -154,6 +154,19 @@ export async function runBench(args: string[]): Promise<number> {
   out(`\n4. Start-up: \`nivaran chat\` from process start to the first reply on stdout: ${startMs.toFixed(0)} ms   (target < 1,500 ms)`);
   const ready = await timeToStartReady();
   out(`   \`nivaran start\` (console, scheduler and officers' desk): first reply ${ready.replyMs.toFixed(0)} ms, desk answering ${ready.deskMs.toFixed(0)} ms   (target < 1,000 ms)`);
+  }
+  if (run('intents')) {
+    const { intentsReport } = await import('./intents-bench.ts');
+    const content = loadContent(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }));
+    const heldOut = path.join(PACKAGE_ROOT, 'bench', 'intents-heldout.yaml');
+    intentsReport(content, heldOut, out);
+    const { compareNlpjs } = await import('./nlpjs-compare.ts');
+    const { readHeldOut } = await import('./intents-bench.ts');
+    const nlpjs = await compareNlpjs(content, readHeldOut(heldOut));
+    if (!nlpjs) out('   (nlp.js comparison skipped: install the development dependencies)');
+    for (const f of nlpjs ?? []) {
+      out(`   compared: ${f.variant}: ${(100 * f.accuracy).toFixed(1)}% understood, ${f.cpuUs.toFixed(0)} µs of CPU per message, trained in ${f.trainMs.toFixed(0)} ms`);
+    }
   }
   if (run('desk')) {
     const { deskBench } = await import('./desk-bench.ts');

@@ -366,7 +366,10 @@ async function flows(args: string[]): Promise<number> {
   const content = loadContent(loadConfig());
   const problems = checkContent(content);
   if (problems.length === 0) {
-    process.stdout.write(`flows check: ${content.flows.flows.length} flows, ${content.flows.commands.commands.length} commands, both languages complete: OK\n`);
+    const intents = content.understanding.def.intents;
+    process.stdout.write(
+      `flows check: ${content.flows.flows.length} flows, ${content.flows.commands.commands.length} commands, ${intents.length} intents (${intents.reduce((n, i) => n + i.examples.length, 0)} examples), both languages complete: OK\n`,
+    );
     return 0;
   }
   for (const p of problems) process.stderr.write(`${p.code}: ${p.where}: ${p.message}\n`);

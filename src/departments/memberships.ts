@@ -44,9 +44,11 @@ export async function setMembership(
 export async function membershipsByOfficer(uow: UnitOfWork): Promise<Map<number, Array<{ department: string; role: string }>>> {
   const out = new Map<number, Array<{ department: string; role: string }>>();
   for (const m of await uow.exec.all(departmentQueries(uow.dialect).allMemberships, {})) {
-    const list = out.get(m.officer_id) ?? [];
+    // PostgreSQL returns a bigint as text.
+    const id = Number(m.officer_id);
+    const list = out.get(id) ?? [];
     list.push({ department: m.department, role: m.role });
-    out.set(m.officer_id, list);
+    out.set(id, list);
   }
   return out;
 }

@@ -56,6 +56,8 @@ export const queueFiltersSchema = z.object({
   status: z.string().max(40).default(''),
   channel: z.string().max(40).default(''),
   language: z.string().max(5).default(''),
+  /** A department id (where the organisation declares departments); empty: every department the officer works in. */
+  department: z.string().max(40).optional(),
   /** any, me, none, or an officer's id. */
   assignee: z.union([z.enum(['any', 'me', 'none']), z.coerce.number().int().positive()]).default('any'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
@@ -101,7 +103,7 @@ export class DeskService {
       const slots = tickets.departments.declared && isAdmin(user) ? { l0: 0, l1: 1, l2: 2, l3: 3, l4: 4 } : levelSlots(user.role, profile.ladder);
       const base = {
         kind: filters.kind, status: filters.status, channel: filters.channel, language: filters.language, assignee, me: worksTickets(user.role) ? user.id : -1,
-        ...slots, scope: access.queueScope,
+        ...slots, scope: access.queueScope, department: filters.department ?? '',
       };
       const rows = await uow.tickets.queue({ ...base, limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
       const counts = await uow.tickets.queueCounts({ ...base, now: now.toISOString(), soon });
@@ -113,6 +115,8 @@ export class DeskService {
         const nextDue = t.next_due;
         return {
           ...summary,
+          /** The department's name, where the organisation declares departments. */
+          departmentName: tickets.departments.declared ? tickets.departmentOf(t).name : null,
           nextDue,
           assignee: t.assigned_to === null ? null : (officers.get(t.assigned_to) ?? { id: t.assigned_to, name: `#${t.assigned_to}`, role: '' }),
           breached: summary.breachedAt !== null || summary.dueAt < now.toISOString(),
@@ -120,7 +124,9 @@ export class DeskService {
           dueSoon: summary.breachedAt === null && !summary.paused && summary.dueAt >= now.toISOString() && nextDue < soon,
         };
       });
-      return { items, counts, waitingChats: waiting, page: filters.page, pageSize: PAGE_SIZE, now };
+      // The departments the officer may filter by (where there are several).
+      const departments = tickets.departments.declared ? tickets.departments.list.filter((d) => access.roles.has(d.id)).map((d) => ({ id: d.id, name: d.name })) : [];
+      return { items, counts, waitingChats: waiting, page: filters.page, pageSize: PAGE_SIZE, now, departments };
     });
   }
 
@@ -349,7 +355,7 @@ export class DeskService {
     const memberships = departments.declared ? await uow.exec.all(departmentQueries(uow.dialect).allMemberships, {}) : [];
     return officers.filter((o) => {
       if (o.id === t.assigned_to) return false;
-      const access = accessFrom(departments, o, memberships.filter((m) => m.officer_id === o.id));
+      const access = accessFrom(departments, o, memberships.filter((m) => Number(m.officer_id) === o.id));
       return canSeeTicketIn(o, { level: t.level, assigned_to: null, department: t.department }, access);
     });
   }

@@ -21,11 +21,13 @@ import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerHoldsRoutes } from './routes/holds.ts';
+import { registerBreachRoutes } from './routes/breaches.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerOperationsRoutes } from './routes/operations.ts';
+import { registerDepartmentRoutes } from './routes/departments.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -113,7 +115,10 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
       const missingHolidays = officer && isAdmin(officer)
         ? missingHolidayYears(app.content.calendar, ctx.clock()).map((year) => ({ year, command: holidayImportCommand(app.content.calendar.id, year) }))
         : [];
-      return { lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays };
+      return {
+        lang, officer: officer ?? undefined, csrf: reply.generateCsrf(), translator: app.content.translator, waitingChats, missingHolidays,
+        departments: app.tickets.departments.declared,
+      };
     },
     requireOfficer: async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
@@ -160,9 +165,11 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReviewsRoutes(server, ctx);
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
+  await registerBreachRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
   await registerNotificationRoutes(server, ctx);
   await registerOperationsRoutes(server, ctx);
+  await registerDepartmentRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
   return server;

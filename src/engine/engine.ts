@@ -1,5 +1,5 @@
 import type { RedactionKind } from '../text/redact.ts';
-import { hasDevanagari, matchForm } from '../text/normalize.ts';
+import { cleanText, hasDevanagari, matchForm } from '../text/normalize.ts';
 import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
 import type { ActionRegistry } from './actions/registry.ts';
 import type { EngineServices } from './actions/types.ts';
@@ -8,6 +8,8 @@ import { ENTRY, resolveTarget, STUCK, type FlowSet } from './flow-set.ts';
 import { asksForResend, optionsOf, parseAnswer, type LabelLookup, type Parsed } from './inputs.ts';
 import type { Command, Condition, StepOf, Step } from './schema.ts';
 import { VERIFICATION_VALID_MS, type Json, type Lang, type Position, type SessionState } from './session.ts';
+import type { IntentAction } from '../understanding/intents.ts';
+import type { Reading, Understanding } from '../understanding/understanding.ts';
 
 /**
  * The conversation engine: a flow set, a session and one input in; the next session and the
@@ -20,6 +22,8 @@ export interface EngineEnv {
   readonly labels: LabelLookup;
   readonly services: EngineServices;
   readonly now: Date;
+  /** Reads free-form words (src/understanding); without it only numbers, labels and command words work. */
+  readonly understanding?: Understanding | undefined;
 }
 
 export interface EngineInput {
@@ -52,6 +56,14 @@ export interface VarsChange {
 export const MAX_ATTEMPTS = 3;
 const TICKET_AT_END = /(grv|dpr)[\s\-/]*\d{4}[\s\-/]*\d{1,6}$/;
 const MAX_STEPS_PER_SPRINT = 200;
+/** The session variable holding a guess the citizen was asked to confirm ("Did you mean …?"). */
+export const GUESS_VAR = '_guess';
+/** Longest description a problem typed at the menu may carry (the grievance flow's own limit). */
+const MAX_DESCRIPTION = 2000;
+const YES_NO_CHOICES: Choice[] = [
+  { id: 'yes', label: 'common:answer.yes' },
+  { id: 'no', label: 'common:answer.no' },
+];
 
 /** Shared texts the engine itself says; `flows check` requires each in every language. */
 export const ENGINE_KEYS = [
@@ -126,9 +138,10 @@ class Run {
       this.say('law:notice_changed');
       return this.enter(ENTRY);
     }
+    if (this.s.vars[GUESS_VAR] !== undefined && (await this.answerGuess())) return;
     const command = this.input.choiceId || this.input.contact || this.answersCurrentChoice() ? undefined : this.matchCommand();
-    if (command) return this.runCommand(command.command, command.arg);
-    if (!this.waiting) return this.enter(ENTRY);
+    if (command) return this.runCommand(command.command.do, command.arg);
+    if (!this.waiting) return (await this.understandAtRest()) ? undefined : this.enter(ENTRY);
     return this.answer();
   }
 
@@ -156,8 +169,7 @@ class Run {
     return parseAnswer(step.input, { text: this.input.text }, this.env.labels, this.env.now).ok;
   }
 
-  private async runCommand(command: Command, arg: string | undefined): Promise<void> {
-    const action = command.do;
+  private async runCommand(action: Command['do'], arg: string | undefined): Promise<void> {
     switch (action.type) {
       case 'set_language':
         this.s.lang = action.lang;
@@ -218,12 +230,8 @@ class Run {
       this.s.attempts = 0;
       return this.enter(this.after(this.s.at, step.next));
     }
-    if (parsed.ok) {
-      this.setVar(step.save, parsed.value);
-      this.s.attempts = 0;
-      this.events.push({ type: 'result_set', name: step.save });
-      return this.enter(this.after(this.s.at, parsed.next ?? step.next));
-    }
+    if (parsed.ok) return this.accept(step, parsed);
+    if (await this.understand(step)) return;
     this.s.attempts += 1;
     this.events.push({ type: 'input_rejected', ...this.s.at, reason: parsed.reason, attempt: this.s.attempts });
     if (this.s.attempts >= MAX_ATTEMPTS) {
@@ -232,9 +240,143 @@ class Run {
       this.say('common:input.too_many_attempts');
       return this.enter(STUCK);
     }
-    this.say(`common:input.${parsed.reason}`, parsed.params ?? {});
+    // At the menu, an answer not understood gets a plain account of what the bot can do.
+    if (parsed.reason === 'invalid_choice' && this.atMenu()) this.say('understanding:can_do');
+    else this.say(`common:input.${parsed.reason}`, parsed.params ?? {});
     if (step.hint) this.say(step.hint, this.resolveParams(step.params));
     this.prompt(step);
+  }
+
+  private accept(step: StepOf<'ask'>, parsed: Extract<Parsed, { ok: true }>): Promise<void> {
+    this.setVar(step.save, parsed.value);
+    this.s.attempts = 0;
+    this.events.push({ type: 'result_set', name: step.save });
+    return this.enter(this.after(this.s.at, parsed.next ?? step.next));
+  }
+
+  // === Understanding: the citizen's own words (src/understanding, docs/understanding.md)
+
+  private atMenu(): boolean {
+    const u = this.env.understanding;
+    return u !== undefined && `${this.s.at.flow}/${this.s.at.step}` === u.menu;
+  }
+
+  /**
+   * An answer that did not parse: an option said in other words, or something the citizen can ask
+   * for anywhere. A free-text question takes the text as its answer, never as a request.
+   */
+  private async understand(step: StepOf<'ask'>): Promise<boolean> {
+    const u = this.env.understanding;
+    const kind = step.input.kind;
+    if (!u || this.input.choiceId !== undefined || this.input.contact || kind === 'text' || kind === 'otp') return false;
+    const here = `${this.s.at.flow}/${this.s.at.step}`;
+    const options = kind === 'choice' || kind === 'yes_no' ? optionsOf(step.input) : undefined;
+    const reading = u.read(this.input.text, { step: here, options, yesNo: kind === 'yes_no', atMenu: here === u.menu });
+    return this.follow(reading, step);
+  }
+
+  /** Between conversations (language and consent settled), a message is read as if at the menu. */
+  private async understandAtRest(): Promise<boolean> {
+    const u = this.env.understanding;
+    if (!u || !this.s.lang || !this.s.consent || this.input.choiceId !== undefined || this.input.contact) return false;
+    const menu = resolveTarget(ENTRY.flow, u.menu);
+    const step = this.stepAt(menu);
+    if (step?.type !== 'ask') return false;
+    const reading = u.read(this.input.text, { step: u.menu, options: optionsOf(step.input), atMenu: true });
+    if (reading.kind === 'none') return false;
+    if (reading.kind === 'intent' && reading.intent.do.type === 'say') {
+      // "Thanks" after a conversation is answered and the conversation stays closed; a greeting gets the welcome.
+      if (!reading.intent.anywhere) return false;
+      this.say(reading.intent.do.text);
+      return true;
+    }
+    this.s.at = menu;
+    this.s.status = 'waiting';
+    this.s.stack = [];
+    return this.follow(reading, step);
+  }
+
+  private async follow(reading: Reading, step: StepOf<'ask'>): Promise<boolean> {
+    if (reading.kind === 'none') return false;
+    if (!reading.sure) {
+      const guess: Record<string, Json> = reading.kind === 'option' ? { option: reading.id } : { intent: reading.intent.id };
+      if (reading.kind === 'intent' && reading.arg) guess.arg = reading.arg;
+      // The problem's words wait in the session for the answer, only with consent to keep what is typed.
+      if (reading.kind === 'intent' && reading.intent.do.type === 'describe' && this.s.consent) guess.text = this.input.text;
+      this.setVar(GUESS_VAR, guess);
+      const what = { t: reading.kind === 'option' ? reading.label : `understanding:intent.${reading.intent.id}` };
+      const key = reading.kind === 'intent' && reading.intent.confirm ? 'understanding:confirm' : 'understanding:did_you_mean';
+      if (key === 'understanding:confirm') guess.confirm = true;
+      this.say(key, { what }, YES_NO_CHOICES);
+      return true;
+    }
+    if (reading.kind === 'option') await this.choose(step, reading.id);
+    else await this.act(reading.intent.do, reading.arg, this.input.text);
+    return true;
+  }
+
+  /** The answer to "Did you mean …?": yes does it, no says what the bot can do, anything else is read afresh. */
+  private async answerGuess(): Promise<boolean> {
+    const guess = this.s.vars[GUESS_VAR];
+    this.deleteVar(GUESS_VAR);
+    const u = this.env.understanding;
+    if (!u || this.input.contact || !guess || typeof guess !== 'object' || Array.isArray(guess)) return false;
+    const yn = parseAnswer({ kind: 'yes_no' }, { text: this.input.text, ...(this.input.choiceId ? { choiceId: this.input.choiceId } : {}) }, this.env.labels, this.env.now);
+    if (!yn.ok) return false;
+    const step = this.waiting ? this.currentAsk() : undefined;
+    if (yn.value === 'no') {
+      // "No" to a confirmation changes nothing; "no" to a guess means it was wrong.
+      this.say(guess.confirm === true ? 'understanding:nothing_done' : this.atMenu() ? 'understanding:can_do' : 'understanding:guess_declined');
+      await (step ? this.reprompt() : this.enter(ENTRY));
+      return true;
+    }
+    if (typeof guess.option === 'string') {
+      await (step ? this.choose(step, guess.option) : this.enter(ENTRY));
+      return true;
+    }
+    const intent = typeof guess.intent === 'string' ? u.intent(guess.intent) : undefined;
+    if (!intent) return false;
+    await this.act(intent.do, typeof guess.arg === 'string' ? guess.arg : undefined, typeof guess.text === 'string' ? guess.text : '');
+    return true;
+  }
+
+  private async choose(step: StepOf<'ask'>, optionId: string): Promise<void> {
+    const parsed = parseAnswer(step.input, { text: '', choiceId: optionId }, this.env.labels, this.env.now);
+    return parsed.ok ? this.accept(step, parsed) : this.reprompt();
+  }
+
+  private async act(action: IntentAction, arg: string | undefined, text: string): Promise<void> {
+    switch (action.type) {
+      case 'say':
+        this.say(action.text);
+        return this.waiting ? this.reprompt() : undefined;
+      case 'describe': {
+        // A problem typed at the menu: it is the description, and its category is a guess the summary shows.
+        const description = cleanText(text).slice(0, MAX_DESCRIPTION);
+        const to = resolveTarget(ENTRY.flow, action.to);
+        if (!this.s.consent || description === '') {
+          // Without consent nothing typed is kept: the grievance starts from its first question.
+          this.s.stack = [];
+          return this.enter({ flow: to.flow, step: this.env.flows.flows.get(to.flow)?.def.start ?? to.step });
+        }
+        const question = [...(this.env.flows.flows.get(to.flow)?.steps.values() ?? [])].find(
+          (s): s is StepOf<'ask'> => s.type === 'ask' && s.save === action.category && s.input.kind === 'choice',
+        );
+        const offered = question ? optionsOf(question.input).map((o) => o.id) : [];
+        const category = this.env.understanding?.guessCategory(description, offered);
+        this.s.stack = [];
+        this.resetVars();
+        this.setVar(action.text, description);
+        this.events.push({ type: 'result_set', name: action.text });
+        // No category to guess among the organisation's own: the citizen chooses it.
+        if (category === undefined || !question) return this.enter({ flow: to.flow, step: question?.id ?? to.step });
+        this.setVar(action.category, category);
+        this.events.push({ type: 'result_set', name: action.category });
+        return this.enter(to);
+      }
+      default:
+        return this.runCommand(action, arg);
+    }
   }
 
   /** Asks the waiting question again; the count of answers that did not fit stays. */

@@ -10,7 +10,7 @@ import type { Step } from './schema.ts';
 const SESSION_VARS = new Set(['session.lang', 'session.consent', 'session.verified', 'session.verified.level', 'session.verified.principalId']);
 
 export interface Problem {
-  code: 'missing_key' | 'extra_key' | 'unknown_action' | 'unknown_exit' | 'bad_target' | 'unreachable' | 'falls_off_end' | 'unknown_var' | 'duplicate_step' | 'missing_start';
+  code: 'missing_key' | 'extra_key' | 'unknown_action' | 'unknown_exit' | 'bad_target' | 'unreachable' | 'falls_off_end' | 'unknown_var' | 'duplicate_step' | 'missing_start' | 'unknown_option' | 'banned_term';
   where: string;
   message: string;
 }

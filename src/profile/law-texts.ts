@@ -2,6 +2,11 @@ import type { ParamValue } from '../engine/events.ts';
 import type { Lang } from '../engine/session.ts';
 import type { Profile } from './schema.ts';
 
+/** Texts the law's features send besides the flows; `flows check` requires each in both languages. */
+export const LAW_KEYS = [
+  'law:contact_line', 'law:contact_here', 'law:contact', 'law:privacy_line', 'law:board_complaint_url', 'law:board_complaint_default', 'law:breach.notice',
+] as const;
+
 type Render = (key: string, params?: Record<string, ParamValue>) => string;
 
 /**

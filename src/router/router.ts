@@ -13,6 +13,7 @@ import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import type { Understanding } from '../understanding/understanding.ts';
 import { recordInbound } from '../outbox/queue.ts';
 import { maskSplitNumber } from './split-numbers.ts';
 
@@ -21,6 +22,7 @@ export interface RouterDeps {
   flows: FlowSet;
   actions: ActionRegistry;
   translator: Translator;
+  understanding?: Understanding | undefined;
   host: HostServices;
   afterCommit: AfterCommit;
   clock: () => Date;
@@ -165,6 +167,7 @@ export class Router {
       flows: this.deps.flows,
       actions: this.deps.actions,
       labels: this.deps.translator.labels,
+      understanding: this.deps.understanding,
       services: engineServices(uow, key, now, this.deps.host, jobs),
       now,
     };

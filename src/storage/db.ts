@@ -26,6 +26,7 @@ import { migration0007 } from './migrations/0007-quality-samples.ts';
 import { migration0008 } from './migrations/0008-purge-indexes.ts';
 import { migration0009 } from './migrations/0009-delivery.ts';
 import { migration0011 } from './migrations/0011-security.ts';
+import { migration0012 } from './migrations/0012-breaches.ts';
 import { migration0013 } from './migrations/0013-operations.ts';
 import { migration0014 } from './migrations/0014-session-vars.ts';
 import { migration0015 } from './migrations/0015-departments.ts';
@@ -45,6 +46,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-purge-indexes': migration0008(),
     '0009-delivery': migration0009(),
     '0011-security': migration0011(dialect),
+    '0012-breaches': migration0012(dialect),
     '0013-operations': migration0013(dialect),
     '0014-session-vars': migration0014(dialect),
     '0015-departments': migration0015(dialect),

@@ -33,6 +33,8 @@ export interface QueueParams {
    * naming each department and rung the officer sees (ids hold no LIKE wildcards: see the profile).
    */
   scope: string;
+  /** One department's tickets only; empty: any. */
+  department: string;
   limit: number;
   offset: number;
 }
@@ -58,6 +60,7 @@ export function compileDeskQueries(db: Kysely<Database>) {
     and (${p.status} = '' or status = ${p.status})
     and (${p.channel} = '' or channel = ${p.channel})
     and (${p.language} = '' or language = ${p.language})
+    and (${p.department} = '' or department = ${p.department})
     and (${p.assignee} = -1 or (${p.assignee} = 0 and assigned_to is null) or assigned_to = ${p.assignee})
     and ((${p.scope} = '*' and level in (${p.l0}, ${p.l1}, ${p.l2}, ${p.l3}, ${p.l4}))
       or (${p.scope} <> '*' and ${p.scope} like '%,' || department || ':' || cast(level as text) || ',%')

@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { migrations, pgCompiler } from './db.ts';
+import { SchemaMigrationAdapter } from './pg-migration-lock.ts';
 import { compileKeyvQueries, KeyvSqlStore } from './keyv-sql-store.ts';
 import type { Executor, Prepared } from './prepared.ts';
 import { compileQueries, type Queries } from './queries.ts';
@@ -115,9 +116,16 @@ export class PgStore implements Store {
       );
     }
 
+    // Migrations run on a connection of their own without the statement timeout: an instance that
+    // starts while another is migrating waits for it, however long its migrations take.
+    const migrationPool = new pg.Pool({ connectionString: url, max: 1, types, connectionTimeoutMillis: 10_000, keepAlive: true });
+    migrationPool.on('error', () => undefined);
     const kysely = new Kysely<unknown>({
-      // Kysely ends its pool on destroy(); the store keeps using this one afterwards.
-      dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }),
+      dialect: new (class extends PostgresDialect {
+        override createAdapter() {
+          return new SchemaMigrationAdapter(schema as string);
+        }
+      })({ pool: migrationPool }),
     });
     // Without a schema Kysely looks for its migration table in every schema of the database and
     // would take another schema's (another instance's, another test run's) for this one's.
@@ -130,8 +138,10 @@ export class PgStore implements Store {
     await kysely.destroy();
     if (error) {
       await pool.end();
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new AppError(ERROR_CODES.STORAGE_MIGRATION, `Database migration ${failed} failed on PostgreSQL at ${where}.`, { cause: error });
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      const reason = error instanceof Error ? `: ${error.message}` : '';
+      const what = failed ? `Database migration ${failed} failed` : 'Database migrations could not run';
+      throw new AppError(ERROR_CODES.STORAGE_MIGRATION, `${what} on PostgreSQL at ${where}${reason}.`, { cause: error });
     }
     return new PgStore(pool);
   }

@@ -1,3 +1,4 @@
+import type { BreachesTable, BreachRecipientsTable, BreachReportsTable } from '../breach/tables.ts';
 import type { Generated } from 'kysely';
 
 /**
@@ -444,6 +445,9 @@ export interface Database {
   ratings: RatingsTable;
   legal_holds: LegalHoldsTable;
   data_exports: DataExportsTable;
+  breaches: BreachesTable;
+  breach_recipients: BreachRecipientsTable;
+  breach_reports: BreachReportsTable;
   notify_settings: NotifySettingsTable;
   notify_deliveries: NotifyDeliveriesTable;
   file_blobs: FileBlobsTable;

@@ -89,6 +89,13 @@ describe('departments on the desk', () => {
     expect(listed.json().items.map((i: { number: string }) => i.number)).toEqual([water]);
     expect(listed.json().items[0]).toMatchObject({ department: 'water', levelRole: 'officer' });
 
+    // The department filter narrows within the officer's departments, never beyond them.
+    expect((await call(both, 'GET', '/api/v1/tickets?department=water')).json().items.map((i: { number: string }) => i.number)).toEqual([water]);
+    expect((await call(powerOfficer, 'GET', '/api/v1/tickets?department=water')).json().items).toEqual([]);
+    const queuePage = await h.app.desk.queue(both.officer, queueFiltersSchema.parse({}));
+    expect(queuePage.departments.map((d) => d.id)).toEqual(['power', 'water']);
+    expect(queuePage.items.find((i) => i.number === power)?.departmentName).toEqual({ en: 'Electricity Department', hi: 'विद्युत विभाग' });
+
     const own = await call(powerOfficer, 'GET', `/api/v1/tickets/${power}`);
     expect(own.statusCode).toBe(200);
     expect(own.json()).toMatchObject({ number: power, department: 'power' });

@@ -5,7 +5,7 @@ import { setMembership } from '../../src/departments/memberships.ts';
 import { buildDesk } from '../../src/desk/server.ts';
 import { queueFiltersSchema } from '../../src/desk/desk-service.ts';
 import { createLogger } from '../../src/logger.ts';
-import { addOfficer, inbox, ticketRow } from '../helpers/desk.ts';
+import { addOfficer, auditRows, inbox, ticketRow } from '../helpers/desk.ts';
 import { DeskClient } from '../helpers/desk-client.ts';
 import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 
@@ -123,5 +123,35 @@ describe('quality review by department', () => {
     await expect(app.quality.review(waterReviewer, other.id)).rejects.toMatchObject({ code: 'NIV_DESK_FORBIDDEN' });
     // A reviewer who belongs to a department works no tickets there.
     expect((await app.desk.queue(waterReviewer, queueFiltersSchema.parse({}))).items).toEqual([]);
+  });
+});
+
+describe('the admin’s departments page', () => {
+  it('lists each department’s officers and sets or removes a role, audited; refused to others', async () => {
+    const { h, as } = await setup();
+    const admin = await as('admin');
+    const wasim = await addOfficer(h.app, 'officer', 'Wasim');
+    const page = await admin.get('/departments');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('href="/departments"');
+    expect(page.body).toContain('Water Supply Department');
+    expect(page.body).toContain('Assistant Engineer → Executive Engineer');
+    const set = await admin.post('/departments/members', { officerId: String(wasim.id), department: 'water', role: 'officer' });
+    expect(set.statusCode).toBe(303);
+    const after = (await admin.get('/departments?done=membership')).body;
+    expect(after).toContain(`<li>Wasim (${wasim.email}): Desk officer</li>`);
+    expect(after).toContain('Saved.');
+    const removed = await admin.post('/departments/members', { officerId: String(wasim.id), department: 'water', role: '' });
+    expect(removed.statusCode).toBe(303);
+    const bad = await admin.post('/departments/members', { officerId: String(wasim.id), department: 'roads', role: 'officer' });
+    expect(bad.statusCode).toBe(400);
+    const audit = (await auditRows(h.app)).filter((r) => r.action.startsWith('officer.department'));
+    expect(audit.map((r) => [r.action, r.actor === `officer:${r.actor.split(':')[1]}`, r.subject])).toEqual([
+      ['officer.department_set', true, `officer:${wasim.id}`],
+      ['officer.department_removed', true, `officer:${wasim.id}`],
+    ]);
+    const officer = await as('officer', { water: 'officer' });
+    expect((await officer.get('/departments')).statusCode).toBe(403);
+    expect((await officer.get('/queue')).body).not.toContain('href="/departments"');
   });
 });

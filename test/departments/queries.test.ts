@@ -14,7 +14,7 @@ const ticket = (number: string, level: number): Omit<TicketsTable, 'id'> => ({
 });
 const params = (scope: string, slots: number[] = [-1]): Omit<QueueParams, 'limit' | 'offset'> => {
   const s = (i: number) => slots[i] ?? -1;
-  return { kind: '', status: '', channel: '', language: '', assignee: -1, me: -1, l0: s(0), l1: s(1), l2: s(2), l3: s(3), l4: s(4), scope };
+  return { kind: '', status: '', channel: '', language: '', assignee: -1, me: -1, l0: s(0), l1: s(1), l2: s(2), l3: s(3), l4: s(4), scope, department: '' };
 };
 
 for (const backend of backends) {

@@ -36,6 +36,7 @@ export function memoryEngine(now = new Date('2026-11-22T05:30:00.000Z')) {
     flows: content.flows.set,
     actions: content.actions,
     labels: content.translator.labels,
+    understanding: content.understanding,
     services,
     now,
   };

@@ -124,10 +124,21 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
       logger.warn({ error: describeError(err) }, 'whatsapp-web client destroy failed; killing Chromium');
     }
     const pid = pids.get(client);
-    if (pid !== undefined && (isAlive(pid) || isAlive(-pid))) {
-      // Closing may lag a moment behind destroy(); give it that before SIGKILL.
-      await sleep(500);
-      if (killBrowser(pid)) logger.warn('Chromium was still running after destroy(); killed it');
+    if (pid === undefined) return;
+    // Chromium's helper processes close a moment after destroy() (longer on a loaded machine): wait
+    // for its whole process group, then kill what is left and wait for that, so that nothing
+    // started by this channel is still running when stop() returns.
+    if (await groupGone(pid, 3_000)) return;
+    if (killBrowser(pid)) logger.warn('Chromium was still running after destroy(); killed it');
+    if (!(await groupGone(pid, 3_000))) logger.warn('Chromium processes remain after SIGKILL');
+  }
+
+  async function groupGone(pid: number, withinMs: number): Promise<boolean> {
+    const end = Date.now() + withinMs;
+    for (;;) {
+      if (!isAlive(pid) && !isAlive(-pid)) return true;
+      if (Date.now() >= end) return false;
+      await sleep(50);
     }
   }
 

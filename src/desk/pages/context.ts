@@ -12,6 +12,8 @@ export interface PageContext {
   translator: Translator;
   /** Counts shown in the navigation (waiting live chats). */
   waitingChats?: number;
+  /** The organisation declares departments: the admin's navigation offers their page. */
+  departments?: boolean;
   /** For the admin: years this one and next with no holiday list (see holiday-coverage.ts). */
   missingHolidays?: Array<{ year: number; command: string }>;
 }

@@ -1,5 +1,6 @@
 import { html, type Html } from '../html.ts';
 import { canSeeReports, isAdmin } from '../access.ts';
+import { canHandleBreaches } from '../../breach/breach-service.ts';
 import { label, t, type PageContext } from './context.ts';
 
 /** Hidden form field with the page's CSRF token: every POST form carries one. */
@@ -16,7 +17,7 @@ export interface Notice {
 export function layout(ctx: PageContext, title: string, body: Html, opts: { notice?: Notice | undefined; script?: boolean; current?: string } = {}): Html {
   const o = ctx.officer;
   const nav = (href: string, key: string, extra: Html | string = '') =>
-    html`<li><a href="${href}"${opts.current === href ? html` aria-current="page"` : ''}>${t(ctx, key)}${extra}</a></li>`;
+    html`<li><a href="${href}"${opts.current === href ? html` aria-current="page"` : ''}>${key.includes(':') ? ctx.translator.t(ctx.lang, key) : t(ctx, key)}${extra}</a></li>`;
   return html`<!doctype html>
 <html lang="${ctx.lang}">
 <head>
@@ -36,8 +37,10 @@ export function layout(ctx: PageContext, title: string, body: Html, opts: { noti
       ${nav('/quality', 'app.nav_quality')}
       ${canSeeReports(o) ? nav('/reports', 'app.nav_reports') : ''}
       ${isAdmin(o) ? nav('/holds', 'app.nav_holds') : ''}
+      ${canHandleBreaches(o) ? nav('/breaches', 'law:desk.nav') : ''}
       ${nav('/account', 'app.nav_account')}
       ${isAdmin(o) ? nav('/officers', 'app.nav_officers') : ''}
+      ${isAdmin(o) && ctx.departments ? nav('/departments', 'app.nav_departments') : ''}
     </ul></nav>
     <div class="who">
       <span>${t(ctx, 'app.signed_in', { name: o.name, role: label(ctx, 'role', o.role) })}</span>

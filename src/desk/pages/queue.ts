@@ -20,7 +20,7 @@ function select(ctx: PageContext, name: string, labelKey: string, current: strin
 
 function query(filters: QueueFilters, page: number): string {
   const p = new URLSearchParams();
-  for (const k of ['kind', 'status', 'channel', 'language'] as const) if (filters[k]) p.set(k, filters[k]);
+  for (const k of ['kind', 'status', 'channel', 'language', 'department'] as const) if (filters[k]) p.set(k, filters[k]);
   if (filters.assignee !== 'any') p.set('assignee', String(filters.assignee));
   if (page > 1) p.set('page', String(page));
   const s = p.toString();
@@ -55,6 +55,7 @@ ${q.waitingChats > 0 ? html`<p class="notice warn"><a href="/chats">${t(ctx, 'qu
   ${select(ctx, 'status', 'queue.status', filters.status, OPEN_STATUSES.map((s) => ({ value: s, text: label(ctx, 'status', s) })))}
   ${select(ctx, 'channel', 'queue.channel', filters.channel, CHANNELS.map((s) => ({ value: s, text: label(ctx, 'channel', s) })))}
   ${select(ctx, 'language', 'queue.language', filters.language, ['en', 'hi'].map((s) => ({ value: s, text: label(ctx, 'lang', s) })))}
+  ${q.departments.length > 1 ? select(ctx, 'department', 'filter.department', filters.department ?? '', q.departments.map((d) => ({ value: d.id, text: d.name[ctx.lang] }))) : ''}
   <div class="field"><label for="f-assignee">${t(ctx, 'queue.assignee')}</label>
   <select id="f-assignee" name="assignee">
     <option value="any">${t(ctx, 'queue.any')}</option>
@@ -71,7 +72,7 @@ ${q.items.length === 0
 <thead><tr><th scope="col">${t(ctx, 'queue.number')}</th><th scope="col">${t(ctx, 'queue.kind')}</th><th scope="col">${t(ctx, 'queue.status')}</th><th scope="col">${t(ctx, 'queue.due')}</th><th scope="col">${t(ctx, 'queue.level')}</th><th scope="col">${t(ctx, 'queue.assignee')}</th><th scope="col">${t(ctx, 'queue.channel')}</th></tr></thead>
 <tbody>
 ${q.items.map((i) => html`<tr class="${i.breached ? 'bad' : i.dueSoon ? 'warn' : ''}">
-  <th scope="row" data-label="${t(ctx, 'queue.number')}"><a href="/tickets/${i.number}">${i.number}</a></th>
+  <th scope="row" data-label="${t(ctx, 'queue.number')}"><a href="/tickets/${i.number}">${i.number}</a>${i.departmentName ? html`<br><span class="muted">${i.departmentName[ctx.lang]}</span>` : ''}</th>
   <td data-label="${t(ctx, 'queue.kind')}">${label(ctx, 'kind', i.kind)}</td>
   <td data-label="${t(ctx, 'queue.status')}">${label(ctx, 'status', i.status)}${i.paused ? html` <span class="tag">${t(ctx, 'queue.paused')}</span>` : ''}</td>
   <td data-label="${t(ctx, 'queue.due')}"><time datetime="${i.nextDue}">${when(ctx, i.nextDue)}</time>${i.breached ? html` <span class="tag bad">${t(ctx, 'queue.breached')}</span>` : i.dueSoon ? html` <span class="tag warn">${t(ctx, 'queue.due_soon')}</span>` : ''}</td>

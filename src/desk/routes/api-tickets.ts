@@ -20,6 +20,7 @@ const queueQuery = queueFiltersSchema.extend({
   status: queueFiltersSchema.shape.status.describe('A ticket status; empty: every open one'),
   channel: queueFiltersSchema.shape.channel.describe('console, telegram, whatsapp, …; empty: any'),
   language: queueFiltersSchema.shape.language.describe('en or hi; empty: any'),
+  department: queueFiltersSchema.shape.department.describe('A department id; empty: every department you work in'),
   assignee: queueFiltersSchema.shape.assignee.describe('any, me, none, or an officer’s id'),
   page: queueFiltersSchema.shape.page.describe('50 tickets a page'),
 });
