@@ -44,6 +44,9 @@ import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
 import { OfficerNotifier } from './notify/notifier.ts';
 import { Metrics } from './metrics/metrics.ts';
+import { EvidenceFiles } from './files/evidence.ts';
+import { DatabaseFileStore, DiskFileStore } from './files/file-store.ts';
+import path from 'node:path';
 import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
@@ -83,6 +86,8 @@ export interface App {
   notifier: OfficerNotifier;
   /** /metrics and /readyz. */
   metrics: Metrics;
+  /** Evidence files: checked, stored by content (DATA_DIR/files, or the database with DATABASE_URL). */
+  evidence: EvidenceFiles;
   /**
    * Called when something outside a citizen's message queued replies (the desk, the scheduler):
    * channels that only drain on their own input (the console) listen here.
@@ -259,9 +264,17 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       { name: 'breach notices', run: () => breaches.dispatch() },
       { name: 'breach reminders', run: () => breaches.remindIfDue() },
       { name: 'officer notifications', run: () => notifier.run() },
+      { name: 'file sweep', run: () => evidence.sweep() },
     ],
   });
   scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
+  const evidence = new EvidenceFiles({
+    store,
+    files: config.databaseUrl ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(config.dataDir, 'files'), clock),
+    maxBytes: content.profile.files.maxBytes,
+    clock,
+    departments: content.departments,
+  });
   return {
     config,
     content,
@@ -280,6 +293,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     live,
     notifier,
     metrics,
+    evidence,
     onOutbox: (listener) => {
       outboxListeners.push(listener);
     },

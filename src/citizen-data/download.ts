@@ -1,6 +1,6 @@
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Store } from '../storage/sqlite-store.ts';
-import { buildOwnDataExport, type OwnDataExport } from './export.ts';
+import { buildOwnDataExport, type FileReader, type OwnDataExport } from './export.ts';
 import { hashToken } from '../security/token.ts';
 import { ownDataQueries, type ExportRow } from './queries.ts';
 
@@ -12,13 +12,13 @@ import { ownDataQueries, type ExportRow } from './queries.ts';
  * @example const d = await downloadOwnData(store, token, 'json', new Date());
  */
 export async function downloadOwnData(
-  store: Store, token: string, format: 'html' | 'json', now: Date,
+  store: Store, token: string, format: 'html' | 'json', now: Date, readFile?: FileReader,
 ): Promise<{ link: ExportRow; data: OwnDataExport } | undefined> {
   return store.transaction(async (uow) => {
     const q = ownDataQueries(uow.dialect);
     const [link] = await uow.exec.all(q.exportByHash, { token_hash: hashToken(token) });
     if (!link || link.expires_at <= now.toISOString()) return undefined;
-    const data = await buildOwnDataExport(uow, link.conversation_key, now);
+    const data = await buildOwnDataExport(uow, link.conversation_key, now, readFile);
     await uow.exec.run(q.markDownloaded, { id: link.id, at: now.toISOString() });
     await appendAudit(uow, { actor: 'citizen', action: 'own_data.download', subject: `conversation:${link.conversation_key}`, detail: { link: link.id, format }, at: now });
     return { link, data };

@@ -1,3 +1,4 @@
+import { evidenceQueries } from '../files/evidence.ts';
 import { isOpen, isTicketStatus } from '../domain/tickets/state-machine.ts';
 import type { Profile } from '../profile/schema.ts';
 import { keepReasons, type KeepReason } from '../retention/exceptions.ts';
@@ -35,6 +36,8 @@ export interface ErasureCounts {
   nominations: number;
   /** Finished tickets whose request details were erased. */
   tickets: number;
+  /** Evidence files (only when there were any). */
+  files?: number;
   /** Download links that were still valid and now end. */
   links: number;
 }
@@ -107,6 +110,14 @@ async function run(uow: UnitOfWork, key: string, regime: ErasureRegime, now: Dat
   if (apply) {
     await uow.exec.run(q.deleteTranscript, p);
     await uow.exec.run(q.deleteVerifications, p);
+  }
+  // Evidence files go with the conversation (their bytes with the scheduler's next file sweep);
+  // counted only when there are any, so a record without files reads as before.
+  const fq = evidenceQueries(uow.dialect);
+  const files = (await uow.exec.all(fq.ofConversation, { key })).length;
+  if (files > 0) {
+    counts.files = files;
+    if (apply) await uow.exec.run(fq.deleteOfConversation, { key });
   }
   return counts;
 }

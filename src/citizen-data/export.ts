@@ -1,3 +1,4 @@
+import { evidenceQueries } from '../files/evidence.ts';
 import { recipientOf } from '../effects/deliver.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { ownDataQueries } from './queries.ts';
@@ -34,13 +35,18 @@ export interface OwnDataExport {
   nominations: Array<{ nominee_name: string; relation: string; contact: string; status: string; created_at: string; updated_at: string }>;
   ratings: Array<{ ticket: string; rating: number; comment: string | null; at: string }>;
   transcript: Array<{ from: 'you' | 'us'; text: string; at: string }>;
+  /** Evidence files, present only when there are any: type by content, size, and the file itself (base64). */
+  files?: Array<{ ticket: string | null; type: string; size: number; from: 'you' | 'officer'; at: string; sha256: string; content_base64: string | null }>;
 }
+
+/** Reads a stored file's bytes in the export's unit of work (the app's file store). */
+export type FileReader = (uow: UnitOfWork, sha256: string) => Promise<Buffer | undefined>;
 
 /**
  * The export of one conversation: only rows whose conversation key is this one.
  * @example const data = await store.transaction((uow) => buildOwnDataExport(uow, 'whatsapp-cloud:919876543210', new Date()));
  */
-export async function buildOwnDataExport(uow: UnitOfWork, conversationKey: string, now: Date): Promise<OwnDataExport> {
+export async function buildOwnDataExport(uow: UnitOfWork, conversationKey: string, now: Date, readFile?: FileReader): Promise<OwnDataExport> {
   const q = ownDataQueries(uow.dialect);
   const tickets = await uow.tickets.ofConversation(conversationKey);
   const consent = await uow.consent.of(conversationKey);
@@ -48,7 +54,17 @@ export async function buildOwnDataExport(uow: UnitOfWork, conversationKey: strin
   const nominations = await uow.nominations.of(conversationKey);
   const ratings = await uow.exec.all(q.ratingsOf, { conversation_key: conversationKey });
   const transcript = await uow.transcripts.of(conversationKey);
-  return {
+  const fileRows = await uow.exec.all(evidenceQueries(uow.dialect).ofConversation, { key: conversationKey });
+  const numbers = new Map(tickets.map((t) => [t.id, t.number]));
+  const files: NonNullable<OwnDataExport['files']> = [];
+  for (const f of fileRows) {
+    const bytes = readFile ? await readFile(uow, f.sha256) : undefined;
+    files.push({
+      ticket: f.ticket_id === null ? null : (numbers.get(Number(f.ticket_id)) ?? null), type: f.mime, size: Number(f.size),
+      from: f.added_by === 'citizen' ? 'you' : 'officer', at: f.created_at, sha256: f.sha256, content_base64: bytes ? bytes.toString('base64') : null,
+    });
+  }
+  const data: OwnDataExport = {
     format: EXPORT_FORMAT,
     exported_at: now.toISOString(),
     channel: recipientOf(conversationKey).channel,
@@ -72,6 +88,8 @@ export async function buildOwnDataExport(uow: UnitOfWork, conversationKey: strin
     ratings: ratings.map((r) => ({ ticket: r.ticket_number, rating: Number(r.rating), comment: r.comment, at: r.at })),
     transcript: transcript.map((r) => ({ from: r.direction === 'in' ? ('you' as const) : ('us' as const), text: r.text, at: r.at })),
   };
+  if (files.length > 0) data.files = files;
+  return data;
 }
 
 function requestFields(json: string): Record<string, unknown> {

@@ -27,6 +27,7 @@ import { registerReportsRoutes } from './routes/reports.ts';
 import { registerReviewsRoutes } from './routes/reviews.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerOperationsRoutes } from './routes/operations.ts';
+import { registerFileRoutes } from './routes/files.ts';
 import { registerDepartmentRoutes } from './routes/departments.ts';
 
 declare module 'fastify' {
@@ -169,6 +170,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerMyDataRoutes(server, ctx);
   await registerNotificationRoutes(server, ctx);
   await registerOperationsRoutes(server, ctx);
+  await registerFileRoutes(server, ctx);
   await registerDepartmentRoutes(server, ctx);
   await registerApiRoutes(server, ctx);
 
@@ -186,6 +188,7 @@ export function errorStatus(error: unknown): number {
         return 403;
       case ERROR_CODES.DESK_INPUT:
       case ERROR_CODES.OFFICER_INVALID:
+      case ERROR_CODES.FILE_REJECTED:
         return 400;
       case ERROR_CODES.TICKET_TRANSITION:
       case ERROR_CODES.TICKET_EXTENSION_NOT_ALLOWED:

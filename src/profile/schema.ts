@@ -223,6 +223,8 @@ export const profileSchema = z.object({
    * before anything else is taken (2026-12: privacy-notice link, the Board, nominees and ratings).
    */
   consent: z.object({ noticeVersion: z.string().min(1).max(40).default('2026-12') }).default({ noticeVersion: '2026-12' }),
+  /** Evidence files citizens send and officers attach: the largest accepted, in bytes (default 10 MB). */
+  files: z.object({ maxBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024) }).default({ maxBytes: 10 * 1024 * 1024 }),
   /** What the law asks the organisation to tell and do beyond the tickets: see lawSchema. */
   law: lawSchema,
   /**

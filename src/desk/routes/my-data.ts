@@ -23,7 +23,7 @@ export async function registerMyDataRoutes(server: FastifyInstance, ctx: DeskCon
   }, async (request, reply) => {
     reply.header('x-robots-tag', 'noindex, nofollow');
     const parsed = parseToken(request.params.token);
-    const found = parsed ? await downloadOwnData(ctx.app.store, parsed.token, parsed.json ? 'json' : 'html', ctx.clock()) : undefined;
+    const found = parsed ? await downloadOwnData(ctx.app.store, parsed.token, parsed.json ? 'json' : 'html', ctx.clock(), (uow, sha) => ctx.app.evidence.bytesOf(uow, sha)) : undefined;
     if (!parsed || !found) return reply.status(404).type('text/html; charset=utf-8').send(notFoundPage(translator).value);
     if (parsed.json) {
       const day = found.data.exported_at.slice(0, 10);

@@ -163,7 +163,8 @@ export async function registerPageRoutes(server: FastifyInstance, ctx: DeskConte
     const pc = await ctx.pageContext(request, reply);
     const v = await desk.ticket(officer, number);
     const notice = doneNotice(pc, request);
-    return send(reply, ticketPage(pc, v, notice ? { notice } : {}));
+    const files = await app.evidence.ofTicket(officer, number);
+    return send(reply, ticketPage(pc, v, { files, ...(notice ? { notice } : {}) }));
   });
 
   server.post('/tickets/:number/actions/:type', { preHandler: csrf }, async (request, reply) => {

@@ -1,0 +1,20 @@
+import type { EvidenceRow } from '../../files/evidence.ts';
+import { html, type Html } from '../html.ts';
+import { when, type PageContext } from './context.ts';
+
+function op(ctx: PageContext, key: string, params: Record<string, string> = {}): string {
+  return ctx.translator.t(ctx.lang, `operations:${key}`, params);
+}
+
+/** The ticket's evidence files: each a download (audited), who added it, its type and size. */
+export function ticketFilesSection(ctx: PageContext, number: string, files: readonly EvidenceRow[]): Html {
+  return html`<section aria-labelledby="files-h"><h2 id="files-h">${op(ctx, 'files.title')}</h2>
+${files.length === 0 ? html`<p>${op(ctx, 'files.none')}</p>` : html`<ul class="files">
+${files.map((f) => html`<li><a href="/tickets/${number}/files/${f.id}" download>${op(ctx, 'files.item', { mime: f.mime, size: kb(Number(f.size)) })}</a> · ${f.added_by === 'citizen' ? op(ctx, 'files.by_citizen') : op(ctx, 'files.by_officer')} · ${when(ctx, f.created_at)}</li>`)}
+</ul>`}
+</section>`;
+}
+
+function kb(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${Math.round(bytes / 1024)} KB`;
+}

@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildDesk } from '../../src/desk/server.ts';
+import { ERROR_CODES } from '../../src/errors.ts';
+import { checkEvidence } from '../../src/files/checks.ts';
+import { DatabaseFileStore, DiskFileStore, sha256Of } from '../../src/files/file-store.ts';
+import { createLogger } from '../../src/logger.ts';
+import { backends, useStores } from '../helpers/backends.ts';
+import { addOfficer, auditRows, fileGrievance, ticketRow } from '../helpers/desk.ts';
+import { DeskClient } from '../helpers/desk-client.ts';
+import { FakeClock, startHarness, tempDataDir, type Harness } from '../helpers/harness.ts';
+
+const START = '2026-11-23T05:30:00.000Z';
+const clock = () => new Date(START);
+
+/** A 1×1 PNG, a one-page PDF's first bytes, a JPEG's: what phones send. */
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const PDF = Buffer.from('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const JPEG = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(64, 0), Buffer.from('ffd9', 'hex')]);
+const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+const HTML = Buffer.from('<!doctype html><html><script>alert(1)</script></html>');
+
+describe('the file checks (type by content, size from the profile)', () => {
+  it('accepts photos and PDFs by their bytes', async () => {
+    expect(await checkEvidence(PNG, 10_000)).toEqual({ mime: 'image/png', ext: 'png', size: PNG.length });
+    expect((await checkEvidence(PDF, 10_000)).mime).toBe('application/pdf');
+    expect((await checkEvidence(JPEG, 10_000)).mime).toBe('image/jpeg');
+  });
+
+  it('refuses a program, a web page, an empty file and one over the limit, whatever their names say', async () => {
+    await expect(checkEvidence(EXE, 10_000)).rejects.toMatchObject({ code: ERROR_CODES.FILE_REJECTED, details: { reason: 'type' } });
+    await expect(checkEvidence(HTML, 10_000)).rejects.toMatchObject({ code: ERROR_CODES.FILE_REJECTED, details: { reason: 'type', found: null } });
+    await expect(checkEvidence(Buffer.alloc(0), 10_000)).rejects.toMatchObject({ details: { reason: 'empty' } });
+    await expect(checkEvidence(PNG, PNG.length - 1)).rejects.toMatchObject({ details: { reason: 'too_large', maxBytes: PNG.length - 1 } });
+  });
+});
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`file storage on ${backend.name}`, () => {
+    const open = useStores(backend);
+    it('keeps bytes by content, once, and sweeps those nothing refers to', async () => {
+      const { store, count } = await open();
+      const dir = tempDataDir();
+      const files = backend.name === 'postgres' ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(dir, 'files'), clock);
+      const a = await store.transaction((uow) => files.put(PNG, uow));
+      const again = await store.transaction((uow) => files.put(PNG, uow));
+      expect(again).toEqual(a);
+      expect(a.sha256).toBe(sha256Of(PNG));
+      expect(await count('file_blobs')).toBe(1);
+      expect(await store.transaction((uow) => files.get(a.sha256, uow))).toEqual(PNG);
+      if (files.kind === 'disk') {
+        const onDisk = path.join(dir, 'files', a.sha256.slice(0, 2), a.sha256);
+        expect(fs.statSync(onDisk).mode & 0o777).toBe(0o600);
+      }
+      // Nothing refers to it: the sweep removes it (bytes and row).
+      expect(await store.transaction((uow) => files.sweep(uow))).toBe(1);
+      expect(await count('file_blobs')).toBe(0);
+      expect(await store.transaction((uow) => files.get(a.sha256, uow))).toBeUndefined();
+    });
+  });
+}
+
+describe('evidence on the desk', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('listed on the ticket page, downloaded with an audit row, refused to an officer who may not see it; an officer attaches one through the API', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    const server = await buildDesk(h.app, { secret: 'desk-test-secret-of-32-characters!!', trustProxy: false, sessionHours: 12, logger: createLogger('silent'), clock: h.clock.now });
+    try {
+      const meena = await addOfficer(h.app, 'officer', 'Meena');
+      const gita = await addOfficer(h.app, 'grievance_officer', 'Gita');
+      const number = await fileGrievance(h);
+      const t = await ticketRow(h.app, number);
+      const added = await h.app.evidence.add({ conversationKey: t.conversation_key, ticketId: t.id, bytes: PNG, addedBy: 'citizen', channel: 'console', messageId: 'm-photo' });
+      const b = new DeskClient(server);
+      await b.login(meena.email);
+      const page = await b.get(`/tickets/${number}`);
+      expect(page.body).toContain(`href="/tickets/${number}/files/${added.id}"`);
+      expect(page.body).toContain('image/png');
+      const dl = await b.get(`/tickets/${number}/files/${added.id}`);
+      expect(dl.statusCode).toBe(200);
+      expect(dl.headers['content-type']).toBe('image/png');
+      expect(dl.headers['content-disposition']).toBe(`attachment; filename="${number}-${added.id}.png"`);
+      expect(dl.rawPayload).toEqual(PNG);
+      const audit = (await auditRows(h.app)).filter((r) => r.action === 'ticket.file_download');
+      expect(audit.map((r) => [r.actor, r.subject])).toEqual([[`officer:${meena.id}`, `ticket:${number}`]]);
+
+      const other = new DeskClient(server);
+      await other.login(gita.email);
+      expect((await other.get(`/tickets/${number}/files/${added.id}`)).statusCode).toBe(403);
+
+      const { token } = await h.app.accounts.createApiToken(meena, 'files', 'test');
+      const post = (body: Buffer, auth = `Bearer ${token}`) =>
+        server.inject({ method: 'POST', url: `/api/v1/tickets/${number}/files`, payload: body, headers: { authorization: auth, 'content-type': 'application/octet-stream' } });
+      const attached = await post(PDF);
+      expect(attached.statusCode).toBe(201);
+      expect(attached.json()).toMatchObject({ mime: 'application/pdf', size: PDF.length });
+      const refused = await post(EXE);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ code: ERROR_CODES.FILE_REJECTED });
+      expect((await post(PDF, 'Bearer nvr_wrong')).statusCode).toBe(401);
+      const { token: gitaToken } = await h.app.accounts.createApiToken(gita, 'files', 'test');
+      expect((await post(PDF, `Bearer ${gitaToken}`)).statusCode).toBe(403);
+      expect((await auditRows(h.app)).filter((r) => r.action === 'ticket.file_attach')).toHaveLength(1);
+      expect((await h.app.evidence.ofTicket(meena, number)).map((f) => [f.mime, f.added_by])).toEqual([['image/png', 'citizen'], ['application/pdf', `officer:${meena.id}`]]);
+
+      // Erasure of the conversation takes its files and, once unreferenced, their bytes.
+      expect(await h.app.store.transaction((uow) => h!.app.evidence.erase(uow, t.conversation_key))).toBe(2);
+      expect(await h.app.evidence.ofTicket(meena, number)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('evidence in the citizen’s own data', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('the copy carries each file (type, size, the bytes); erasure takes the files and the sweep their bytes', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    const { buildOwnDataExport } = await import('../../src/citizen-data/export.ts');
+    const { planErasure, executeErasure } = await import('../../src/citizen-data/erasure.ts');
+    const key = 'console:asha';
+    const app = h.app;
+    await app.evidence.add({ conversationKey: key, ticketId: null, bytes: JPEG, addedBy: 'citizen', channel: 'console', messageId: 'm1' });
+    await app.evidence.add({ conversationKey: 'console:ravi', ticketId: null, bytes: PNG, addedBy: 'citizen', channel: 'console', messageId: 'm2' });
+    const data = await app.store.transaction((uow) => buildOwnDataExport(uow, key, h!.clock.now(), (u, sha) => app.evidence.bytesOf(u, sha)));
+    expect(data.files).toEqual([{ ticket: null, type: 'image/jpeg', size: JPEG.length, from: 'you', at: START, sha256: sha256Of(JPEG), content_base64: JPEG.toString('base64') }]);
+    // Without files the copy has no `files` at all (earlier copies read the same).
+    const none = await app.store.transaction((uow) => buildOwnDataExport(uow, 'console:nobody', h!.clock.now()));
+    expect('files' in none).toBe(false);
+
+    const counts = await app.store.transaction(async (uow) => {
+      const plan = await planErasure(uow, key, h!.clock.now(), app.content.profile);
+      expect(plan.regime).toBe('full');
+      expect(plan.counts.files).toBe(1);
+      return executeErasure(uow, key, plan.regime, h!.clock.now());
+    });
+    expect(counts.files).toBe(1);
+    expect(await app.evidence.sweep()).toBe(1);
+    const blob = path.join(h.dataDir, 'files', sha256Of(JPEG).slice(0, 2), sha256Of(JPEG));
+    expect(fs.existsSync(blob)).toBe(false);
+    // Ravi's file is untouched.
+    expect(fs.existsSync(path.join(h.dataDir, 'files', sha256Of(PNG).slice(0, 2), sha256Of(PNG)))).toBe(true);
+  });
+});
