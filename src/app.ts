@@ -40,6 +40,7 @@ import { recipientOf } from './effects/deliver.ts';
 import { loadIntents } from './understanding/intents.ts';
 import { Understanding } from './understanding/understanding.ts';
 import { inspectIntents } from './understanding/inspect.ts';
+import { inspectGlossary, loadGlossary, type Glossary } from './understanding/glossary.ts';
 import { Departments } from './departments/departments.ts';
 import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './departments/menu.ts';
 import { OfficerNotifier } from './notify/notifier.ts';
@@ -57,6 +58,8 @@ export interface Content {
   calendar: BusinessCalendar;
   /** The citizens' own words → intents and options, trained from flows/intents.yaml at load. */
   understanding: Understanding;
+  /** locales/glossary.yaml: one word per idea in citizens' texts (checked by `flows check`). */
+  glossary?: Glossary | undefined;
   /** The organisation's departments (one implicit department when the profile declares none). */
   departments: Departments;
 }
@@ -157,13 +160,14 @@ export function loadContent(config: Config): Content {
   const withLaw = (lang: 'en' | 'hi') => ({ ...globals(lang), ...lawGlobals(profile, (key, params) => base.t(lang, key, params), lang) });
   const translator = new Translator(locales, { en: withLaw('en'), hi: withLaw('hi') });
   const understanding = new Understanding(loadIntents(config.flowsDir), translator.labels);
-  return { flows, translator, actions: defaultActions(), profile, calendar, departments, understanding };
+  return { flows, translator, actions: defaultActions(), profile, calendar, departments, understanding, glossary: loadGlossary(config.localesDir) };
 }
 
 /** `flows check`: the flows, and every text the engine and the ticket service send, in both languages. */
 export function checkContent(content: Content): Problem[] {
   const { keys, problems } = inspectIntents(content.understanding.def, content.flows.set, content.translator);
-  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems];
+  const glossary = content.glossary ? inspectGlossary(content.glossary, content.translator.resources) : [];
+  return [...inspectFlows(content.flows.set, content.actions, content.translator, [...TICKET_NOTICE_KEYS, ...HANDOFF_NOTICE_KEYS, ...LAW_KEYS, ...keys]), ...problems, ...glossary];
 }
 
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
