@@ -5,6 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import type { App } from '../app.ts';
+import { auditRefusal } from './refusals.ts';
 import type { TrustProxy } from '../config.ts';
 import type { LoginGuardOptions } from './login-guard.ts';
 import { isLang, type Lang } from '../engine/session.ts';
@@ -21,6 +22,7 @@ import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerHoldsRoutes } from './routes/holds.ts';
+import { registerOfficerSecurityRoutes } from './routes/officer-security.ts';
 import { registerBreachRoutes } from './routes/breaches.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
@@ -146,6 +148,8 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   server.setErrorHandler(async (error, request, reply) => {
     const status = errorStatus(error);
     if (status >= 500) options.logger.error({ route: request.routeOptions.url, error: describeError(error) }, 'desk request failed');
+    // Refused accesses are audited too: who tried to reach what (the path, no query or body).
+    if (status === 403) await auditRefusal(app.store, request, ctx.clock(), options.logger);
     if (request.url.startsWith('/api/')) return reply.status(status).send(apiError(error, status));
     const pc = await ctx.pageContext(request, reply);
     const { translator } = app.content;
@@ -166,6 +170,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReviewsRoutes(server, ctx);
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
+  await registerOfficerSecurityRoutes(server, ctx);
   await registerBreachRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
   await registerNotificationRoutes(server, ctx);
