@@ -56,11 +56,10 @@ export class Metrics {
   instrumentAdapter(adapter: ChannelAdapter): ChannelAdapter {
     const m = this;
     this.setChannelUp(adapter.name, this.channels.get(adapter.name) ?? true);
-    // The outbox's delivery (parts, window) passes through: without it a reply in parts would be
-    // sent whole on every retry, and WhatsApp's window would be judged from memory.
-    const send = async (to: string, message: Parameters<ChannelAdapter['send']>[1], delivery?: Parameters<ChannelAdapter['send']>[2]): Promise<void> => {
+    // Every argument passes through: the sender gives more than the recipient and the message.
+    const send = async (...args: Parameters<ChannelAdapter['send']>): Promise<void> => {
       try {
-        await adapter.send(to, message, delivery);
+        await adapter.send(...args);
         m.messagesOut.inc({ channel: adapter.name });
       } catch (err) {
         const f = (err && typeof err === 'object' ? err : {}) as { retryAfterMs?: unknown; retryable?: unknown };
