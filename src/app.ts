@@ -46,6 +46,7 @@ import { withCategoryMenu, withCategoryTexts, withDeskTexts } from './department
 import { OfficerNotifier } from './notify/notifier.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { EvidenceFiles } from './files/evidence.ts';
+import { EvidenceIntake } from './files/intake.ts';
 import { DatabaseFileStore, DiskFileStore } from './files/file-store.ts';
 import path from 'node:path';
 import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
@@ -226,6 +227,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     clock,
   });
+  const evidence = new EvidenceFiles({
+    store,
+    files: config.databaseUrl ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(config.dataDir, 'files'), clock),
+    maxBytes: content.profile.files.maxBytes,
+    clock,
+    departments: content.departments,
+  });
   const router = new Router({
     store,
     flows: content.flows.set,
@@ -237,6 +245,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     clock,
     logger: options.logger,
     onActivity: (key) => live.emit(key),
+    evidence: new EvidenceIntake({ evidence, maxBytes: content.profile.files.maxBytes, translator: content.translator, logger: options.logger }),
   });
   // Messages in and their processing time, counted around the one choke point.
   router.handle = metrics.timeHandle(router.handle.bind(router));
@@ -272,13 +281,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     ],
   });
   scheduler.sweep = metrics.timeSweep(scheduler.sweep.bind(scheduler));
-  const evidence = new EvidenceFiles({
-    store,
-    files: config.databaseUrl ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(config.dataDir, 'files'), clock),
-    maxBytes: content.profile.files.maxBytes,
-    clock,
-    departments: content.departments,
-  });
   return {
     config,
     content,

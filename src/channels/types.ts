@@ -17,6 +17,8 @@ export interface InboundMessage {
   contact?: { phone: string; own: boolean } | undefined;
   /** sticker, voice, image, video, document, location… when the message has no readable text. */
   media?: string | undefined;
+  /** A photo, document or voice note the citizen sent, to download when a step may take it (evidence). */
+  file?: import('../files/intake.ts').InboundFile | undefined;
   /**
    * A number the platform vouches is the sender's own: the WhatsApp sender, or a contact a
    * Telegram user shared from their own account. Identity's first level of assurance.

@@ -108,7 +108,7 @@ export class DeskService {
       const rows = await uow.tickets.queue({ ...base, limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
       const counts = await uow.tickets.queueCounts({ ...base, now: now.toISOString(), soon });
       const officers = await this.officerMap(uow);
-      const waiting = worksTickets(user.role) ? await uow.handoffs.waitingCount() : 0;
+      const waiting = worksTickets(user.role) ? await this.waitingIn(uow, user) : 0;
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'queue.view', subject: 'queue', detail: { filters, shown: rows.length }, at: now });
       const items = rows.map((t) => {
         const summary = ticketSummary(t, tickets, profile.ladder, now);
@@ -256,6 +256,17 @@ export class DeskService {
   }
 
   // === live chats
+
+  /** Citizens waiting for an officer in the officer's departments (every one without departments). */
+  async waitingChats(user: DeskUser): Promise<number> {
+    return this.deps.store.transaction((uow) => this.waitingIn(uow, user));
+  }
+
+  private async waitingIn(uow: UnitOfWork, user: DeskUser): Promise<number> {
+    if (!this.deps.tickets.departments.declared || isAdmin(user)) return uow.handoffs.waitingCount();
+    const open = await uow.handoffs.open(200);
+    return (await this.chatsInScope(uow, user, open.filter((h) => h.status === 'waiting'))).length;
+  }
 
   async chats(user: DeskUser) {
     this.mustWork(user);

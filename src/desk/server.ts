@@ -112,7 +112,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
     pageContext: async (request, reply) => {
       const officer = request.officer;
       const lang: Lang = officer && isLang(officer.lang) ? officer.lang : anonymousLang(request);
-      const waitingChats = officer ? await app.handoffs.waitingCount() : 0;
+      const waitingChats = officer ? await app.desk.waitingChats(officer) : 0;
       const missingHolidays = officer && isAdmin(officer)
         ? missingHolidayYears(app.content.calendar, ctx.clock()).map((year) => ({ year, command: holidayImportCommand(app.content.calendar.id, year) }))
         : [];

@@ -19,7 +19,11 @@ export const evidenceQueries = featureQueries((db) => ({
       conversation_key: p.conversation_key, ticket_id: p.ticket_id, sha256: p.sha256, mime: p.mime, size: p.size,
       added_by: p.added_by, channel: p.channel, message_id: p.message_id, created_at: p.created_at,
     }).returning('id')),
-  ofTicket: prepare<{ ticket_id: number }, EvidenceRow>((p) => db.selectFrom('evidence_files').selectAll().where('ticket_id', '=', p.ticket_id).orderBy('id')),
+  /** The ticket's files, and those its conversation sent before any ticket was open (while the grievance was being written). */
+  ofTicket: prepare<{ ticket_id: number; key: string }, EvidenceRow>((p) =>
+    db.selectFrom('evidence_files').selectAll()
+      .where((eb) => eb.or([eb('ticket_id', '=', p.ticket_id), eb.and([eb('ticket_id', 'is', null), eb('conversation_key', '=', p.key)])]))
+      .orderBy('id')),
   ofConversation: prepare<{ key: string }, EvidenceRow>((p) => db.selectFrom('evidence_files').selectAll().where('conversation_key', '=', p.key).orderBy('id')),
   byId: prepare<{ id: number }, EvidenceRow>((p) => db.selectFrom('evidence_files').selectAll().where('id', '=', p.id)),
   deleteOfConversation: prepare<{ key: string }, never>((p) => db.deleteFrom('evidence_files').where('conversation_key', '=', p.key)),
@@ -64,7 +68,7 @@ export class EvidenceFiles {
   async ofTicket(user: DeskUser, number: string): Promise<EvidenceRow[]> {
     return this.deps.store.transaction(async (uow) => {
       const t = await this.visible(uow, user, number);
-      return uow.exec.all(evidenceQueries(uow.dialect).ofTicket, { ticket_id: t.id });
+      return uow.exec.all(evidenceQueries(uow.dialect).ofTicket, { ticket_id: t.id, key: t.conversation_key });
     });
   }
 
@@ -73,7 +77,8 @@ export class EvidenceFiles {
     return this.deps.store.transaction(async (uow) => {
       const t = await this.visible(uow, user, number);
       const row = (await uow.exec.all(evidenceQueries(uow.dialect).byId, { id }))[0];
-      if (!row || Number(row.ticket_id) !== t.id) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `Ticket ${number} has no file ${id}.`);
+      const ofThisTicket = row && (row.ticket_id === null ? row.conversation_key === t.conversation_key : Number(row.ticket_id) === t.id);
+      if (!row || !ofThisTicket) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `Ticket ${number} has no file ${id}.`);
       const bytes = await this.deps.files.get(row.sha256, uow);
       if (!bytes) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `The bytes of file ${id} of ticket ${number} are missing from the file store.`);
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'ticket.file_download', subject: `ticket:${t.number}`, detail: { file: id, mime: row.mime, size: Number(row.size) }, at: this.deps.clock() });

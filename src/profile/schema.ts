@@ -79,7 +79,8 @@ const departmentSchema = z.object({
   /** The data-protection desk: data-rights requests (access, correction, erasure, nomination) go here. */
   rights: z.boolean().default(false),
   calendar: z.string().regex(/^[a-z0-9-]+$/).optional(),
-  policies: z.record(z.enum(TICKET_KINDS), z.union([z.string(), slaPolicySchema])).optional(),
+  /** Per ticket kind; a kind left out keeps the organisation's policy. */
+  policies: z.partialRecord(z.enum(TICKET_KINDS), z.union([z.string(), slaPolicySchema])).optional(),
   ladder: z.array(rung).min(1).max(5).optional(),
 });
 export type DepartmentInput = z.infer<typeof departmentSchema>;

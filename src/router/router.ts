@@ -1,3 +1,4 @@
+import type { EvidenceIntake } from '../files/intake.ts';
 import type { ActionRegistry } from '../engine/actions/registry.ts';
 import { resume, type EngineEnv } from '../engine/engine.ts';
 import type { FlowSet } from '../engine/flow-set.ts';
@@ -31,6 +32,8 @@ export interface RouterDeps {
   onReplies?: (channel: string) => void;
   /** Called after any message of a conversation is committed (the desk's live view listens). */
   onActivity?: (conversationKey: string) => void;
+  /** Evidence files sent in the chat (after consent); without it a file gets the engine's "please type". */
+  evidence?: EvidenceIntake | undefined;
 }
 
 export type HandleResult = { status: 'processed'; replies: number } | { status: 'relayed' } | { status: 'duplicate' };
@@ -71,6 +74,8 @@ export class Router {
     const messageKey = `${msg.channel}:${msg.messageId}`;
 
     if (this.deps.host.profile.directory) await this.prefetchDirectory(key, masked.text, now);
+    // A file is downloaded and checked before the unit of work: no network call runs inside it.
+    const fetched = msg.file && this.deps.evidence ? await this.deps.evidence.fetch(msg.file) : undefined;
     const jobs: AfterCommitJob[] = [];
     const result = await store.transaction(async (uow): Promise<HandleResult> => {
       // Instances take one citizen's messages one at a time (PostgreSQL), in the order they get the lock.
@@ -91,6 +96,11 @@ export class Router {
       // The citizen wrote to read the replies a template announced: they go out now, and this
       // message is not taken as an answer to a question they have not read yet.
       if (released) return { status: 'processed', replies: 0 };
+      // Evidence from a citizen who consented: kept, and the flow stays at its step.
+      if (fetched && this.deps.evidence && session?.consent && session.consent.version === this.deps.host.profile.consent.noticeVersion) {
+        const replies = await this.deps.evidence.take(uow, { key, lang: session.lang ?? undefined, fetched, channel: msg.channel, messageId: msg.messageId, at });
+        return { status: 'processed', replies };
+      }
 
       const sprint = await resume(this.env(uow, key, now, jobs), session, {
         messageKey,

@@ -8,7 +8,7 @@ import { buildDesk } from '../../src/desk/server.ts';
 import { ERROR_CODES } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { auditRows, inbox, ticketRow } from '../helpers/desk.ts';
-import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
+import { FakeClock, startHarness, TEST_CODE, type Harness } from '../helpers/harness.ts';
 
 /** Mon 23 Nov 2026, 10:00 IST. */
 const RECEIVED = '2026-11-23T04:30:00.000Z';
@@ -163,12 +163,35 @@ describe('departments on the desk', () => {
     await h.say('officer', { user: 'citizen-2' });
 
     expect((await call(powerOfficer, 'GET', '/api/v1/chats')).json()).toEqual([]);
+    // The count of citizens waiting is of the officer's departments too.
+    expect((await call(powerOfficer, 'GET', '/api/v1/tickets')).json().waitingChats).toBe(0);
+    expect((await call(waterOfficer, 'GET', '/api/v1/tickets')).json().waitingChats).toBe(1);
+    expect(await h.app.desk.waitingChats(powerOfficer.officer)).toBe(0);
     const list = (await call(waterOfficer, 'GET', '/api/v1/chats')).json() as Array<{ id: number }>;
     expect(list).toHaveLength(1);
     const id = list[0]!.id;
     expect((await call(powerOfficer, 'GET', `/api/v1/chats/${id}`)).statusCode).toBe(403);
     expect((await call(powerOfficer, 'POST', `/api/v1/chats/${id}/take`)).statusCode).toBe(403);
     expect((await call(waterOfficer, 'POST', `/api/v1/chats/${id}/take`)).statusCode).toBe(200);
+  });
+
+  it('sends a data-rights request to the data-protection desk, whose officers see it and others do not', async () => {
+    const { h, officer, queue } = await setup();
+    await h.app.store.transaction((u) =>
+      u.principals.upsert({ external_ref: 'CUST-1001', name: 'Asha Kumari', mobile: '+919876543210', email: 'asha@example.in', source: 'csv', updated_at: '2026-11-01T00:00:00.000Z' }));
+    let last = '';
+    for (const t of ['hi', '2', 'yes', 'rights', '2', '1', '9876543210', TEST_CODE, 'My address', 'House 12, Gali 4, Laxmi Nagar, Delhi 110092', 'yes', 'yes']) {
+      last = (await h.say(t, { user: 'citizen-9' })).map((m) => m.text).join('\n');
+    }
+    const number = /DPR-\d{4}-\d{6}/.exec(last)?.[0];
+    expect(number, last).toBeDefined();
+    expect((await ticketRow(h.app, number!)).department).toBe('citizen-services');
+    const cell = await officer('cyrus@example.org', 'officer', { 'citizen-services': 'officer' });
+    const power = await officer('pooja@example.org', 'officer', { power: 'officer' });
+    expect(await queue(cell)).toEqual([number]);
+    expect(await queue(power)).toEqual([]);
+    const status = (await h.say(`status ${number}`, { user: 'citizen-9' })).map((m) => m.text).join('\n');
+    expect(status).toContain('Department: Citizen Services and Data Protection Cell');
   });
 
   it('without departments in the profile, offers no transfer and refuses one', async () => {

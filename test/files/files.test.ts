@@ -153,3 +153,59 @@ describe('evidence in the citizen’s own data', () => {
     expect(fs.existsSync(path.join(h.dataDir, 'files', sha256Of(PNG).slice(0, 2), sha256Of(PNG)))).toBe(true);
   });
 });
+
+describe('evidence sent in the chat', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  async function sendFile(h: Harness, user: string, bytes: Buffer | (() => Promise<Uint8Array>), id: string): Promise<string> {
+    await h.app.router.handle({
+      channel: 'console', conversationId: user, senderId: user, messageId: id, text: '', media: 'photo',
+      file: { fetch: typeof bytes === 'function' ? bytes : async () => bytes }, at: h.clock.now(),
+    });
+    await h.app.sender.drain('console');
+    h.clock.advance(1000);
+    return h.adapter.take().map((m) => m.text).join('\n');
+  }
+
+  it('after consent: kept with the conversation, then with the ticket; refused by content; before consent not taken', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    const count = () => (h!.app.store as unknown as { connection: { prepare(s: string): { get(): { n: number } } } }).connection.prepare('select count(*) as n from evidence_files').get().n;
+
+    // Before consent the file is not taken: the assistant asks for text as before.
+    await h.say('hello', { user: 'asha' });
+    const early = await sendFile(h, 'asha', PNG, 'f0');
+    expect(early).not.toContain('your file has been received');
+    expect(count()).toBe(0);
+
+    await h.say('2', { user: 'asha' });
+    await h.say('yes', { user: 'asha' });
+    expect(await sendFile(h, 'asha', PNG, 'f1')).toBe('Thank you: your file has been received and will be kept with your request. Please carry on where you were.');
+    expect(await sendFile(h, 'asha', EXE, 'f2')).toBe('This kind of file cannot be accepted. Please send a photo, a PDF, a document or a voice note.');
+    expect(await sendFile(h, 'asha', async () => { throw new Error('platform down'); }, 'f3')).toBe('We could not receive this file. Please send it again.');
+    expect(count()).toBe(1);
+
+    const number = await fileGrievance(h, { user: 'asha' });
+    expect(await sendFile(h, 'asha', PDF, 'f4')).toBe(`Thank you: your file has been received and added to ticket ${number}.`);
+    // The same message delivered again is not stored twice.
+    await sendFile(h, 'asha', PDF, 'f4');
+    expect(count()).toBe(2);
+
+    const meena = await addOfficer(h.app, 'officer', 'Meena');
+    expect((await h.app.evidence.ofTicket(meena, number)).map((f) => [f.mime, f.ticket_id === null ? 'conversation' : 'ticket'])).toEqual([
+      ['image/png', 'conversation'], ['application/pdf', 'ticket'],
+    ]);
+  });
+
+  it('in Hindi, a file over the profile’s limit is refused naming the limit', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    await h.say('नमस्ते', { user: 'ravi' });
+    await h.say('1', { user: 'ravi' });
+    await h.say('हाँ', { user: 'ravi' });
+    const big = Buffer.concat([PNG, Buffer.alloc(h.app.content.profile.files.maxBytes)]);
+    expect(await sendFile(h, 'ravi', big, 'big')).toBe('यह फ़ाइल बहुत बड़ी है। कृपया अधिकतम 10 एमबी की फ़ाइल भेजें।');
+  });
+});
