@@ -292,7 +292,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     scheduler,
     handoffs,
     desk: new DeskService({ store, tickets, handoffs, profile: content.profile, clock, onActivity: activity }),
-    accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12),
+    accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12, config.apiTokenDays),
     retention,
     quality,
     breaches,

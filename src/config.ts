@@ -88,6 +88,8 @@ const envSchema = z.object({
   DESK_PUBLIC_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. https://desk.example.in').refine(canParseUrl, 'is not a valid URL').optional(),
   /** How long a desk log-in lasts. */
   DESK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** How many days a new API token works (then a new one must be made). */
+  API_TOKEN_DAYS: z.coerce.number().int().min(1).max(730).default(90),
   /**
    * Behind a TLS proxy: which forwarded headers to trust. A number of proxy hops ('1', or 'true'
    * for one), or the proxies' addresses and CIDR ranges, comma-separated. Only the address the
@@ -209,6 +211,8 @@ export interface Config {
   readonly flowsDir: string;
   readonly localesDir: string;
   readonly schedulerIntervalMs: number;
+  /** API_TOKEN_DAYS: how long a new API token works (90 days by default). */
+  readonly apiTokenDays: number;
   /** Where one-time codes go (OTP_SENDER). */
   readonly otpSender: 'console' | 'smtp' | 'sms';
   /**
@@ -296,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     profileFile: path.resolve(e.PROFILE_FILE ?? path.join(PACKAGE_ROOT, 'profiles', 'default.yaml')),
     calendarsDir: path.resolve(e.CALENDARS_DIR ?? path.join(PACKAGE_ROOT, 'calendars')),
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
+    apiTokenDays: e.API_TOKEN_DAYS,
     flowsDir: path.resolve(e.FLOWS_DIR ?? path.join(PACKAGE_ROOT, 'flows')),
     localesDir: path.resolve(e.LOCALES_DIR ?? path.join(PACKAGE_ROOT, 'locales')),
     otpSender: e.OTP_SENDER,

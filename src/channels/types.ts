@@ -68,6 +68,11 @@ export interface ChannelAdapter {
    * reply as one part.
    */
   readonly reportsParts?: boolean;
+  /**
+   * Conversations the outbox may be sending to at once (8 by default). A channel that holds each
+   * chat to a slow pace must have more in flight to reach its overall rate.
+   */
+  readonly concurrency?: number;
   send(conversationId: string, message: OutboundMessage, delivery?: Delivery): Promise<void>;
 }
 

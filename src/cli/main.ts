@@ -4,10 +4,6 @@ import { parseArgs } from 'node:util';
 import { checkContent, createApp, loadContent } from '../app.ts';
 import { ConsoleAdapter } from '../channels/console/adapter.ts';
 import { runConsoleChat } from '../channels/console/run.ts';
-import { liveTelegram } from '../channels/telegram/live.ts';
-import { liveWhatsAppCloud } from '../channels/whatsapp-cloud/live.ts';
-import { liveWhatsAppWeb } from '../channels/whatsapp-web/live.ts';
-import { WebhookServer } from '../http/webhook-server.ts';
 import { DrainLoop } from '../channels/drain-loop.ts';
 import { conversationKey } from '../channels/types.ts';
 import { deskSecret } from '../secrets.ts';
@@ -131,11 +127,17 @@ async function chat(args: string[], interactive: boolean, withScheduler: boolean
   // `start` only: the live channels, Telegram when TELEGRAM_BOT_TOKEN is set and WhatsApp Cloud
   // when the WA_CLOUD_* credentials are. Their webhooks share one server on PORT.
   const port = config.whatsappCloud?.port ?? config.telegram?.webhook?.port;
-  const server = withScheduler && (config.whatsappCloud || config.telegram?.webhook) ? new WebhookServer(logger) : undefined;
-  const telegram = withScheduler && config.telegram ? liveTelegram(config.telegram, logger, {}, server) : undefined;
-  const whatsapp = withScheduler && config.whatsappCloud ? liveWhatsAppCloud(config.whatsappCloud, logger, {}, server) : undefined;
+  // Each channel's code (grammY, the HTTP server, WhatsApp Web) is loaded only when it is
+  // configured: an installation without it does not pay for loading it at every start.
+  const server = withScheduler && (config.whatsappCloud || config.telegram?.webhook)
+    ? new (await import('../http/webhook-server.ts')).WebhookServer(logger) : undefined;
+  const telegram = withScheduler && config.telegram
+    ? (await import('../channels/telegram/live.ts')).liveTelegram(config.telegram, logger, {}, server) : undefined;
+  const whatsapp = withScheduler && config.whatsappCloud
+    ? (await import('../channels/whatsapp-cloud/live.ts')).liveWhatsAppCloud(config.whatsappCloud, logger, {}, server) : undefined;
   // WhatsApp Web (one linked phone) when WHATSAPP_WEB is on.
-  const lives = [telegram, whatsapp, withScheduler ? liveWhatsAppWeb(config, logger) : undefined].filter((l) => l !== undefined);
+  const web = withScheduler && config.whatsappWeb ? (await import('../channels/whatsapp-web/live.ts')).liveWhatsAppWeb(config, logger) : undefined;
+  const lives = [telegram, whatsapp, web].filter((l) => l !== undefined);
   const app = await createApp(config, { logger, adapters: [adapter, ...lives.map((l) => l.channel.adapter)] });
   let desk: { close(): Promise<unknown> } | undefined;
   let metricsServer: { close(): Promise<void> } | undefined;

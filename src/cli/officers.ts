@@ -45,6 +45,9 @@ export function parseCliArgs<T extends ParseArgsConfig>(config: T, usage: string
 const USAGE = `Usage: nivaran officers add --email E --role ROLE [--name N] [--lang en|hi]
        nivaran officers list [--json]
        nivaran officers token --email E [--label L]
+       nivaran officers deactivate --email E     (ends their sessions and API tokens at once)
+       nivaran officers activate --email E
+       nivaran officers password --email E       (a new password: asked twice, or the first line of stdin)
 Roles: ${OFFICER_ROLES.join(', ')}.`;
 
 /** `nivaran officers add|list|token`: accounts for the officers' desk. */
@@ -57,6 +60,10 @@ export async function officersCommand(args: string[], opts: CliOptions = {}): Pr
       return listOfficers(rest, opts);
     case 'token':
       return createOfficerToken(rest, opts);
+    case 'deactivate':
+    case 'activate':
+    case 'password':
+      return manageOfficer(sub, rest, opts);
     default:
       throw new AppError(ERROR_CODES.CLI_USAGE, USAGE);
   }
@@ -66,7 +73,7 @@ async function withAccounts<T>(opts: CliOptions, work: (accounts: Accounts, stor
   const config = opts.config ?? loadConfig();
   const store = await openStore(config);
   try {
-    return await work(new Accounts(store, () => new Date(), config.desk?.sessionHours ?? 12), store);
+    return await work(new Accounts(store, () => new Date(), config.desk?.sessionHours ?? 12, config.apiTokenDays), store);
   } finally {
     await store.close();
   }
@@ -143,6 +150,30 @@ export async function createOfficerToken(args: string[], opts: CliOptions = {}):
   });
 }
 
+/** Switches an officer off or on, or sets a new password for them; each audited as the cli's. */
+async function manageOfficer(sub: 'deactivate' | 'activate' | 'password', args: string[], opts: CliOptions): Promise<number> {
+  const { values } = parseCliArgs({ args, options: { email: { type: 'string' } } }, USAGE);
+  if (!values.email) throw new AppError(ERROR_CODES.CLI_USAGE, `officers ${sub} needs --email.\n\n${USAGE}`);
+  const io = cliIo(opts.io);
+  const email = normaliseOfficerEmail(values.email);
+  return withAccounts(opts, async (accounts, store) => {
+    const row = await store.transaction((uow) => uow.officers.byEmail(email));
+    if (!row) throw new AppError(ERROR_CODES.OFFICER_INVALID, `There is no officer with the email ${email}.`);
+    if (sub === 'deactivate') {
+      const ended = await accounts.deactivate(row.id, CLI_ACTOR);
+      io.stdout.write(`Officer ${row.id} (${row.email}) switched off: ${ended.sessions} session(s) ended, ${ended.tokens} API token(s) revoked.\n`);
+    } else if (sub === 'activate') {
+      await accounts.activate(row.id, CLI_ACTOR);
+      io.stdout.write(`Officer ${row.id} (${row.email}) switched on. Earlier sessions and tokens stay ended.\n`);
+    } else {
+      const password = io.isTTY ? await promptPassword(io) : await firstLine(io.stdin);
+      await accounts.setPassword(row.id, password, CLI_ACTOR);
+      io.stdout.write(`New password set for officer ${row.id} (${row.email}); their sessions have ended.\n`);
+    }
+    return 0;
+  });
+}
+
 /** Lines of a stream, one per call, in order; undefined once the stream has ended. */
 function lineReader(rl: readline.Interface): () => Promise<string | undefined> {
   const queued: string[] = [];
@@ -204,7 +235,7 @@ async function promptPassword(io: CliIo): Promise<string> {
   };
   try {
     const first = await ask(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `);
-    checkPassword(first);
+    await checkPassword(first);
     const second = await ask('The same password again: ');
     if (first !== second) throw new AppError(ERROR_CODES.OFFICER_INVALID, 'The two passwords do not match; nothing was created.');
     return first;

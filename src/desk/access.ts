@@ -89,3 +89,20 @@ export function canActOnTicketIn(user: DeskUser, t: DeptTicket, access: Departme
   if (!canSeeTicketIn(user, t, access)) return false;
   return t.assigned_to === null || t.assigned_to === user.id || isAdmin(user);
 }
+
+/**
+ * A live chat shows the citizen's whole conversation, so it follows the ladder like the tickets it
+ * holds (issue 14): the admin and whoever held the chat see it; anyone else only when they may see
+ * every ticket of the conversation. A chat without tickets is open to the officers of its
+ * department while it is live; once closed, only its holder and the admin read it.
+ */
+export function canSeeChat(
+  user: DeskUser,
+  chat: { status: string; officer_id: number | null },
+  tickets: readonly DeptTicket[],
+  access: DepartmentAccess,
+): boolean {
+  if (isAdmin(user) || (chat.officer_id === user.id && worksTickets(user.role))) return true;
+  if (tickets.length === 0) return chat.status !== 'closed' && worksTickets(user.role) && access.roleIn(undefined) !== undefined;
+  return tickets.every((t) => canSeeTicketIn(user, t, access));
+}

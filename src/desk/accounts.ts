@@ -3,10 +3,12 @@ import { hashToken, randomToken } from '../security/token.ts';
 import type { Options } from '@node-rs/argon2';
 import { appendAudit } from '../audit/audit-log.ts';
 import { redact } from '../text/redact.ts';
+import { passwordWeakness } from '../security/password-strength.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { OfficerRow } from '../storage/desk-queries.ts';
 import { OFFICER_ROLES, type OfficerRole } from '../storage/schema.ts';
 import type { Store } from '../storage/sqlite-store.ts';
+import { securityQueries } from './security-queries.ts';
 
 /** OWASP's argon2id minimum (19 MiB, 2 passes, 1 lane): about 20 ms per hash on this machine kind. */
 // `algorithm: 2` is Argon2id (the package's const enum cannot be imported under isolated modules).
@@ -72,7 +74,7 @@ export class Accounts {
     }
     const name = input.name.trim() || email.split('@')[0]!;
     const lang = input.lang === 'hi' ? 'hi' : 'en';
-    checkPassword(input.password);
+    await checkPassword(input.password, [email, name]);
     const passwordHash = await hashPassword(input.password);
     const now = this.clock();
     const at = now.toISOString();
@@ -181,13 +183,89 @@ export class Accounts {
     return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, expiresAt: r.expires_at }));
   }
 
-  async revokeApiToken(officer: Officer, id: number): Promise<boolean> {
+  /**
+   * Revokes one of the officer's own API tokens (the admin: anyone's).
+   *
+   * @throws AppError DESK_INPUT `error.token_unknown` when no live token of theirs has that id:
+   * a revoke that changes nothing says so, never "done".
+   */
+  async revokeApiToken(officer: Officer, id: number): Promise<void> {
+    const now = this.clock();
+    await this.store.transaction(async (uow) => {
+      const owner = officer.role === 'admin' ? (await uow.exec.all(securityQueries(uow.dialect).tokenOwner, { id }))[0]?.officer_id : officer.id;
+      const done = owner !== undefined && (await uow.apiTokens.revoke(id, Number(owner), now.toISOString()));
+      if (!done) throw new AppError(ERROR_CODES.DESK_INPUT, 'error.token_unknown');
+      await appendAudit(uow, { actor: `officer:${officer.id}`, action: 'api_token.revoke', subject: `officer:${owner}`, detail: { token: id }, at: now });
+    });
+  }
+
+  /**
+   * Switches an officer off: the account can no longer log in, and every session and API token
+   * of it stops working at once (sessions deleted, tokens revoked), in one transaction.
+   *
+   * @throws AppError OFFICER_INVALID for an unknown or already inactive officer, or one's own account.
+   */
+  async deactivate(id: number, actor: string): Promise<{ sessions: number; tokens: number }> {
     const now = this.clock();
     return this.store.transaction(async (uow) => {
-      const done = await uow.apiTokens.revoke(id, officer.id, now.toISOString());
-      if (done) await appendAudit(uow, { actor: `officer:${officer.id}`, action: 'api_token.revoke', subject: `officer:${officer.id}`, detail: { token: id }, at: now });
-      return done;
+      const o = await uow.officers.byId(id);
+      if (!o) throw new AppError(ERROR_CODES.OFFICER_INVALID, `There is no officer ${id}.`);
+      if (o.active !== 1) throw new AppError(ERROR_CODES.OFFICER_INVALID, `Officer ${id} (${o.email}) is already inactive.`);
+      if (actor === `officer:${id}`) throw new AppError(ERROR_CODES.OFFICER_INVALID, 'You cannot switch off your own account; ask another administrator.');
+      const q = securityQueries(uow.dialect);
+      await uow.officers.update(o.id, { name: o.name, role: o.role, lang: o.lang, active: 0, updated_at: now.toISOString() });
+      const sessions = (await uow.exec.run(q.deleteSessionsOf, { officer_id: o.id })).changes;
+      const tokens = (await uow.exec.run(q.revokeTokensOf, { officer_id: o.id, at: now.toISOString() })).changes;
+      await appendAudit(uow, { actor, action: 'officer.deactivate', subject: `officer:${o.id}`, detail: { sessions, tokens }, at: now });
+      return { sessions, tokens };
     });
+  }
+
+  /** Switches an officer back on (their old sessions and tokens stay ended). */
+  async activate(id: number, actor: string): Promise<void> {
+    const now = this.clock();
+    await this.store.transaction(async (uow) => {
+      const o = await uow.officers.byId(id);
+      if (!o) throw new AppError(ERROR_CODES.OFFICER_INVALID, `There is no officer ${id}.`);
+      if (o.active === 1) throw new AppError(ERROR_CODES.OFFICER_INVALID, `Officer ${id} (${o.email}) is already active.`);
+      await uow.officers.update(o.id, { name: o.name, role: o.role, lang: o.lang, active: 1, updated_at: now.toISOString() });
+      await appendAudit(uow, { actor, action: 'officer.activate', subject: `officer:${o.id}`, at: now });
+    });
+  }
+
+  /**
+   * Sets a new password (an administrator's reset, or the officer's own change): checked for
+   * strength, and every session of the account ends, except `keepSession` (the officer's own
+   * browser when they change it themselves).
+   */
+  async setPassword(id: number, password: string, actor: string, keepSession?: string): Promise<void> {
+    const o = await this.store.transaction((uow) => uow.officers.byId(id));
+    if (!o) throw new AppError(ERROR_CODES.OFFICER_INVALID, `There is no officer ${id}.`);
+    await checkPassword(password, [o.email, o.name]);
+    const hash = await hashPassword(password);
+    const now = this.clock();
+    await this.store.transaction(async (uow) => {
+      await uow.officers.setPassword(o.id, hash, now.toISOString());
+      const q = securityQueries(uow.dialect);
+      const ended = keepSession
+        ? (await uow.exec.run(q.deleteOtherSessionsOf, { officer_id: o.id, keep: keepSession })).changes
+        : (await uow.exec.run(q.deleteSessionsOf, { officer_id: o.id })).changes;
+      const action = actor === `officer:${o.id}` ? 'officer.password_change' : 'officer.password_reset';
+      await appendAudit(uow, { actor, action, subject: `officer:${o.id}`, detail: { sessions_ended: ended }, at: now });
+    });
+  }
+
+  /**
+   * The officer's own change: the current password first.
+   *
+   * @throws AppError OFFICER_INVALID when the current password is wrong or the new one weak.
+   */
+  async changeOwnPassword(officer: Officer, current: string, next: string, sessionId: string): Promise<void> {
+    const row = await this.store.transaction((uow) => uow.officers.byId(officer.id));
+    const { verify } = await argon2();
+    const ok = row ? await verify(row.password_hash, current).catch(() => false) : false;
+    if (!ok) throw new AppError(ERROR_CODES.OFFICER_INVALID, 'The current password is wrong.');
+    await this.setPassword(officer.id, next, `officer:${officer.id}`, sessionId);
   }
 
   /** The officer an API token belongs to, when it is known, not revoked, and the account active. */
@@ -207,10 +285,15 @@ export class Accounts {
   }
 }
 
-/** @throws AppError OFFICER_INVALID when the password is too short to be safe. */
-export function checkPassword(password: string): void {
+/**
+ * @throws AppError OFFICER_INVALID when the password is too short, too easy to guess (common,
+ * leaked, a pattern: see `passwordWeakness`), or contains the account's email or name.
+ */
+export async function checkPassword(password: string, personal: readonly string[] = []): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new AppError(ERROR_CODES.OFFICER_INVALID, `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
   }
   if (password.length > 1024) throw new AppError(ERROR_CODES.OFFICER_INVALID, 'The password must be at most 1024 characters long.');
+  const weak = await passwordWeakness(password, personal);
+  if (weak) throw new AppError(ERROR_CODES.OFFICER_INVALID, weak);
 }

@@ -14,7 +14,7 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import type { TicketService } from '../tickets/service.ts';
 import { ticketDetail, ticketSummary } from '../tickets/view.ts';
-import { canActOnTicketIn, canSeeTicketIn, isAdmin, levelSlots, worksTickets, type DeskUser } from './access.ts';
+import { canActOnTicketIn, canSeeChat, canSeeTicketIn, isAdmin, levelSlots, worksTickets, type DeskUser } from './access.ts';
 import { accessFrom, departmentAccess, type OfficerAccess } from '../departments/access.ts';
 import { departmentQueries } from '../departments/queries.ts';
 
@@ -85,6 +85,8 @@ export interface OfficerRef {
  * and hold live chats. Every read of citizen data and every action is written to the audit log
  * in the same unit of work as what it records.
  */
+const CHAT_FORBIDDEN = 'This chat is not yours to see: its conversation holds tickets above your rung or in another department.';
+
 export class DeskService {
   constructor(private readonly deps: DeskServiceDeps) {}
 
@@ -375,27 +377,20 @@ export class DeskService {
    * A live chat belongs to the department of the conversation's latest ticket (an open one
    * first); a chat with no ticket yet to the first department, the one that takes what no other claims.
    */
-  private async chatDepartment(uow: UnitOfWork, h: HandoffRow): Promise<string | undefined> {
-    if (!this.deps.tickets.departments.declared) return undefined;
-    const tickets = await uow.tickets.ofConversation(h.conversation_key);
-    const open = tickets.filter((t) => isTicketStatus(t.status) && isOpenStatus(t.status));
-    return (open.at(-1) ?? tickets.at(-1))?.department;
-  }
-
+  /** The chats the officer may see: the ladder and departments, as for the conversation's tickets (`canSeeChat`). */
   private async chatsInScope(uow: UnitOfWork, user: DeskUser, rows: HandoffRow[]): Promise<HandoffRow[]> {
-    if (!this.deps.tickets.departments.declared || isAdmin(user)) return rows;
+    if (isAdmin(user)) return rows;
     const access = await this.access(uow, user);
     const out: HandoffRow[] = [];
-    for (const h of rows) if (h.officer_id === user.id || access.roleIn(await this.chatDepartment(uow, h)) !== undefined) out.push(h);
+    for (const h of rows) if (canSeeChat(user, h, await uow.tickets.ofConversation(h.conversation_key), access)) out.push(h);
     return out;
   }
 
   private async mustSeeChat(uow: UnitOfWork, user: DeskUser, h: HandoffRow): Promise<void> {
-    if ((await this.chatsInScope(uow, user, [h])).length === 0) throw forbidden('This chat belongs to another department.');
+    if ((await this.chatsInScope(uow, user, [h])).length === 0) throw forbidden(CHAT_FORBIDDEN);
   }
 
   private async chatInScope(user: DeskUser, id: number): Promise<void> {
-    if (!this.deps.tickets.departments.declared) return;
     await this.deps.store.transaction(async (uow) => {
       const h = await uow.handoffs.byId(id);
       if (h) await this.mustSeeChat(uow, user, h);

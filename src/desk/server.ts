@@ -5,6 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import type { App } from '../app.ts';
+import { auditRefusal } from './refusals.ts';
 import type { TrustProxy } from '../config.ts';
 import type { LoginGuardOptions } from './login-guard.ts';
 import { isLang, type Lang } from '../engine/session.ts';
@@ -21,6 +22,7 @@ import { registerApiRoutes } from './routes/api.ts';
 import { registerLiveRoutes } from './routes/live.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 import { registerHoldsRoutes } from './routes/holds.ts';
+import { registerOfficerSecurityRoutes } from './routes/officer-security.ts';
 import { registerBreachRoutes } from './routes/breaches.ts';
 import { registerMyDataRoutes } from './routes/my-data.ts';
 import { registerReportsRoutes } from './routes/reports.ts';
@@ -38,6 +40,9 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'nivaran_session';
+
+/** The desk's Content-Security-Policy: scripts only from the desk itself, never inline. */
+export const DESK_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export interface DeskOptions {
   /** Derives CSRF tokens and signs their cookie (DESK_SECRET or DATA_DIR/desk-secret). */
@@ -135,17 +140,23 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   };
 
   // Set before any route is declared: a route keeps the handlers in force when it was added.
-  server.addHook('onSend', async (_request, reply, payload) => {
+  server.addHook('onSend', async (request, reply, payload) => {
     // Officers' pages hold citizen data: never cached, never framed, no referrer to other sites.
     reply.header('x-frame-options', 'DENY');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
+    // No inline or foreign script can run (the desk's one script is /assets/desk.js); inline
+    // style attributes stay allowed. The API's documentation page sets its own.
+    if (!request.url.startsWith('/api/docs')) reply.header('content-security-policy', DESK_CSP);
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
   server.setErrorHandler(async (error, request, reply) => {
     const status = errorStatus(error);
     if (status >= 500) options.logger.error({ route: request.routeOptions.url, error: describeError(error) }, 'desk request failed');
+    // Refused accesses are audited too: who tried to reach what (the path, no query or body).
+    if (status === 403) await auditRefusal(app.store, request, ctx.clock(), options.logger);
     if (request.url.startsWith('/api/')) return reply.status(status).send(apiError(error, status));
     const pc = await ctx.pageContext(request, reply);
     const { translator } = app.content;
@@ -166,6 +177,7 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   await registerReviewsRoutes(server, ctx);
   await registerReportsRoutes(server, ctx);
   await registerHoldsRoutes(server, ctx);
+  await registerOfficerSecurityRoutes(server, ctx);
   await registerBreachRoutes(server, ctx);
   await registerMyDataRoutes(server, ctx);
   await registerNotificationRoutes(server, ctx);

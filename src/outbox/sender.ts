@@ -102,6 +102,9 @@ export class OutboxSender {
     const adapter = this.adapters.get(channel);
     if (!adapter) return 0;
     let sent = 0;
+    // A channel that paces each chat (Telegram: one a second) needs more chats in flight to reach its overall rate.
+    const parallel = adapter.concurrency ?? PARALLEL_CONVERSATIONS;
+    const claimConversations = parallel * (CLAIM_CONVERSATIONS / PARALLEL_CONVERSATIONS);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.clock().toISOString();
       const rows = await this.store.transaction(async (uow) => {
@@ -111,7 +114,7 @@ export class OutboxSender {
           if (uow.dialect === 'sqlite') await uow.exec.run(outboxQueries(uow.dialect).releaseOthers, { owner: this.owner });
           this.started = true;
         }
-        return claim(uow, { channel, conversationKey, owner: this.owner, now, until: this.leaseUntil(), conversations: CLAIM_CONVERSATIONS, scan: SCAN });
+        return claim(uow, { channel, conversationKey, owner: this.owner, now, until: this.leaseUntil(), conversations: claimConversations, scan: SCAN });
       });
       if (rows.length === 0) break;
       const queues = new Map<string, ClaimedRow[]>();
@@ -128,8 +131,8 @@ export class OutboxSender {
           sent += n;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL_CONVERSATIONS, pending.length) }, worker));
-      if (queues.size < CLAIM_CONVERSATIONS) break;
+      await Promise.all(Array.from({ length: Math.min(parallel, pending.length) }, worker));
+      if (queues.size < claimConversations) break;
     }
     return sent;
   }

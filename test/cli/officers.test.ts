@@ -202,3 +202,26 @@ describe('nivaran officers / audit (in-process, with a temporary DATA_DIR)', () 
     expect([verified.status, verified.stdout]).toEqual([0, 'Audit log intact: 1 row.\n']);
   }, 180_000);
 });
+
+describe('nivaran officers deactivate / activate / password (issue 14)', () => {
+  it('switches an officer off from the command line: sessions and tokens end; audited as the cli', async () => {
+    const config = testConfig(tempDataDir());
+    const out = (stdin = '') => {
+      const chunks: string[] = [];
+      const stdout = new Writable({ write(c: Buffer | string, _e, cb) { chunks.push(c.toString()); cb(); } });
+      return { io: { stdin: Readable.from([stdin]), stdout, isTTY: false }, text: () => chunks.join('') };
+    };
+    const add = out('monsoon lantern quietly orbit\n');
+    await officersCommand(['add', '--email', 'ravi@example.in', '--role', 'officer'], { config, io: add.io });
+    const token = out();
+    await officersCommand(['token', '--email', 'ravi@example.in'], { config, io: token.io });
+    const off = out();
+    expect(await officersCommand(['deactivate', '--email', 'ravi@example.in'], { config, io: off.io })).toBe(0);
+    expect(off.text()).toContain('switched off: 0 session(s) ended, 1 API token(s) revoked');
+    await expect(officersCommand(['deactivate', '--email', 'ravi@example.in'], { config, io: out().io })).rejects.toThrow(/already inactive/);
+    const weak = out('aaaaaaaaaaaa\n');
+    await expect(officersCommand(['password', '--email', 'ravi@example.in'], { config, io: weak.io })).rejects.toThrow(/too easy to guess/);
+    expect(await officersCommand(['activate', '--email', 'ravi@example.in'], { config, io: out().io })).toBe(0);
+    expect(await officersCommand(['password', '--email', 'ravi@example.in'], { config, io: out('quietly orbit monsoon lantern\n').io })).toBe(0);
+  });
+});

@@ -124,7 +124,9 @@ describe('live hand-off', () => {
     expect(await h.app.handoffs.open()).toEqual([]);
     await rejectsWith(h.app.desk.sayInChat(meena, id, 'Still there?'), ERROR_CODES.HANDOFF_STATE);
     await rejectsWith(h.app.desk.releaseChat(meena, id), ERROR_CODES.HANDOFF_STATE);
-    await rejectsWith(h.app.desk.takeChat(other, id), ERROR_CODES.HANDOFF_STATE);
+    // A closed chat is no longer the colleague's to see at all (issue 14: closed chats are read by
+    // who held them, the admin, or those who may see the conversation's tickets).
+    await rejectsWith(h.app.desk.takeChat(other, id), ERROR_CODES.DESK_FORBIDDEN);
 
     // Back with the assistant.
     expect(texts(await h.say('menu', { user: 'asha' }))).toContain(MENU_EN);

@@ -82,4 +82,29 @@ describe('OutboxSender', () => {
     expect(adapter.maxInFlight).toBeGreaterThan(1);
     expect(adapter.maxInFlight).toBeLessThanOrEqual(8);
   });
+
+  it('serves as many conversations at once as a channel that paces each chat asks for (Telegram: 60), no more', async () => {
+    // Each send holds until all the ones the channel allows are in flight: with 8 the drain would
+    // never finish, and with more than asked the count would show it.
+    class Gated extends ScriptedAdapter {
+      readonly concurrency = 20;
+      private open!: () => void;
+      private readonly gate = new Promise<void>((r) => (this.open = r));
+      override async send(to: string, m: OutboundMessage): Promise<void> {
+        if (this.inFlight + 1 >= this.concurrency) this.open();
+        this.inFlight++;
+        try {
+          await this.gate;
+        } finally {
+          this.inFlight--;
+        }
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight + 1);
+        this.delivered.push(`${to}:${m.text}`);
+      }
+    }
+    const adapter = new Gated();
+    const { sender } = await setup(adapter, Array.from({ length: 50 }, (_, i) => [`c${i}`, `m${i}`] as [string, string]));
+    expect(await sender.drain('test')).toBe(50);
+    expect(adapter.maxInFlight).toBe(20);
+  });
 });

@@ -10,8 +10,8 @@ type Officers = Awaited<ReturnType<Accounts['list']>>;
 export function officersPage(ctx: PageContext, officers: Officers, opts: { notice?: Notice; values?: Partial<Record<string, string>> } = {}): Html {
   const v = opts.values ?? {};
   const body = html`<h1>${t(ctx, 'officers.title')}</h1>
-<table class="queue"><thead><tr><th scope="col">${t(ctx, 'officers.name')}</th><th scope="col">${t(ctx, 'officers.email')}</th><th scope="col">${t(ctx, 'officers.role')}</th><th scope="col">${t(ctx, 'officers.active')}</th><th scope="col">${t(ctx, 'officers.last_login')}</th></tr></thead><tbody>
-${officers.map((o) => html`<tr><th scope="row" data-label="${t(ctx, 'officers.name')}">${o.name}</th><td data-label="${t(ctx, 'officers.email')}">${o.email}</td><td data-label="${t(ctx, 'officers.role')}">${label(ctx, 'role', o.role)}</td><td data-label="${t(ctx, 'officers.active')}">${o.active ? t(ctx, 'officers.yes') : t(ctx, 'officers.no')}</td><td data-label="${t(ctx, 'officers.last_login')}">${when(ctx, o.lastLoginAt)}</td></tr>`)}
+<table class="queue"><thead><tr><th scope="col">${t(ctx, 'officers.name')}</th><th scope="col">${t(ctx, 'officers.email')}</th><th scope="col">${t(ctx, 'officers.role')}</th><th scope="col">${t(ctx, 'officers.active')}</th><th scope="col">${t(ctx, 'officers.last_login')}</th><th scope="col">${st(ctx, 'actions')}</th></tr></thead><tbody>
+${officers.map((o) => html`<tr><th scope="row" data-label="${t(ctx, 'officers.name')}">${o.name}</th><td data-label="${t(ctx, 'officers.email')}">${o.email}</td><td data-label="${t(ctx, 'officers.role')}">${label(ctx, 'role', o.role)}</td><td data-label="${t(ctx, 'officers.active')}">${o.active ? t(ctx, 'officers.yes') : t(ctx, 'officers.no')}</td><td data-label="${t(ctx, 'officers.last_login')}">${when(ctx, o.lastLoginAt)}</td><td data-label="${st(ctx, 'actions')}">${officerActions(ctx, o)}</td></tr>`)}
 </tbody></table>
 <section aria-labelledby="add-h"><h2 id="add-h">${t(ctx, 'officers.add')}</h2>
 <form method="post" action="/officers" class="stack narrow">${csrfField(ctx)}
@@ -25,6 +25,18 @@ ${officers.map((o) => html`<tr><th scope="row" data-label="${t(ctx, 'officers.na
   <button type="submit">${t(ctx, 'officers.add')}</button>
 </form></section>`;
   return layout(ctx, t(ctx, 'officers.title'), body, { notice: opts.notice, current: '/officers' });
+}
+
+const st = (ctx: PageContext, key: string) => ctx.translator.t(ctx.lang, `security:${key}`);
+
+/** Switch an officer off or on, and set a new password for them (not on the admin's own row). */
+function officerActions(ctx: PageContext, o: Officers[number]): Html | string {
+  if (o.id === ctx.officer?.id) return '';
+  const toggle = o.active
+    ? html`<form method="post" action="/officers/${o.id}/deactivate" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">${st(ctx, 'deactivate')}</button></form>`
+    : html`<form method="post" action="/officers/${o.id}/activate" class="inline">${csrfField(ctx)}<button type="submit" class="secondary">${st(ctx, 'activate')}</button></form>`;
+  return html`${toggle}
+<form method="post" action="/officers/${o.id}/password" class="inline">${csrfField(ctx)}<label for="pw-${o.id}">${st(ctx, 'new_password')}</label> <input id="pw-${o.id}" name="password" type="password" minlength="12" required autocomplete="new-password"> <button type="submit" class="secondary">${st(ctx, 'reset_password')}</button></form>`;
 }
 
 export function errorPage(ctx: PageContext, message: string, detail?: string): Html {

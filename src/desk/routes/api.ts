@@ -5,6 +5,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { z } from 'zod';
 import { AppError, describeError, ERROR_CODES } from '../../errors.ts';
 import { apiError, errorStatus, type DeskContext } from '../server.ts';
+import { auditRefusal } from '../refusals.ts';
 import { registerChatApi } from './api-chats.ts';
 import { API_INVALID, API_PREFIX, API_DOCS, API_UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE, type ApiInstance } from './api-common.ts';
 import { registerTicketApi } from './api-tickets.ts';
@@ -98,6 +99,7 @@ async function sendApiError(ctx: DeskContext, error: FastifyError, request: Fast
     return reply.status(400).send({ code: error.code, message: english(error.message) });
   }
   const status = errorStatus(error);
+  if (status === 403) await auditRefusal(ctx.app.store, request, ctx.clock(), ctx.options.logger);
   // Fastify's own refusals of a request (a body that is not JSON, an empty JSON body).
   if (status === 400 && !(error instanceof AppError)) return invalid(error.message);
   if (status >= 500) ctx.options.logger.error({ route: request.routeOptions.url, error: describeError(error) }, 'desk API request failed');
