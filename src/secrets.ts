@@ -1,3 +1,4 @@
+import { privateDir } from './security/file-modes.ts';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,7 @@ function keptSecret(dataDir: string, name: string): string {
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
+    privateDir(dataDir);
     const secret = randomBytes(32).toString('hex');
     try {
       fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });

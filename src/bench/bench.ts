@@ -21,7 +21,15 @@ const LONG_STEPS = 60;
 export async function runBench(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { chats: { type: 'string', default: '100' }, 'replies-per-chat': { type: 'string', default: '10' }, citizens: { type: 'string', default: '1000' }, live: { type: 'string', default: '10000' }, tickets: { type: 'string', default: '1000000' }, only: { type: 'string' } },
+    options: {
+      chats: { type: 'string', default: '100' }, 'replies-per-chat': { type: 'string', default: '10' },
+      citizens: { type: 'string', default: '1000' }, live: { type: 'string', default: '10000' }, tickets: { type: 'string', default: '1000000' }, only: { type: 'string' },
+      // `--only scale` (not part of the default run: it needs PostgreSQL and takes minutes).
+      'scale-citizens': { type: 'string', default: '300' },
+      'scale-runs': { type: 'string', default: 'throughput,chaos' },
+      'scale-instances': { type: 'string', default: '1,2,3' },
+      'scale-backends': { type: 'string', default: 'sqlite,postgres' },
+    },
   });
   const citizens = Number(values.citizens);
   const live = Number(values.live);
@@ -35,6 +43,17 @@ export async function runBench(args: string[]): Promise<number> {
     return 0;
   }
   const run = (section: string) => values.only === section;
+
+  if (run('scale')) {
+    const { runScaleBench } = await import('./scale/run.ts');
+    return runScaleBench({
+      citizens: Number(values['scale-citizens']),
+      runs: String(values['scale-runs']).split(','),
+      instances: String(values['scale-instances']).split(',').map(Number),
+      backends: String(values['scale-backends']).split(','),
+      out,
+    });
+  }
 
   if (run('grievance')) {
   const { createFloor } = await import('./floor-bench.ts');

@@ -19,6 +19,8 @@ export interface InboundMessage {
   media?: string | undefined;
   /** A photo, document or voice note the citizen sent, to download when a step may take it (evidence). */
   file?: import('../files/intake.ts').InboundFile | undefined;
+  /** The platform's id of that file (set by the parser; the channel turns it into `file` with its credentials). */
+  fileRef?: string | undefined;
   /**
    * A number the platform vouches is the sender's own: the WhatsApp sender, or a contact a
    * Telegram user shared from their own account. Identity's first level of assurance.

@@ -77,7 +77,9 @@ export async function reportCommand(args: string[], opts: ReportCliOptions = {})
 function writeOut(body: string, out: string | undefined, month: string, format: string, io: ReturnType<typeof cliIo>): number {
   if (out) {
     try {
-      fs.writeFileSync(out, body);
+      // Reports hold figures about citizens' requests: readable by this account only.
+      fs.writeFileSync(out, body, { mode: 0o600 });
+      fs.chmodSync(out, 0o600);
     } catch (cause) {
       throw new AppError(ERROR_CODES.CLI_USAGE, `Cannot write ${out}: ${(cause as Error).message}`, { cause });
     }

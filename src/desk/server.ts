@@ -41,6 +41,9 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'nivaran_session';
 
+/** The desk's Content-Security-Policy: scripts only from the desk itself, never inline. */
+export const DESK_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 export interface DeskOptions {
   /** Derives CSRF tokens and signs their cookie (DESK_SECRET or DATA_DIR/desk-secret). */
   secret: string;
@@ -137,11 +140,15 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
   };
 
   // Set before any route is declared: a route keeps the handlers in force when it was added.
-  server.addHook('onSend', async (_request, reply, payload) => {
+  server.addHook('onSend', async (request, reply, payload) => {
     // Officers' pages hold citizen data: never cached, never framed, no referrer to other sites.
     reply.header('x-frame-options', 'DENY');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
+    // No inline or foreign script can run (the desk's one script is /assets/desk.js); inline
+    // style attributes stay allowed. The API's documentation page sets its own.
+    if (!request.url.startsWith('/api/docs')) reply.header('content-security-policy', DESK_CSP);
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });

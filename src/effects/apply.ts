@@ -4,6 +4,7 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { TicketService } from '../tickets/service.ts';
 import { deliver, type Recipient } from './deliver.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { guardianQueries } from '../consent/guardians.ts';
 import { executeErasure } from '../citizen-data/erasure.ts';
 import { deliverWithHiddenLinks, MY_DATA_PATH } from '../citizen-data/links.ts';
 import { ownDataQueries } from '../citizen-data/queries.ts';
@@ -86,6 +87,10 @@ export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent
           conversation_key: key, channel: ctx.recipient.channel, lang: e.lang, notice_version: e.version, notice_hash: e.hash,
           action: e.action, at, message_id: ctx.messageId,
         });
+        if (e.guardianPrincipalId !== undefined) {
+          await uow.exec.run(guardianQueries(uow.dialect).insert, { conversation_key: key, guardian_principal_id: e.guardianPrincipalId, method: 'otp', notice_version: e.version, at });
+          await appendAudit(uow, { actor: 'citizen', action: 'consent.guardian', subject: `conversation:${key}`, detail: { guardian_principal_id: e.guardianPrincipalId, method: 'otp' }, at: ctx.now });
+        }
         break;
       case 'identity_verified':
         await uow.verifications.add({ conversation_key: key, principal_id: e.principalId, level: e.level, method: e.method, at, detail: '{}' });

@@ -31,7 +31,7 @@ export type EngineEvent =
   /** `at`: where the citizen was when they asked (the question they were at, or where they got stuck). */
   | { type: 'handoff_requested'; reason: string; lang: Lang; idempotencyKey: string; at?: { flow: string; step: string } }
   | { type: 'ticket_info_provided'; number: string; text: string }
-  | { type: 'consent_recorded'; action: 'given' | 'declined' | 'withdrawn'; version: string; hash: string; lang: Lang }
+  | { type: 'consent_recorded'; action: 'given' | 'declined' | 'withdrawn'; version: string; hash: string; lang: Lang; guardianPrincipalId?: number }
   /** `principalId` null: the channel vouched for the sender's own chat, not for a principal on file (own data). */
   | { type: 'identity_verified'; level: 'channel' | 'otp'; method: 'sms' | 'email' | 'whatsapp_sender' | 'telegram_contact'; principalId: number | null }
   | { type: 'nomination_recorded'; action: 'add' | 'remove'; name: string; relation: string; contact: string; principalId: number | null }

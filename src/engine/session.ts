@@ -24,7 +24,8 @@ export interface SessionState {
   /** Where `return` steps go back to: pushed by commands such as "status" or "language". */
   stack: Position[];
   /** The consent notice the citizen accepted (absent: not given, declined or withdrawn). */
-  consent?: { version: string; at: string } | null;
+  /** `minor`: given by a verified parent or lawful guardian (DPDP s.9). */
+  consent?: { version: string; at: string; minor?: boolean } | null;
   /** The identity check passed in this conversation, and to whom it ties the citizen. */
   verified?: { level: 'channel' | 'otp'; principalId: number; at: string } | null;
 }

@@ -56,9 +56,10 @@ export class Metrics {
   instrumentAdapter(adapter: ChannelAdapter): ChannelAdapter {
     const m = this;
     this.setChannelUp(adapter.name, this.channels.get(adapter.name) ?? true);
-    const send = async (to: string, message: Parameters<ChannelAdapter['send']>[1]): Promise<void> => {
+    // Every argument passes through: the sender gives more than the recipient and the message.
+    const send = async (...args: Parameters<ChannelAdapter['send']>): Promise<void> => {
       try {
-        await adapter.send(to, message);
+        await adapter.send(...args);
         m.messagesOut.inc({ channel: adapter.name });
       } catch (err) {
         const f = (err && typeof err === 'object' ? err : {}) as { retryAfterMs?: unknown; retryable?: unknown };

@@ -193,7 +193,7 @@ export class OutboxSender {
       accepted: async (index, last) => {
         // The last part's record is the row's deletion, just after.
         if (last) return;
-        await this.store.transaction((uow) => uow.exec.run(q(uow.dialect).partAccepted, { id: row.id, owner: this.owner, parts: index + 1 }));
+        await this.persist(() => this.store.transaction((uow) => uow.exec.run(q(uow.dialect).partAccepted, { id: row.id, owner: this.owner, parts: index + 1 })));
       },
       hold: () => {
         held = true;
@@ -217,18 +217,36 @@ export class OutboxSender {
       }
       throw err;
     }
-    const done = await this.store.transaction(async (uow) => {
+    const done = await this.persist(() => this.store.transaction(async (uow) => {
       const qs = q(uow.dialect);
       if (!held) return (await uow.exec.run(qs.sent, { id: row.id, owner: this.owner })).changes;
       await uow.exec.run(qs.markHeld, { conversation_key: row.conversation_key });
       return (await uow.exec.run(qs.hold, { id: row.id, owner: this.owner })).changes;
-    });
+    }));
     if (done === 0) {
       this.stats.leaseLost++;
       this.logger.warn({ channel: adapter.name, outboxId: row.id }, 'a reply was sent after its lease ran out and another instance took it over');
       return 'lost';
     }
     return held ? 'held' : 'sent';
+  }
+
+  /**
+   * Records what the platform already accepted, trying again while the database is away (a
+   * restart, a failover): given up, the part would be sent a second time. Within the lease no
+   * other instance may take the reply, so trying for as long as the lease lasts is safe.
+   */
+  private async persist<T>(write: () => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + this.leaseMs;
+    for (let wait = 200; ; wait = Math.min(wait * 2, 2000)) {
+      try {
+        return await write();
+      } catch (err) {
+        if (Date.now() + wait > giveUpAt) throw err;
+        this.logger.warn({ error: describeError(err), retryInMs: wait }, 'recording a sent reply failed; trying again');
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   }
 
   private async defer(channel: string, row: ClaimedRow, err: unknown): Promise<void> {

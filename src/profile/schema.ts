@@ -32,6 +32,13 @@ export const TICKET_KINDS = ['grievance', 'data_rights'] as const;
 const lawSchema = z
   .object({
     privacyNoticeUrl: z.url().optional(),
+    /**
+     * DPDP s.9, Rules 10–11: where children may use the service, the consent step asks whether
+     * the person is under 18 (or acts for a person with a disability as their lawful guardian);
+     * then consent must come from a parent or guardian verified as an identifiable adult on file,
+     * by a one-time code to their number or email on file.
+     */
+    children: z.object({ possible: z.boolean().default(false) }).default({ possible: false }),
     boardComplaint: localized.optional(),
     breach: z
       .object({
@@ -40,7 +47,7 @@ const lawSchema = z
       })
       .default({ boardReportHours: 72, reminderHours: [24, 6] }),
   })
-  .default({ breach: { boardReportHours: 72, reminderHours: [24, 6] } });
+  .default({ children: { possible: false }, breach: { boardReportHours: 72, reminderHours: [24, 6] } });
 
 const RETENTION_FLOOR = 'must be at least 12 months: DPDP Rule 8(3) requires personal data and logs of processing to be kept for one year';
 

@@ -49,6 +49,7 @@ export function engineServices(uow: UnitOfWork, conversationKey: string, now: Da
       return { id: d.id, name: d.name };
     },
     consentNotice: (lang) => host.consentNotices[lang],
+    childrenPossible: () => host.profile.law.children.possible,
     coolingOffUntil: (at) => new Date(at.getTime() + host.profile.erasure.coolingOffDays * DAY_MS),
     requiredLevel: (request) => ((REQUEST_KINDS as readonly string[]).includes(request) ? host.profile.verification[request as RequestKind] : 'otp'),
     identity: {

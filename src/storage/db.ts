@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { Database as Schema } from './schema.ts';
+import { privateDir, privateFile } from '../security/file-modes.ts';
 import { migration0001 } from './migrations/0001-init.ts';
 import { migration0002 } from './migrations/0002-ticket-clocks.ts';
 import { migration0003 } from './migrations/0003-consent-identity.ts';
@@ -88,8 +89,10 @@ export function pgCompiler(): Kysely<Schema> {
 export async function openSqlite(file: string): Promise<Database.Database> {
   let raw: Database.Database;
   try {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') privateDir(path.dirname(file));
     raw = new Database(file);
+    // Created 0600 (its -wal and -shm follow), and an older, world-readable file tightened.
+    if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) privateFile(f);
   } catch (cause) {
     throw new AppError(ERROR_CODES.STORAGE_OPEN, `Cannot open the database file ${file}: check DATA_DIR and its permissions.`, { cause });
   }

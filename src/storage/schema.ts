@@ -1,4 +1,5 @@
 import type { BreachesTable, BreachRecipientsTable, BreachReportsTable } from '../breach/tables.ts';
+import type { ConsentGuardiansTable } from '../consent/guardians.ts';
 import type { Generated } from 'kysely';
 
 /**
@@ -448,6 +449,7 @@ export interface Database {
   breaches: BreachesTable;
   breach_recipients: BreachRecipientsTable;
   breach_reports: BreachReportsTable;
+  consent_guardians: ConsentGuardiansTable;
   notify_settings: NotifySettingsTable;
   notify_deliveries: NotifyDeliveriesTable;
   file_blobs: FileBlobsTable;

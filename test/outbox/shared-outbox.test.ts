@@ -165,12 +165,15 @@ describe.skipIf(!TEST_DATABASE_URL)('shared outbox on PostgreSQL: several instan
     // A unit of work on instance 0 holds the conversation (a message being handled) while the
     // other instance drains: the claim leaves the conversation for the next pass.
     let release!: () => void;
+    let held!: () => void;
+    const locked = new Promise<void>((r) => (held = r));
     const holding = inst.stores[0]!.transaction(async (u) => {
       await u.lockConversation('test:a');
       await u.outbox.enqueue({ channel: 'test', conversation_key: 'test:a', payload: JSON.stringify({ to: 'a', text: 'a2', choices: [] }), created_at: T0 });
+      held();
       await new Promise<void>((r) => (release = r));
     });
-    await sleep(100);
+    await locked;
     expect(await sender.drain('test')).toBe(0);
     release();
     await holding;

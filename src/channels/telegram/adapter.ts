@@ -5,7 +5,7 @@ import type { BotCommand } from 'grammy/types';
 import type { Lang } from '../../engine/session.ts';
 import { AppError, describeError, ERROR_CODES } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { ChannelAdapter, InboundMessage, OutboundMessage } from '../types.ts';
+import type { ChannelAdapter, Delivery, InboundMessage, OutboundMessage } from '../types.ts';
 import { DrainLoop } from '../drain-loop.ts';
 import { parseUpdate, TELEGRAM_CHANNEL } from './parse.ts';
 import { renderOutbound } from './render.ts';
@@ -123,9 +123,14 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramDeps
   const drainLoop = new DrainLoop(deps.drain, options.drainIntervalMs ?? 200, logger);
   let polling: Promise<void> | undefined;
 
-  async function sendRaw(conversationId: string, message: OutboundMessage): Promise<void> {
+  async function sendRaw(conversationId: string, message: OutboundMessage, delivery?: Delivery): Promise<void> {
     const chatId = /^-?\d{1,15}$/.test(conversationId) ? Number(conversationId) : conversationId;
-    for (const part of renderOutbound(message, { requestContact: message.requestContact })) {
+    const parts = renderOutbound(message, { requestContact: message.requestContact });
+    // A long reply is several messages: each is recorded as Telegram takes it, so a retry sends
+    // only the rest (docs/delivery.md).
+    for (let i = delivery?.partsSent ?? 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      await delivery?.sending(i);
       try {
         await bot.api.sendMessage(chatId, part.text, {
           ...(part.reply_markup ? { reply_markup: part.reply_markup } : {}),
@@ -136,6 +141,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramDeps
         const why = err instanceof GrammyError ? `${err.error_code}: ${err.description}` : err instanceof HttpError ? 'network error' : describeError(err);
         throw new AppError(ERROR_CODES.TELEGRAM_SEND, `Telegram did not take the message (${why}).`, { cause: err });
       }
+      await delivery?.accepted(i, i === parts.length - 1);
     }
   }
 
@@ -199,7 +205,7 @@ export function createTelegramAdapter(config: TelegramConfig, deps: TelegramDeps
   return {
     // Each chat gets one message a second, so 30 a second overall needs 30 chats in flight; twice
     // that keeps the rate up while some chats wait for their next second.
-    adapter: { name: TELEGRAM_CHANNEL, send: sendRaw, concurrency: 2 * Math.ceil(((options.perSecond ?? 30) * (options.perChatMs ?? 1000)) / 1000) },
+    adapter: { name: TELEGRAM_CHANNEL, send: sendRaw, reportsParts: true, concurrency: 2 * Math.ceil(((options.perSecond ?? 30) * (options.perChatMs ?? 1000)) / 1000) },
     processUpdate,
     idle: () => drainLoop.idle(),
     ...(handleWebhook

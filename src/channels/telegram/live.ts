@@ -1,3 +1,4 @@
+import { telegramFile } from './media.ts';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { ERROR_CODES } from '../../errors.ts';
@@ -33,7 +34,8 @@ export function liveTelegram(
   const channel = createTelegramAdapter(
     config,
     {
-      router: binding.router,
+      // A photo, document or voice note is downloaded through getFile if the router takes it.
+      router: { handle: (msg) => binding.router.handle(msg.fileRef ? { ...msg, file: telegramFile(config.token, msg.fileRef, config.apiRoot) } : msg) },
       drain: binding.drain,
       logger,
     },

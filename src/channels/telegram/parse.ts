@@ -1,3 +1,4 @@
+import { telegramFileId } from './media.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { InboundMessage } from '../types.ts';
@@ -115,7 +116,12 @@ export function parseUpdate(raw: unknown): ParsedUpdate {
   if (!parsed.success) return { kind: 'ignored', reason: 'invalid' };
   const update = parsed.data;
 
-  if (update.message) return parseMessage(update.message);
+  if (update.message) {
+    const parsedMessage = parseMessage(update.message);
+    // Evidence: the file's id, for the channel to download if the router takes it.
+    const fileRef = parsedMessage.kind === 'message' && parsedMessage.message.media ? telegramFileId(raw) : undefined;
+    return fileRef && parsedMessage.kind === 'message' ? { ...parsedMessage, message: { ...parsedMessage.message, fileRef } } : parsedMessage;
+  }
 
   if (update.edited_message) {
     // The flow has moved on, so an edit is not taken as an answer: it reaches the router as

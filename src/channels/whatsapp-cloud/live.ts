@@ -1,10 +1,11 @@
+import { cloudMediaFile } from './media.ts';
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import { appBinding } from '../app-binding.ts';
 import { WebhookServer } from '../../http/webhook-server.ts';
 import type { Logger } from '../../logger.ts';
-import { createWhatsAppCloudAdapter, type WhatsAppCloudChannel, type WhatsAppCloudDeps, type WhatsAppCloudOptions } from './adapter.ts';
+import { createWhatsAppCloudAdapter, GRAPH_VERSION, type WhatsAppCloudChannel, type WhatsAppCloudDeps, type WhatsAppCloudOptions } from './adapter.ts';
 import { WHATSAPP_CLOUD_CHANNEL } from './parse.ts';
 
 /**
@@ -32,7 +33,8 @@ export function liveWhatsAppCloud(
   const channel = createWhatsAppCloudAdapter(
     config,
     {
-      router: binding.router,
+      // A photo, document or voice note is fetched from the media endpoint if the router takes it.
+      router: { handle: (msg) => binding.router.handle(msg.fileRef ? { ...msg, file: cloudMediaFile({ token: config.token, apiRoot: config.apiRoot, version: GRAPH_VERSION }, msg.fileRef) } : msg) },
       drain: binding.drain,
       templates: () => bound().content.profile.whatsapp?.templates,
       shortForm: (lang) => bound().content.translator.t(lang, 'delivery:template_short'),

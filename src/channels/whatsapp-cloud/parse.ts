@@ -1,3 +1,4 @@
+import { cloudMediaId } from './media.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { InboundMessage } from '../types.ts';
 import { changeValueSchema, messageSchema, statusSchema, webhookBodySchema, type WaMessage } from './schema.ts';
@@ -66,7 +67,8 @@ export function parseWebhook(raw: unknown, phoneNumberId?: string): ParsedWebhoo
       for (const item of value.data.messages ?? []) {
         const m = messageSchema.safeParse(item);
         const msg = m.success ? toInbound(m.data) : undefined;
-        if (msg) out.messages.push(msg);
+        const fileRef = msg?.media ? cloudMediaId(item) : undefined;
+        if (msg) out.messages.push(fileRef ? { ...msg, fileRef } : msg);
         else out.skipped++;
       }
       for (const item of value.data.statuses ?? []) {

@@ -1,3 +1,4 @@
+import { wwebFile } from './media.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import qrcode from 'qrcode-terminal';
@@ -216,9 +217,12 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
       logger.debug({ reason: parsed.reason }, 'message ignored');
       return;
     }
+    // A photo, document or voice note: downloaded with downloadMedia if the router takes it.
+    const file = parsed.message.media ? wwebFile(raw) : undefined;
+    const message = file ? { ...parsed.message, file } : parsed.message;
     for (let attempt = 1; ; attempt++) {
       try {
-        await deps.router.handle(parsed.message);
+        await deps.router.handle(message);
         break;
       } catch (err) {
         if (attempt >= HANDLE_ATTEMPTS) {

@@ -1,6 +1,7 @@
 import type { App } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { ERROR_CODES } from '../../errors.ts';
+import { describeError, ERROR_CODES } from '../../errors.ts';
+import { ChannelLease } from '../../outbox/channel-lease.ts';
 import { appBinding } from '../app-binding.ts';
 import type { Logger } from '../../logger.ts';
 import { createWhatsAppWebChannel, type WhatsAppWebChannel, type WhatsAppWebOptions } from './adapter.ts';
@@ -31,13 +32,49 @@ export function liveWhatsAppWeb(config: Config, logger: Logger, options: WhatsAp
     },
     options,
   );
+  let lease: ChannelLease | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let told = false;
+  /** Takes or renews the lease; starts the browser when it was just taken, stops it when it was lost. */
+  const tick = async (): Promise<void> => {
+    const held = await lease!.take();
+    if (held && !running) {
+      running = true;
+      told = false;
+      logger.info('this instance holds the WhatsApp Web channel');
+      await channel.start();
+    } else if (!held && running) {
+      running = false;
+      logger.error('another instance took the WhatsApp Web channel over (this one could not renew its lease in time); this one leaves it');
+      await channel.stop();
+    } else if (!held && !told) {
+      told = true;
+      logger.info('another instance holds the WhatsApp Web channel; this one leaves it, and takes it over if that one stops');
+    }
+  };
   return {
     channel,
     bind: binding.bind,
     async start() {
-      bound();
-      await channel.start();
+      const app = bound();
+      // SQLite is one process (the lock in DATA_DIR). On PostgreSQL instances may run on several
+      // machines: one browser session per number means exactly one of them drives it, by a lease
+      // in the database (docs/delivery.md).
+      if (!app.config.databaseUrl) return channel.start();
+      lease = new ChannelLease(app.store, WHATSAPP_WEB_CHANNEL, app.sender.owner, () => new Date(), app.config.outboxLeaseMs);
+      await tick();
+      timer = setInterval(() => {
+        tick().catch((err: unknown) => logger.warn({ error: describeError(err) }, 'renewing the WhatsApp Web lease failed; trying again'));
+      }, Math.max(1000, Math.floor(app.config.outboxLeaseMs / 3)));
+      timer.unref();
     },
-    stop: () => channel.stop(),
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (!lease || running) await channel.stop();
+      running = false;
+      await lease?.release().catch(() => undefined);
+    },
   };
 }

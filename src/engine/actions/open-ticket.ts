@@ -23,6 +23,8 @@ export const openTicket: ActionDefinition<typeof params> = {
   async run(ctx, { kind, fields: given, coolingOff }) {
     const principal = ctx.session.verified?.principalId;
     const fields: Record<string, unknown> = { ...given, ...(principal !== undefined ? { principal_id: principal } : {}) };
+    // Officers see that a parent or guardian consented for a child (DPDP s.9).
+    if (ctx.session.consent?.minor) fields.minor = true;
     if (coolingOff) fields.cooling_off_until = ctx.services.coolingOffUntil(ctx.now).toISOString();
     const prefix = TICKET_PREFIX[kind];
     const year = istYear(ctx.now);

@@ -5,7 +5,7 @@ import { setLanguage } from './set-language.ts';
 import { setVar } from './set-var.ts';
 import { provideTicketInfo, recordFeedback, recordRating } from './ticket-followup.ts';
 import { attestConversation, createDataExport, eraseOwnData, planOwnErasure } from './own-data.ts';
-import { recordConsent } from './consent.ts';
+import { checkChildren, recordConsent } from './consent.ts';
 import { attestChannel, checkIdentity, findPrincipal, sendCode, verifyCode } from './identity.ts';
 import { appealTicket, cancelErasure, recordNomination } from './rights.ts';
 import type { ActionDefinition } from './types.ts';
@@ -17,7 +17,7 @@ export function defaultActions(): ActionRegistry {
   const all = [
     setLanguage, setVar, openTicket, lookupTicket, requestHandoff, provideTicketInfo, recordFeedback, recordConsent,
     attestChannel, checkIdentity, findPrincipal, sendCode, verifyCode, recordNomination, cancelErasure, appealTicket,
-    recordRating, attestConversation, createDataExport, planOwnErasure, eraseOwnData,
+    recordRating, checkChildren, attestConversation, createDataExport, planOwnErasure, eraseOwnData,
   ] as ActionDefinition[];
   return new Map(all.map((a) => [a.name, a]));
 }

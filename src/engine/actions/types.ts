@@ -38,6 +38,8 @@ export interface EngineServices {
   /** The identity assurance a kind of request needs (organisation's profile). */
   requiredLevel(request: string): 'none' | 'channel' | 'otp';
   identity: IdentityServices;
+  /** Whether the profile says children may use the service (DPDP s.9): the consent step then asks. */
+  childrenPossible?(): boolean;
   /** The citizen's own data in Nivaran (absent where the host offers none, e.g. engine-only tests). */
   ownData?: OwnDataServices;
 }

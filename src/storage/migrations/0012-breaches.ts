@@ -5,7 +5,7 @@ import { bigintType, tableWithId } from './columns.ts';
 /**
  * Personal-data breaches (DPDP s.8(6), Rule 7): the breach, each affected person once (a partial
  * unique index keeps one row per conversation even when two identifiers lead to it), and the
- * reports to the Board.
+ * reports to the Board; and who consented for a minor (s.9).
  */
 export function migration0012(dialect: Dialect) {
   const bigint = bigintType(dialect);
@@ -47,6 +47,15 @@ export function migration0012(dialect: Dialect) {
         .addColumn('by', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('breach_reports_breach').on('breach_reports').column('breach_id').execute();
+      // Who consented for a minor (DPDP s.9): the guardian on file, verified by a one-time code.
+      await tableWithId(db, 'consent_guardians', dialect)
+        .addColumn('conversation_key', 'text', (c) => c.notNull())
+        .addColumn('guardian_principal_id', bigint, (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('notice_version', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('consent_guardians_conversation').on('consent_guardians').columns(['conversation_key', 'id']).execute();
       // Who a principal on file is in our chats: the conversations that proved to be theirs.
       await db.schema.createIndex('verifications_principal').on('verifications').column('principal_id').execute();
     },
