@@ -1,4 +1,4 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { toAsciiDigits } from '../text/normalize.ts';
 import { maskDestination } from './mask.ts';
@@ -103,6 +103,10 @@ function isLockout(v: unknown): v is StoredLockout {
   return typeof l?.count === 'number' && typeof l.until === 'string' && typeof l.forgetAt === 'string';
 }
 
+/** Codes sent to one destination (phone or mailbox) within an hour, whichever conversation asks. */
+export const MAX_SENDS_PER_DESTINATION = 5;
+const DESTINATION_WINDOW_MS = 60 * 60_000;
+
 /** Issues and checks one-time codes, one challenge per conversation. */
 export class OtpService {
   private readonly secret: Buffer;
@@ -139,6 +143,15 @@ export class OtpService {
   ): Promise<{ result: ChallengeStart; dispatch?: CodeDispatch }> {
     const lock = await this.activeLockout(uow, conversationKey, now);
     if (lock) return { result: { status: 'locked', until: lock.until } };
+    // Per destination, across conversations (issue 14): a new chat account does not buy a fresh
+    // run of codes to the same phone or mailbox, and resending is capped.
+    const destKey = `otp:dest:${createHash('sha256').update(`${to.via}:${to.address.toLowerCase()}`).digest('base64url').slice(0, 22)}`;
+    const sends = await uow.ephemeral.get<{ since: string; count: number }>(destKey);
+    const fresh = !sends || now.getTime() - Date.parse(sends.since) >= DESTINATION_WINDOW_MS;
+    if (!fresh && sends.count >= MAX_SENDS_PER_DESTINATION) {
+      return { result: { status: 'locked', until: new Date(Date.parse(sends.since) + DESTINATION_WINDOW_MS).toISOString() } };
+    }
+    await uow.ephemeral.set(destKey, fresh ? { since: now.toISOString(), count: 1 } : { since: sends.since, count: sends.count + 1 }, DESTINATION_WINDOW_MS);
 
     const code = this.random(this.codeLength);
     if (!new RegExp(`^\\d{${this.codeLength}}$`).test(code)) {

@@ -57,6 +57,19 @@ for (const backend of backends) {
   describe.skipIf(backend.skip)(`OtpService: ${backend.name}`, () => {
     const open = useStores(backend);
 
+    it('caps codes to one destination at 5 an hour, whichever conversation (a new chat account) asks (issue 14)', async () => {
+      const { store } = await open();
+      const clock = new Clock();
+      const otp = service();
+      for (let i = 0; i < 5; i++) expect((await start(store, otp, clock, `telegram:attacker-${i}`)).result.status).toBe('sent');
+      const sixth = await start(store, otp, clock, 'telegram:attacker-new');
+      expect(sixth.result.status).toBe('locked');
+      expect(sixth.dispatch).toBeUndefined();
+      expect((await start(store, otp, clock, KEY)).result.status).toBe('locked');
+      clock.advance(60 * 60_000);
+      expect((await start(store, otp, clock, KEY)).result.status).toBe('sent');
+    });
+
     it('sends a code once, masked in the result, and the right code verifies exactly once', async () => {
       const { store } = await open();
       const clock = new Clock();
