@@ -88,6 +88,8 @@ const envSchema = z.object({
   DESK_PUBLIC_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL, e.g. https://desk.example.in').refine(canParseUrl, 'is not a valid URL').optional(),
   /** How long a desk log-in lasts. */
   DESK_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  /** The key of the audit log's chain and head (HMAC). Required with DATABASE_URL; otherwise kept in DATA_DIR/audit-secret. */
+  AUDIT_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -hex 32`').optional(),
   /** How many days a new API token works (then a new one must be made). */
   API_TOKEN_DAYS: z.coerce.number().int().min(1).max(730).default(90),
   /**
@@ -110,6 +112,9 @@ const envSchema = z.object({
   const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
   if (e.DATABASE_URL && !e.OTP_SECRET) {
     issue('OTP_SECRET', 'is required when DATABASE_URL is set: every instance sharing the database must check one-time codes with the same OTP_SECRET (at least 32 characters, e.g. `openssl rand -hex 32`)');
+  }
+  if (e.DATABASE_URL && !e.AUDIT_SECRET) {
+    issue('AUDIT_SECRET', 'is required when DATABASE_URL is set: the audit log is keyed with a value the database does not hold, so someone who can write to the database cannot rewrite it (at least 32 characters, e.g. `openssl rand -hex 32`; keep it outside the database)');
   }
   if (e.DATABASE_URL && !e.DESK_SECRET && e.DESK_PORT !== 0) {
     issue('DESK_SECRET', 'is required when DATABASE_URL is set: every instance serving the desk must check form tokens with the same DESK_SECRET (at least 32 characters, e.g. `openssl rand -hex 32`)');
@@ -213,6 +218,8 @@ export interface Config {
   readonly schedulerIntervalMs: number;
   /** API_TOKEN_DAYS: how long a new API token works (90 days by default). */
   readonly apiTokenDays: number;
+  /** AUDIT_SECRET: the audit chain's key; when unset (SQLite only) one kept in DATA_DIR/audit-secret. */
+  readonly auditSecret: string | undefined;
   /** Where one-time codes go (OTP_SENDER). */
   readonly otpSender: 'console' | 'smtp' | 'sms';
   /**
@@ -301,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     calendarsDir: path.resolve(e.CALENDARS_DIR ?? path.join(PACKAGE_ROOT, 'calendars')),
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     apiTokenDays: e.API_TOKEN_DAYS,
+    auditSecret: e.AUDIT_SECRET,
     flowsDir: path.resolve(e.FLOWS_DIR ?? path.join(PACKAGE_ROOT, 'flows')),
     localesDir: path.resolve(e.LOCALES_DIR ?? path.join(PACKAGE_ROOT, 'locales')),
     otpSender: e.OTP_SENDER,

@@ -13,6 +13,14 @@ export function otpSecret(config: Pick<Config, 'otpSecret' | 'dataDir'>): string
   return config.otpSecret ?? keptSecret(config.dataDir, 'otp-secret');
 }
 
+/**
+ * The audit log's key: AUDIT_SECRET, or (SQLite) one kept in DATA_DIR/audit-secret, 0600. With
+ * SQLite, whoever can read DATA_DIR has both; set AUDIT_SECRET from elsewhere to keep them apart.
+ */
+export function auditSecret(config: Pick<Config, 'auditSecret' | 'dataDir'>): string {
+  return config.auditSecret ?? keptSecret(config.dataDir, 'audit-secret');
+}
+
 /** The desk's CSRF key: DESK_SECRET, or one kept in DATA_DIR/desk-secret as for `otpSecret`. */
 export function deskSecret(config: Pick<Config, 'desk' | 'dataDir'>): string {
   return config.desk?.secret ?? keptSecret(config.dataDir, 'desk-secret');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AUDIT_GENESIS } from '../storage/migrations/0005-desk.ts';
 import type { AuditRow } from '../storage/desk-queries.ts';
 import { featureQueries } from '../storage/feature-queries.ts';
@@ -18,14 +18,36 @@ export interface AuditEntry {
 }
 
 /**
- * The hash of a row: SHA-256 over the previous row's hash and this row's fields, as a JSON array
- * so no two different rows serialise alike. Changing, removing or reordering any row breaks every
- * hash after it.
+ * The key the chain's links and head are computed with (AUDIT_SECRET): kept outside the database,
+ * so someone who can write to the database cannot recompute a rewritten chain or move its head.
+ * Set once at start-up (`setAuditKey`); undefined keeps the plain SHA-256 links.
  */
-export function auditHash(prevHash: string, row: Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'subject' | 'detail'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([prevHash, row.seq, row.at, row.actor, row.action, row.subject, row.detail]))
-    .digest('hex');
+let auditKey: string | undefined;
+export function setAuditKey(key: string | undefined): void {
+  auditKey = key;
+}
+
+/**
+ * The hash of a row: over the previous row's hash and this row's fields, as a JSON array so no two
+ * different rows serialise alike. Changing, removing or reordering any row breaks every hash after
+ * it. Keyed rows (from `keyed_from` on) use HMAC-SHA-256 with AUDIT_SECRET; older rows SHA-256.
+ */
+export function auditHash(prevHash: string, row: Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'subject' | 'detail'>, key?: string): string {
+  const data = JSON.stringify([prevHash, row.seq, row.at, row.actor, row.action, row.subject, row.detail]);
+  return (key ? createHmac('sha256', key) : createHash('sha256')).update(data).digest('hex');
+}
+
+/** The head's MAC: its position, hash, purge point and key start, so none moves without the key. */
+function headMac(key: string, h: { seq: number; hash: string; purgeBelow: number; baseHash: string; keyedFrom: number }): string {
+  return createHmac('sha256', key).update(JSON.stringify(['audit_head', h.seq, h.hash, h.purgeBelow, h.baseHash, h.keyedFrom])).digest('hex');
+}
+
+/** Re-signs the head after it moved (an append, or the retention purge moving its point). */
+export async function sealAuditHead(uow: UnitOfWork): Promise<void> {
+  if (!auditKey) return;
+  const p = await auditPoint(uow);
+  if (p.keyedFrom === null) return;
+  await uow.exec.run(pointQueries(uow.dialect).setMac, { mac: headMac(auditKey, { ...p, keyedFrom: p.keyedFrom }) });
 }
 
 /**
@@ -35,6 +57,12 @@ export function auditHash(prevHash: string, row: Pick<AuditRow, 'seq' | 'at' | '
  */
 export async function appendAudit(uow: UnitOfWork, entry: AuditEntry): Promise<number> {
   const head = await uow.audit.bumpHead();
+  let key: string | undefined;
+  if (auditKey) {
+    const [k] = await uow.exec.all(pointQueries(uow.dialect).keyedFrom, {});
+    if (k?.keyed_from === null || k?.keyed_from === undefined) await uow.exec.run(pointQueries(uow.dialect).setKeyedFrom, { seq: head.seq });
+    key = auditKey;
+  }
   const row = {
     seq: head.seq,
     at: entry.at.toISOString(),
@@ -43,9 +71,10 @@ export async function appendAudit(uow: UnitOfWork, entry: AuditEntry): Promise<n
     subject: entry.subject,
     detail: JSON.stringify(entry.detail ?? {}),
   };
-  const hash = auditHash(head.hash, row);
+  const hash = auditHash(head.hash, row, key);
   await uow.audit.insert({ ...row, prev_hash: head.hash, hash });
   await uow.audit.setHeadHash(hash);
+  await sealAuditHead(uow);
   return head.seq;
 }
 
@@ -64,11 +93,18 @@ export interface AuditPoint {
   purgeBelow: number;
   /** The hash of row `purgeBelow`: what the first kept row points to. */
   baseHash: string;
+  /** The first row linked with AUDIT_SECRET (null: none yet). */
+  keyedFrom: number | null;
+  /** The head's MAC (null before a key was set). */
+  mac: string | null;
 }
 
 const pointQueries = featureQueries((db) => ({
-  point: prepare<Record<string, never>, { seq: number; hash: string; purge_below: number; base_hash: string }>(() =>
-    db.selectFrom('audit_head').select(['seq', 'hash', 'purge_below', 'base_hash']).where('id', '=', 1)),
+  point: prepare<Record<string, never>, { seq: number; hash: string; purge_below: number; base_hash: string; keyed_from: number | null; mac: string | null }>(() =>
+    db.selectFrom('audit_head').select(['seq', 'hash', 'purge_below', 'base_hash', 'keyed_from', 'mac']).where('id', '=', 1)),
+  keyedFrom: prepare<Record<string, never>, { keyed_from: number | null }>(() => db.selectFrom('audit_head').select('keyed_from').where('id', '=', 1)),
+  setKeyedFrom: prepare<{ seq: number }, never>((p) => db.updateTable('audit_head').set({ keyed_from: p.seq }).where('id', '=', 1)),
+  setMac: prepare<{ mac: string }, never>((p) => db.updateTable('audit_head').set({ mac: p.mac }).where('id', '=', 1)),
 }));
 
 export async function auditPoint(uow: UnitOfWork): Promise<AuditPoint> {
@@ -78,6 +114,8 @@ export async function auditPoint(uow: UnitOfWork): Promise<AuditPoint> {
     hash: row?.hash ?? AUDIT_GENESIS,
     purgeBelow: Number(row?.purge_below ?? 0),
     baseHash: row?.base_hash ?? AUDIT_GENESIS,
+    keyedFrom: row?.keyed_from === null || row?.keyed_from === undefined ? null : Number(row.keyed_from),
+    mac: row?.mac ?? null,
   };
 }
 
@@ -100,10 +138,19 @@ export async function verifyAudit(store: Store): Promise<AuditVerdict> {
 
 async function walkAudit(store: Store, start: AuditPoint): Promise<AuditVerdict> {
   const first = start.purgeBelow + 1;
+  const keyedFrom = start.keyedFrom;
+  // The head and its purge point are signed: moving them (to hide the last rows, or today's under
+  // a raised purge point) without the key is seen here, before any row is read.
+  if (keyedFrom !== null && auditKey) {
+    const expected = headMac(auditKey, { ...start, keyedFrom });
+    if (!start.mac || start.mac.length !== expected.length || !timingSafeEqual(Buffer.from(start.mac), Buffer.from(expected))) {
+      return { ok: false, rows: 0, brokenSeq: start.seq, reason: 'the audit head (its last row or purge point) was moved without AUDIT_SECRET' };
+    }
+  }
   let prevHash = start.baseHash;
   let expected = first;
   let rows = 0;
-  let head = { seq: start.seq, hash: start.hash };
+  let head: AuditPoint = start;
   let headRead = false;
   for (;;) {
     const page = await store.transaction((uow) => uow.audit.after(expected - 1, PAGE));
@@ -113,7 +160,10 @@ async function walkAudit(store: Store, start: AuditPoint): Promise<AuditVerdict>
         const what = r.seq === first && first > 1 ? `the hash the retention purge kept of row ${r.seq - 1}` : `the hash of row ${r.seq - 1}`;
         return { ok: false, rows, brokenSeq: r.seq, reason: `row ${r.seq} does not point to ${what}` };
       }
-      if (auditHash(prevHash, r) !== r.hash) return { ok: false, rows, brokenSeq: r.seq, reason: `row ${r.seq} was changed after it was written (its hash does not match its contents)` };
+      if (keyedFrom !== null && r.seq >= keyedFrom && !auditKey) {
+        return { ok: false, rows, brokenSeq: r.seq, reason: `rows from ${keyedFrom} on are keyed: set AUDIT_SECRET to verify them` };
+      }
+      if (auditHash(prevHash, r, keyedFrom !== null && r.seq >= keyedFrom ? auditKey : undefined) !== r.hash) return { ok: false, rows, brokenSeq: r.seq, reason: `row ${r.seq} was changed after it was written (its hash does not match its contents)` };
       prevHash = r.hash;
       expected++;
       rows++;

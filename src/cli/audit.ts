@@ -1,4 +1,5 @@
-import { verifyAudit } from '../audit/audit-log.ts';
+import { setAuditKey, verifyAudit } from '../audit/audit-log.ts';
+import { auditSecret } from '../secrets.ts';
 import { loadConfig } from '../config.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { openStore } from '../storage/open-store.ts';
@@ -11,7 +12,9 @@ import { cliIo, type CliOptions } from './officers.ts';
 export async function auditCommand(args: string[], opts: CliOptions = {}): Promise<number> {
   if (args[0] !== 'verify' || args.length > 1) throw new AppError(ERROR_CODES.CLI_USAGE, 'Usage: nivaran audit verify');
   const io = cliIo(opts.io);
-  const store = await openStore(opts.config ?? loadConfig());
+  const config = opts.config ?? loadConfig();
+  setAuditKey(auditSecret(config));
+  const store = await openStore(config);
   try {
     const verdict = await verifyAudit(store);
     if (verdict.ok) {

@@ -1,4 +1,4 @@
-import { appendAudit, auditPoint } from '../audit/audit-log.ts';
+import { appendAudit, auditPoint, sealAuditHead } from '../audit/audit-log.ts';
 import { addCalendarMonths, endOfIstDayMs, istDayNumber } from '../domain/time/ist.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -324,6 +324,7 @@ export class RetentionService {
         if ((await uow.exec.run(q.setPurgePoint, { seq, hash: row.hash, old: point.purgeBelow })).changes !== 1) {
           return { done: false, deleted: 0, through: point.purgeBelow };
         }
+        await sealAuditHead(uow);
         const deleted = (await uow.exec.run(q.deleteAuditThrough, { seq, old: point.purgeBelow })).changes;
         return { done: seq >= target.through, deleted, through: seq };
       });

@@ -167,8 +167,10 @@ export class TicketService {
       reason: opts.reason ?? null, data: JSON.stringify(to === 'escalated' || to === 'appealed' ? { level: state.level } : {}),
     });
     const updated = { ...t, ...state, ...(state.level !== t.level ? { assigned_to: null, assigned_at: null } : {}) };
-    await this.noticeFor(uow, updated, to, opts, now);
-    if (boardNotice && !t.board_notified_at) await this.sendBoardNotice(uow, updated, opts.actor, now);
+    // An appeal at the top rung goes to no one inside the organisation: the Board notice is the
+    // only true answer, not "your appeal has been referred to …" as well.
+    if (boardNotice) await this.sendBoardNotice(uow, updated, opts.actor, now);
+    else await this.noticeFor(uow, updated, to, opts, now);
     if (to === 'escalated' || (to === 'appealed' && !boardNotice)) await this.notifyOfficers(uow, updated, 'escalated', { reason: opts.reason ?? '' }, now);
     // A pause cannot carry the reply past the law's ceiling: the officer is told the date holds.
     if (clock.capped && (to === 'awaiting_citizen' || from === 'awaiting_citizen')) {

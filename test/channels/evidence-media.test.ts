@@ -90,3 +90,13 @@ describe('WhatsApp Cloud: the media endpoint', () => {
     await expect(cloudMediaFile({ token: 'wrong', apiRoot: root, version: 'v21.0' }, 'm1').fetch()).rejects.toThrow(/answered 401/);
   });
 });
+
+describe('WhatsApp Web: downloadMedia', () => {
+  it('a message with media downloads its base64 bytes; one without has no file', async () => {
+    const { wwebFile } = await import('../../src/channels/whatsapp-web/media.ts');
+    const msg = { hasMedia: true, async downloadMedia(this: { hasMedia: boolean }) { expect(this.hasMedia).toBe(true); return { mimetype: 'image/png', data: PNG.toString('base64') }; } };
+    expect(Buffer.from(await wwebFile(msg)!.fetch())).toEqual(PNG);
+    expect(wwebFile({ hasMedia: false, downloadMedia: async () => undefined })).toBeUndefined();
+    await expect(wwebFile({ hasMedia: true, downloadMedia: async () => undefined })!.fetch()).rejects.toThrow(/no media/);
+  });
+});

@@ -185,6 +185,7 @@ describe('departments on the desk', () => {
     }
     const number = /DPR-\d{4}-\d{6}/.exec(last)?.[0];
     expect(number, last).toBeDefined();
+    expect(last).toContain('Your request has been sent to the Citizen Services and Data Protection Cell, which deals with data-protection requests.');
     expect((await ticketRow(h.app, number!)).department).toBe('citizen-services');
     const cell = await officer('cyrus@example.org', 'officer', { 'citizen-services': 'officer' });
     const power = await officer('pooja@example.org', 'officer', { power: 'officer' });

@@ -44,7 +44,7 @@ export function tempDataDir(): string {
 export const TEST_PROFILE = path.join(import.meta.dirname, '..', 'fixtures', 'profile.yaml');
 
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PROFILE_FILE: TEST_PROFILE, OTP_SECRET: 'test-otp-secret-of-at-least-32-chars', DESK_SECRET: 'test-desk-secret-of-at-least-32-chars', ...env });
+  return loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', PROFILE_FILE: TEST_PROFILE, OTP_SECRET: 'test-otp-secret-of-at-least-32-chars', DESK_SECRET: 'test-desk-secret-of-at-least-32-chars', AUDIT_SECRET: 'test-audit-secret-of-at-least-32-chars', ...env });
 }
 
 export interface Harness {

@@ -270,7 +270,7 @@ describe('OTP_* configuration and createCodeSender', () => {
     expect(configError({ DATABASE_URL: 'postgres://u@h/db' })).toContain('OTP_SECRET: is required when DATABASE_URL is set');
     expect(configError({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET: 'short-secret' })).toContain('OTP_SECRET');
     expect(configError({ OTP_SECRET: 'short-secret' })).not.toContain('short-secret');
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET: SECRET, DESK_SECRET: SECRET }).otpSecret).toBe(SECRET);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET: SECRET, DESK_SECRET: SECRET, AUDIT_SECRET: SECRET }).otpSecret).toBe(SECRET);
   });
 
   it('OTP_SENDER=smtp needs SMTP_URL and SMTP_FROM, naming each, and never echoes the password', () => {

@@ -497,8 +497,8 @@ describe('DATABASE_URL and openStore', () => {
     // OTP_SECRET: required with DATABASE_URL (instances sharing the database must share it).
     const OTP_SECRET = 'a-shared-secret-of-at-least-32-chars';
     const DESK_SECRET = OTP_SECRET;
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET, DESK_SECRET }).databaseUrl).toBe('postgres://u@h/db');
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h:5433/db', OTP_SECRET, DESK_SECRET }).databaseUrl).toBe('postgresql://u:p@h:5433/db');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', OTP_SECRET, DESK_SECRET, AUDIT_SECRET: OTP_SECRET }).databaseUrl).toBe('postgres://u@h/db');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h:5433/db', OTP_SECRET, DESK_SECRET, AUDIT_SECRET: OTP_SECRET }).databaseUrl).toBe('postgresql://u:p@h:5433/db');
     const error = (() => {
       try {
         loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' });

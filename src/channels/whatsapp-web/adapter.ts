@@ -1,3 +1,4 @@
+import { wwebFile } from './media.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import qrcode from 'qrcode-terminal';
@@ -6,7 +7,7 @@ import type { Logger } from '../../logger.ts';
 import { DrainLoop } from '../drain-loop.ts';
 import { ChannelRetryError } from '../errors.ts';
 import type { ChannelAdapter, InboundMessage, OutboundMessage } from '../types.ts';
-import { acquireLock, CHROMIUM_ARGS, createRealClient, isAlive, killBrowser, releaseLock, SendPacer, type WwebClient, type WwebClientFactory } from './client.ts';
+import { acquireLock, CHROMIUM_ARGS, createRealClient, isAlive, killBrowser, processesUsing, releaseLock, SendPacer, type WwebClient, type WwebClientFactory } from './client.ts';
 import { parseWwebMessage, WHATSAPP_WEB_CHANNEL, type WwebMessage } from './parse.ts';
 import { renderWweb } from './render.ts';
 
@@ -124,13 +125,21 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
       logger.warn({ error: describeError(err) }, 'whatsapp-web client destroy failed; killing Chromium');
     }
     const pid = pids.get(client);
-    if (pid === undefined) return;
     // Chromium's helper processes close a moment after destroy() (longer on a loaded machine): wait
     // for its whole process group, then kill what is left and wait for that, so that nothing
     // started by this channel is still running when stop() returns.
-    if (await groupGone(pid, 3_000)) return;
-    if (killBrowser(pid)) logger.warn('Chromium was still running after destroy(); killed it');
-    if (!(await groupGone(pid, 3_000))) logger.warn('Chromium processes remain after SIGKILL');
+    if (pid !== undefined && !(await groupGone(pid, 3_000))) {
+      if (killBrowser(pid)) logger.warn('Chromium was still running after destroy(); killed it');
+      if (!(await groupGone(pid, 3_000))) logger.warn('Chromium processes remain after SIGKILL');
+    }
+    // Anything else still running on this channel's profile folder.
+    const strays = processesUsing(dataPath);
+    for (const stray of strays) killBrowser(stray);
+    if (strays.length > 0) {
+      logger.warn({ count: strays.length }, 'Chromium helper processes outlived the browser; killed them');
+      const end = Date.now() + 3_000;
+      while (processesUsing(dataPath).length > 0 && Date.now() < end) await sleep(50);
+    }
   }
 
   async function groupGone(pid: number, withinMs: number): Promise<boolean> {
@@ -216,9 +225,12 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
       logger.debug({ reason: parsed.reason }, 'message ignored');
       return;
     }
+    // A photo, document or voice note: downloaded with downloadMedia if the router takes it.
+    const file = parsed.message.media ? wwebFile(raw) : undefined;
+    const message = file ? { ...parsed.message, file } : parsed.message;
     for (let attempt = 1; ; attempt++) {
       try {
-        await deps.router.handle(parsed.message);
+        await deps.router.handle(message);
         break;
       } catch (err) {
         if (attempt >= HANDLE_ATTEMPTS) {

@@ -91,6 +91,33 @@ export function killBrowser(pid: number | undefined): boolean {
   return killed;
 }
 
+/**
+ * Processes whose command line names `dir` (Chromium and its helpers all carry
+ * `--user-data-dir=<dir>/session-…`). Linux's /proc only; elsewhere none are found. Helpers that
+ * left Chromium's process group (a crash reporter, a utility process re-parented under load)
+ * are found here too.
+ */
+export function processesUsing(dir: string): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) found.push(pid);
+    } catch {
+      // Gone in between, or not readable: not ours to stop.
+    }
+  }
+  return found;
+}
+
 /** Lock files this process holds: a lock naming our own pid but not listed here is stale. */
 const heldLocks = new Set<string>();
 

@@ -17,6 +17,14 @@ function pgrep(marker: string): number[] {
   }
 }
 
+function commandLine(pid: number): string {
+  try {
+    return `${pid} ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 160)}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
+}
+
 describe('WhatsApp Web with the real client and Debian Chromium, WhatsApp unreachable', () => {
   // This machine kind has no internet: web.whatsapp.com does not resolve.
   it.skipIf(!fs.existsSync(CHROMIUM))('reports the network error once, and no Chromium survives stop()', async () => {
@@ -42,7 +50,8 @@ describe('WhatsApp Web with the real client and Debian Chromium, WhatsApp unreac
       // Chromium's last writes to its profile may land while the folder is being removed (a loaded machine).
       fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       expect(before).toEqual([]);
-      expect(after).toEqual([]);
+      // On failure, say what survived.
+      expect(after.map(commandLine)).toEqual([]);
     }
   }, 60_000);
 });
