@@ -151,6 +151,13 @@ export function nodeWebhookHandler(verify: VerifyHandler, events: EventHandler):
       return answer(verify(query));
     }
     if (req.method !== 'POST') return answer({ status: 405, body: 'GET or POST only' });
+    // Unsigned (or not even shaped like Meta's signature): refused before a byte of the body is
+    // read, and the connection closed, so an unsigned sender cannot make us buffer 3 MiB.
+    const sig = req.headers[SIGNATURE_HEADER];
+    if (typeof sig !== 'string' || !/^sha256=[0-9a-f]{64}$/i.test(sig)) {
+      res.setHeader('connection', 'close');
+      return answer({ status: 401, body: 'unauthorized' });
+    }
     let rawBody: Buffer;
     try {
       rawBody = await readBody(req, MAX_BODY_BYTES);
