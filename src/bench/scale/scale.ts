@@ -150,6 +150,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         seen.add(s.key);
       }
       duplicateSends += dups;
+      if (dups > 0 && process.env.SCALE_TRACE) {
+        // What this citizen read, in order (SCALE_TRACE only: test numbers, no real citizen's data).
+        process.stderr.write(`duplicates to ${wa}: ${sent.map((x) => `${x.type}:${x.text.slice(0, 40)}`).join(' | ')}\n`);
+      }
       if (dups > 0) citizensWithDuplicates++;
       maxDuplicatesPerCitizen = Math.max(maxDuplicatesPerCitizen, dups);
       duplicateAcks += Math.max(0, sent.filter((s) => ACK.test(s.text)).length - 1);
