@@ -16,6 +16,7 @@ import {
   type NodeWebhookHandler,
   type VerifyHandler,
 } from './webhook.ts';
+import { createPacer } from './pacer.ts';
 import { isWindowOpen, ServiceWindows } from './window.ts';
 
 /** The Graph API version the adapter speaks. */
@@ -131,26 +132,8 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig, deps: Wh
   const drainLoop = new DrainLoop(deps.drain, options.drainIntervalMs ?? 200, logger);
   const url = `${config.apiRoot}/${GRAPH_VERSION}/${config.phoneNumberId}/messages`;
 
-  // Messages leave one at a time, 1/perSecond apart, and never more than perSecond within a
-  // second and a little, counted from when each actually left: the outbox sends to several
-  // conversations at once, and a timer that fires late (a busy event loop) must not let the next
-  // ones out in a burst above the limit.
-  const perSecond = options.perSecond ?? DEFAULT_MESSAGES_PER_SECOND;
-  const spacingMs = 1000 / perSecond;
-  const left: number[] = [];
-  let turn: Promise<void> = Promise.resolve();
-  function paced(): Promise<void> {
-    const mine = turn.then(async () => {
-      const now = performance.now();
-      let wait = left.length > 0 ? left[left.length - 1]! + spacingMs - now : 0;
-      if (left.length >= perSecond) wait = Math.max(wait, left[left.length - perSecond]! + 1000 + PACING_MARGIN_MS - now);
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      left.push(performance.now());
-      if (left.length > perSecond) left.shift();
-    });
-    turn = mine;
-    return mine;
-  }
+  // Messages leave at the configured rate, paced across every conversation the outbox sends to at once (pacer.ts).
+  const paced = createPacer(options.perSecond ?? DEFAULT_MESSAGES_PER_SECOND, PACING_MARGIN_MS);
 
   /** One POST to /messages; resolves with the wamid WhatsApp gave the message. */
   async function post(to: string, message: GraphMessage): Promise<string | undefined> {
