@@ -37,7 +37,7 @@ import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
 import { BreachService } from './breach/breach-service.ts';
-import { recipientOf } from './effects/deliver.ts';
+import { recipientOf } from './outbox/enqueue.ts';
 import { loadIntents } from './understanding/intents.ts';
 import { Understanding } from './understanding/understanding.ts';
 import { inspectIntents } from './understanding/inspect.ts';

@@ -1,5 +1,6 @@
 import { appendAudit, auditPoint, sealAuditHead } from '../audit/audit-log.ts';
 import { addCalendarMonths, endOfIstDayMs, istDayNumber } from '../domain/time/ist.ts';
+import { breachQueries } from '../breach/queries.ts';
 import { describeError } from '../errors.ts';
 import { SWEEP_BATCH, type FileStore } from '../files/file-store.ts';
 import type { Logger } from '../logger.ts';
@@ -101,7 +102,7 @@ export interface PurgeReport {
   /** The rows that went with the deleted tickets. */
   related: Record<TicketRelated, number>;
   /** Expired citizen export links and desk log-ins (no retention period: they simply expired). */
-  housekeeping: { data_exports: number; desk_sessions: number };
+  housekeeping: { data_exports: number; desk_sessions: number; breach_identifiers: number };
   /**
    * Evidence files deleted: with their ticket, or (sent while no ticket was open) after the
    * transcripts' period, kept for the same exceptions as the rest of their conversation.
@@ -159,7 +160,7 @@ export class RetentionService {
       at: now.toISOString(),
       classes: Object.fromEntries(DATA_CLASSES.map((c) => [c, { ...periods[c], deleted: 0, kept: emptyKept(), keptTotal: 0 }])) as Record<DataClass, ClassReport>,
       related: { ticket_events: 0, timers: 0, officer_notifications: 0, ratings: 0, reviews: 0 },
-      housekeeping: { data_exports: 0, desk_sessions: 0 },
+      housekeeping: { data_exports: 0, desk_sessions: 0, breach_identifiers: 0 },
       files: { deleted: 0, bytes: 0, kept: emptyKept(), keptTotal: 0, blobs: 0 },
       counts: {},
       deleted: 0,
@@ -171,6 +172,7 @@ export class RetentionService {
       for (const c of ['transcripts', 'verifications', 'consent'] as const) await this.purgeConversationRows(c, now, opts.dryRun, report);
       await this.purgeConversationFiles(now, opts.dryRun, report);
       await this.purgeTickets(now, opts.dryRun, report);
+      await this.purgeBreachIdentifiers(opts.dryRun, report);
       await this.sweepFileBytes(opts.dryRun, report);
       await this.purgeAudit(opts.dryRun, report);
     } catch (error) {
@@ -349,6 +351,28 @@ export class RetentionService {
           out.deleted += await this.deleteIds(uow.exec, q.deleteIds.tickets, doomed, dryRun);
         }
         return rows.length === TICKETS_PER_BATCH;
+      });
+    }
+  }
+
+  /**
+   * Breach recipients' identifiers (the mobiles, emails, references the DPO pasted) and
+   * conversation keys, once the breach was found longer ago than the transcripts' period and the
+   * person is no longer waiting to be told: the row stays (counts, channel, status) for the
+   * Board's report, without who it was.
+   */
+  private async purgeBreachIdentifiers(dryRun: boolean, report: PurgeReport): Promise<void> {
+    const cutoff = report.classes.transcripts.cutoff;
+    let after = 0;
+    for (let more = true; more; ) {
+      more = await this.deps.store.transaction(async (uow) => {
+        const bq = breachQueries(uow.dialect);
+        const rows = await uow.exec.all(bq.expiredRecipients, { after, cutoff, limit: ROWS_PER_BATCH });
+        if (rows.length === 0) return false;
+        after = num(rows.at(-1)!.id);
+        if (!dryRun) for (const r of rows) await uow.exec.run(bq.eraseRecipient, { id: num(r.id) });
+        report.housekeeping.breach_identifiers += rows.length;
+        return rows.length === ROWS_PER_BATCH;
       });
     }
   }
