@@ -31,7 +31,7 @@ describe('the identity step does not tell customers from others (issue 14)', () 
     expect(replies.stranger).toEqual(replies.customer);
     // What the two saw: a code sent, a wrong code counted, the resend cap, then the lock-out.
     const all = replies.customer!.join('\n');
-    expect(all).toContain('We have sent a one-time code to <destination>');
+    expect(all).toContain('If <destination> is the detail we hold for you, we have sent a one-time code to it');
     expect(all).toContain('That code is not correct. Attempts left: 2.');
     expect(all).toContain('We have already sent a new code several times.');
     expect(all).toContain('identity checks in this chat are paused until');
