@@ -8,7 +8,7 @@ import { createTelegramAdapter } from '../channels/telegram/adapter.ts';
 import type { ChannelAdapter } from '../channels/types.ts';
 import { createWhatsAppCloudAdapter } from '../channels/whatsapp-cloud/adapter.ts';
 import { loadConfig } from '../config.ts';
-import { deliver } from '../effects/deliver.ts';
+import { deliver } from '../outbox/enqueue.ts';
 import { createLogger } from '../logger.ts';
 import { recordInbound } from '../outbox/queue.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { DeskUser } from '../desk/access.ts';
-import { deliver, recipientOf } from '../effects/deliver.ts';
+import { deliver, recipientOf } from '../outbox/enqueue.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';

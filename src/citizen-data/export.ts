@@ -1,5 +1,5 @@
 import { evidenceQueries } from '../files/evidence.ts';
-import { recipientOf } from '../effects/deliver.ts';
+import { recipientOf } from '../outbox/enqueue.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { ownDataQueries } from './queries.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken, randomToken } from '../security/token.ts';
 import type { OutboundMessage } from '../channels/types.ts';
-import { renderForTranscript, type Recipient } from '../effects/deliver.ts';
+import { enqueue, renderForTranscript, type Recipient } from '../outbox/enqueue.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 
 /** The path of a citizen's download link: `/my-data/<token>` (the JSON at `<token>.json`). */
@@ -55,10 +55,5 @@ export function hideLinks(text: string): string {
  */
 export async function deliverWithHiddenLinks(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string): Promise<void> {
   await uow.transcripts.append({ conversation_key: to.conversationKey, direction: 'out', message_id: null, text: hideLinks(renderForTranscript(message)), at });
-  await uow.outbox.enqueue({
-    channel: to.channel,
-    conversation_key: to.conversationKey,
-    payload: JSON.stringify({ to: to.conversationId, ...message }),
-    created_at: at,
-  });
+  await enqueue(uow, to, message, at);
 }

@@ -2,7 +2,7 @@ import type { EngineEvent } from '../engine/events.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import type { TicketService } from '../tickets/service.ts';
-import { deliver, type Recipient } from './deliver.ts';
+import { deliver, type Recipient } from '../outbox/enqueue.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { guardianQueries } from '../consent/guardians.ts';
 import { executeErasure } from '../citizen-data/erasure.ts';

@@ -1,5 +1,5 @@
 import { describeError, AppError, ERROR_CODES } from '../errors.ts';
-import { deliver, recipientOf } from '../effects/deliver.ts';
+import { deliver, recipientOf } from '../outbox/enqueue.ts';
 import { isLang, type Lang } from '../engine/session.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';

@@ -1,5 +1,5 @@
 import { appendAudit } from '../audit/audit-log.ts';
-import { deliver, recipientOf } from '../effects/deliver.ts';
+import { deliver, recipientOf } from '../outbox/enqueue.ts';
 import { newSession } from '../engine/engine.ts';
 import { isLang, SESSION_VERSION, type Lang, type SessionState } from '../engine/session.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';

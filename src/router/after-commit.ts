@@ -1,6 +1,6 @@
 import type { AccessConnector } from '../connectors/access-connector.ts';
 import type { Lang } from '../engine/session.ts';
-import { deliver, recipientOf } from '../effects/deliver.ts';
+import { deliver, recipientOf } from '../outbox/enqueue.ts';
 import { describeError } from '../errors.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { CodeDispatch } from '../identity/otp.ts';

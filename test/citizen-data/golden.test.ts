@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hideLinks } from '../../src/citizen-data/links.ts';
 import { buildDesk } from '../../src/desk/server.ts';
-import { renderForTranscript } from '../../src/effects/deliver.ts';
+import { renderForTranscript } from '../../src/outbox/enqueue.ts';
 import { isTicketStatus } from '../../src/domain/tickets/state-machine.ts';
 import { createLogger } from '../../src/logger.ts';
 import { featureQueries } from '../../src/storage/feature-queries.ts';

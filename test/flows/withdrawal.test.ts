@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ownDataQueries } from '../../src/citizen-data/queries.ts';
-import { interject } from '../../src/router/interject.ts';
+import { interject } from '../../src/storage/session-move.ts';
 import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 
 /**

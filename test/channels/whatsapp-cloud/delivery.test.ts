@@ -5,7 +5,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import { conversationKey } from '../../../src/channels/types.ts';
 import { liveWhatsAppCloud } from '../../../src/channels/whatsapp-cloud/live.ts';
 import { signBody, WHATSAPP_WEBHOOK_PATH } from '../../../src/channels/whatsapp-cloud/webhook.ts';
-import { deliver, recipientOf } from '../../../src/effects/deliver.ts';
+import { deliver, recipientOf } from '../../../src/outbox/enqueue.ts';
 import { WebhookServer } from '../../../src/http/webhook-server.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { FakeClock, TEST_PROFILE, tempDataDir, testConfig } from '../../helpers/harness.ts';

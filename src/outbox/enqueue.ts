@@ -1,6 +1,11 @@
 import type { OutboundMessage } from '../channels/types.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 
+// The outbox's enqueue port: the one way into the queue, for the effects of a citizen's message,
+// tickets, hand-offs, the desk, the scheduler and citizen-data alike. It sits with the outbox (not
+// with any of its callers) so that data flows one way: router → engine → effects → domain
+// services → outbox.
+
 /** Where a message goes: the channel and the chat, as recorded with the conversation or ticket. */
 export interface Recipient {
   channel: string;
@@ -14,6 +19,14 @@ export interface Recipient {
  */
 export async function deliver(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string): Promise<void> {
   await uow.transcripts.append({ conversation_key: to.conversationKey, direction: 'out', message_id: null, text: renderForTranscript(message), at });
+  await enqueue(uow, to, message, at);
+}
+
+/**
+ * Queues the message only, for a caller that writes the transcript its own way (a download link's
+ * token hidden from officers). The queued payload is the message as the channel will send it.
+ */
+export async function enqueue(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string): Promise<void> {
   await uow.outbox.enqueue({
     channel: to.channel,
     conversation_key: to.conversationKey,

@@ -1,12 +1,15 @@
 import { newSession } from '../engine/engine.ts';
 import { SESSION_VERSION, type Lang, type Json, type Position, type SessionState } from '../engine/session.ts';
-import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
 
 /**
  * Puts a question to a citizen from outside their conversation (an officer asks for
  * information; a resolved ticket asks whether they are satisfied). Their session is moved to
  * the flow step that waits for the answer; where they were is kept on the stack, so after
  * answering they return to it. The caller sends the question itself.
+ *
+ * It lives beside the session store (not in the router, nor in the engine, which does no I/O) so
+ * that a domain service moving a session reaches down, never up into the router.
  */
 export async function interject(
   uow: UnitOfWork,
