@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pgTestSchema, postgresBackend } from '../helpers/backends.ts';
 import { executeErasure, planErasure } from '../../src/citizen-data/erasure.ts';
 import { featureQueries } from '../../src/storage/feature-queries.ts';
 import { prepare } from '../../src/storage/prepared.ts';
@@ -9,13 +10,18 @@ const NOW = '2026-12-07T04:30:00.000Z';
 const DPO = { id: 3, role: 'dpo' };
 
 let h: Harness | undefined;
+let schema: Awaited<ReturnType<typeof pgTestSchema>> | undefined;
+let backend: 'sqlite' | 'postgres' = 'sqlite';
 afterEach(async () => {
   await h?.close();
   h = undefined;
+  await schema?.drop();
+  schema = undefined;
 });
 
 async function setup(): Promise<{ h: Harness; id: number }> {
-  h = await startHarness({ clock: new FakeClock('2026-11-23T04:30:00.000Z') });
+  if (backend === 'postgres') schema = await pgTestSchema();
+  h = await startHarness({ clock: new FakeClock('2026-11-23T04:30:00.000Z'), ...(schema ? { env: { DATABASE_URL: schema.url } } : {}) });
   for (const t of ['hi', '2', 'yes']) await h.say(t, { user: 'asha' });
   for (const t of ['नमस्ते', '१', 'हाँ']) await h.say(t, { user: 'ravi' });
   await h.app.store.transaction(async (u) => {
@@ -39,7 +45,11 @@ async function recipients(h: Harness) {
   return h.app.store.transaction((u) => u.exec.all(q(u.dialect).all, {}));
 }
 
-describe('breach recipients’ identifiers: erased with the citizen’s data and by the retention purge', () => {
+for (const b of [{ name: 'sqlite' as const, skip: false }, { name: 'postgres' as const, skip: postgresBackend.skip }]) describe.skipIf(b.skip)(`breach recipients’ identifiers on ${b.name}: erased with the citizen’s data and by the retention purge`, () => {
+  beforeEach(() => {
+    backend = b.name;
+  });
+
   it('the citizen’s own erasure replaces the mobile that led to their conversation; the row stays for the Board', async () => {
     const { h } = await setup();
     const before = await recipients(h);
