@@ -48,8 +48,7 @@ import { OfficerNotifier } from './notify/notifier.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { EvidenceFiles } from './files/evidence.ts';
 import { EvidenceIntake } from './files/intake.ts';
-import { DatabaseFileStore, DiskFileStore } from './files/file-store.ts';
-import path from 'node:path';
+import { fileStoreFor } from './files/file-store.ts';
 import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
@@ -230,9 +229,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: options.logger,
     clock,
   });
+  const fileStore = fileStoreFor(config, clock);
   const evidence = new EvidenceFiles({
     store,
-    files: config.databaseUrl ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(config.dataDir, 'files'), clock),
+    files: fileStore,
     maxBytes: content.profile.files.maxBytes,
     clock,
     departments: content.departments,
@@ -252,7 +252,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   });
   // Messages in and their processing time, counted around the one choke point.
   router.handle = metrics.timeHandle(router.handle.bind(router));
-  const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger });
+  const retention = new RetentionService({ store, profile: content.profile, clock, logger: options.logger, files: fileStore });
   const quality = new QualityService({ store, profile: content.profile, clock, logger: options.logger, departments: content.departments });
   const officerMailer = options.officerMailer ?? (config.smtp ? new SmtpOfficerMailer(config.smtp) : undefined);
   const notifier = new OfficerNotifier({

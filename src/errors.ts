@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   BACKUP_FAILED: 'NIV_BACKUP_FAILED',
   /** An evidence file was refused (its type by content, or its size). */
   FILE_REJECTED: 'NIV_FILE_REJECTED',
+  /** An audit checkpoint file is unreadable, malformed, or not signed with this AUDIT_SECRET. */
+  AUDIT_CHECKPOINT_INVALID: 'NIV_AUDIT_CHECKPOINT_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

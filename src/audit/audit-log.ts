@@ -3,6 +3,7 @@ import { AUDIT_GENESIS } from '../storage/migrations/0005-desk.ts';
 import type { AuditRow } from '../storage/desk-queries.ts';
 import { featureQueries } from '../storage/feature-queries.ts';
 import { prepare } from '../storage/prepared.ts';
+import { purgeRecordOf, unexplainedPurge, type PurgeRecord } from './purge-check.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 
@@ -79,8 +80,11 @@ export async function appendAudit(uow: UnitOfWork, entry: AuditEntry): Promise<n
 }
 
 export type AuditVerdict =
-  /** `purgedThrough`: rows up to it were removed by the retention purge (absent when none were). */
-  | { ok: true; rows: number; headSeq: number; purgedThrough?: number }
+  /**
+   * `purgedThrough`: rows up to it were removed by the retention purge (absent when none were);
+   * `purgeCutoff`: rows before this instant had expired, as the purge that did it recorded.
+   */
+  | { ok: true; rows: number; headSeq: number; purgedThrough?: number; purgeCutoff?: string }
   | { ok: false; rows: number; brokenSeq: number; reason: string };
 
 const PAGE = 1000;
@@ -152,6 +156,7 @@ async function walkAudit(store: Store, start: AuditPoint): Promise<AuditVerdict>
   let rows = 0;
   let head: AuditPoint = start;
   let headRead = false;
+  const purges: PurgeRecord[] = [];
   for (;;) {
     const page = await store.transaction((uow) => uow.audit.after(expected - 1, PAGE));
     for (const r of page) {
@@ -164,6 +169,8 @@ async function walkAudit(store: Store, start: AuditPoint): Promise<AuditVerdict>
         return { ok: false, rows, brokenSeq: r.seq, reason: `rows from ${keyedFrom} on are keyed: set AUDIT_SECRET to verify them` };
       }
       if (auditHash(prevHash, r, keyedFrom !== null && r.seq >= keyedFrom ? auditKey : undefined) !== r.hash) return { ok: false, rows, brokenSeq: r.seq, reason: `row ${r.seq} was changed after it was written (its hash does not match its contents)` };
+      const purge = purgeRecordOf(r);
+      if (purge) purges.push(purge);
       prevHash = r.hash;
       expected++;
       rows++;
@@ -186,5 +193,9 @@ async function walkAudit(store: Store, start: AuditPoint): Promise<AuditVerdict>
   if (head.hash !== prevHash) {
     return { ok: false, rows, brokenSeq: last, reason: `row ${last} is not the row its head records: the end of the chain was rewritten` };
   }
-  return start.purgeBelow > 0 ? { ok: true, rows, headSeq: head.seq, purgedThrough: start.purgeBelow } : { ok: true, rows, headSeq: head.seq };
+  // A raised purge point hides rows as well as a moved head does: only a recorded purge of rows
+  // old enough explains it (the head's MAC does not, to whoever holds the key or ran a short period).
+  const purge = unexplainedPurge(start.purgeBelow, purges);
+  if (purge && 'reason' in purge) return { ok: false, rows, brokenSeq: start.purgeBelow, reason: purge.reason };
+  return purge ? { ok: true, rows, headSeq: head.seq, purgedThrough: start.purgeBelow, purgeCutoff: purge.cutoff } : { ok: true, rows, headSeq: head.seq };
 }

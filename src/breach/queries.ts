@@ -8,6 +8,8 @@ export type RecipientRow = Omit<BreachRecipientsTable, 'id'> & { id: number };
 export type ReportRow = Omit<BreachReportsTable, 'id'> & { id: number };
 
 const n = sql<number>`count(*)`.as('n');
+/** What an erased identifier becomes (followed by the row's id, so the unique index still holds). */
+export const ERASED = 'erased:';
 
 /** Breaches, their recipients and reports; compiled once per dialect, run with `uow.exec`. */
 export const breachQueries = featureQueries((db) => ({
@@ -48,6 +50,29 @@ export const breachQueries = featureQueries((db) => ({
       .selectAll('r').where('r.breach_id', '=', p.breach_id).where('outbox.status', '=', 'failed').orderBy('r.id').limit(p.limit)),
   unreachable: prepare<{ breach_id: number; limit: number }, RecipientRow>((p) =>
     db.selectFrom('breach_recipients').selectAll().where('breach_id', '=', p.breach_id).where('status', '=', 'unreachable').orderBy('id').limit(p.limit)),
+
+  /**
+   * Erasure of the citizen's own data: the identifiers the DPO pasted that led to this
+   * conversation are replaced by a marker; the row (the breach's count, the channel, whether they
+   * were told) stays for the Board's report. The marker is unique per row (the unique index).
+   */
+  eraseIdentifiersOf: prepare<{ conversation_key: string }, never>((p) =>
+    db.updateTable('breach_recipients').set({ identifier: sql<string>`${ERASED} || cast(id as varchar(20))` })
+      .where('conversation_key', '=', p.conversation_key).where('identifier', 'not like', `${ERASED}%`)),
+  countIdentifiersOf: prepare<{ conversation_key: string }, { n: number }>((p) =>
+    db.selectFrom('breach_recipients').select(n).where('conversation_key', '=', p.conversation_key).where('identifier', 'not like', `${ERASED}%`)),
+  /**
+   * Retention: recipients of breaches found before the cutoff, no longer waiting to be told, lose
+   * their identifier and conversation key (the counts, channels and statuses stay for the Board).
+   */
+  expiredRecipients: prepare<{ after: number; cutoff: string; limit: number }, { id: number }>((p) =>
+    db.selectFrom('breach_recipients as r').innerJoin('breaches as b', 'b.id', 'r.breach_id').select('r.id')
+      .where('r.id', '>', p.after).where('b.found_at', '<', p.cutoff).where('r.status', '<>', 'pending')
+      .where((eb) => eb.or([eb('r.identifier', 'not like', `${ERASED}%`), eb('r.conversation_key', 'is not', null)]))
+      .orderBy('r.id').limit(p.limit)),
+  eraseRecipient: prepare<{ id: number }, never>((p) =>
+    db.updateTable('breach_recipients').set({ identifier: sql<string>`${ERASED} || cast(id as varchar(20))`, conversation_key: null })
+      .where('id', '=', p.id)),
 
   addReport: prepare<Omit<BreachReportsTable, 'id'>, never>((p) =>
     db.insertInto('breach_reports').values({ breach_id: p.breach_id, kind: p.kind, body: p.body, at: p.at, by: p.by })),

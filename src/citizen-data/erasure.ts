@@ -1,3 +1,4 @@
+import { breachQueries } from '../breach/queries.ts';
 import { evidenceQueries } from '../files/evidence.ts';
 import { isOpen, isTicketStatus } from '../domain/tickets/state-machine.ts';
 import type { Profile } from '../profile/schema.ts';
@@ -16,6 +17,8 @@ import { ownDataQueries } from './queries.ts';
  * - `answering` (an open ticket or an appeal): the organisation still has to answer, and the
  *   conversation is the record of what was asked, so the transcript, the identity checks and the
  *   open tickets' details stay. Ratings, ended nominations and finished tickets' details go.
+ * - In both, a breach notice's recipient identifier (the mobile or email the DPO pasted) that led
+ *   to this conversation is replaced by a marker; the breach keeps the row for its Board report.
  * - `hold` (a Board case or a legal hold): the records are evidence and stay as they are.
  *
  * Always kept, whatever the regime, until their own retention periods (DPDP Rules r.8(3): at least
@@ -40,6 +43,8 @@ export interface ErasureCounts {
   files?: number;
   /** Download links that were still valid and now end. */
   links: number;
+  /** Breach notices' recipient identifiers (mobile, email, reference) that led here (only when there were any). */
+  breachIdentifiers?: number;
 }
 
 export interface ErasurePlan {
@@ -102,6 +107,14 @@ async function run(uow: UnitOfWork, key: string, regime: ErasureRegime, now: Dat
       await uow.exec.run(q.setTicketFields, { id: t.id, fields: JSON.stringify(fields) });
       await uow.exec.run(q.eraseCitizenReplies, { ticket_id: t.id, data: JSON.stringify({ erased: true }) });
     }
+  }
+  // The identifier the DPO pasted (a mobile, an email) is not needed to answer anything: the
+  // breach keeps its row (told or not, for the Board's report), without it.
+  const bq = breachQueries(uow.dialect);
+  const identifiers = Number((await uow.exec.all(bq.countIdentifiersOf, p))[0]?.n ?? 0);
+  if (identifiers > 0) {
+    counts.breachIdentifiers = identifiers;
+    if (apply) await uow.exec.run(bq.eraseIdentifiersOf, p);
   }
   if (regime === 'answering') return counts;
 

@@ -47,7 +47,8 @@ const USAGE = `Usage: nivaran <command>
                                   an officer's role (officer, grievance_officer, dpo) in a department
   departments remove --email E --department D
                                   takes the officer out of the department
-  audit verify                    recompute the audit log's hash chain; exit 1 naming the first broken row
+  audit verify [--against FILE]   recompute the audit log's hash chain (and check it still holds a checkpoint); exit 1 naming what broke
+  audit checkpoint [--out FILE]   write a signed checkpoint of the audit log, to keep away from the database
   retention run [--dry-run]       delete what has outlived its retention period (holds and open cases kept);
                                   --dry-run only counts what would go
   report [--month YYYY-MM] [--format text|csv|json] [--out FILE]

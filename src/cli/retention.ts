@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.ts';
+import { fileStoreFor } from '../files/file-store.ts';
 import { formatDateTime } from '../i18n/i18n.ts';
 import { istDayNumber, isoDateOfDayNumber } from '../domain/time/ist.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
@@ -44,7 +45,8 @@ export async function retentionCommand(args: string[], opts: RetentionCliOptions
   const profile = loadProfile(config.profileFile);
   const store = await openStore(config);
   try {
-    const service = new RetentionService({ store, profile, clock: opts.clock ?? (() => new Date()), logger: createLogger(config.logLevel) });
+    const clock = opts.clock ?? (() => new Date());
+    const service = new RetentionService({ store, profile, clock, logger: createLogger(config.logLevel), files: fileStoreFor(config, clock) });
     const report = await service.run({ dryRun: values['dry-run'] === true, actor: 'cli' });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatPurgeReport(report));
     return 0;
@@ -75,6 +77,7 @@ export function formatPurgeReport(r: PurgeReport): string {
     `Rows older than 00:00 IST of the cutoff date had expired. Kept rows belong to conversations with an open ticket,`,
     `a pending appeal, a Board case or a legal hold; a row kept for two reasons counts under both.`,
     `${r.dryRun ? 'Would go with the tickets' : 'Deleted with the tickets'}: ${rel.ticket_events} history entries, ${rel.timers} timers, ${rel.officer_notifications} officers' notes, ${rel.ratings} ratings, ${rel.reviews} reviews.`,
+    `Evidence files: ${r.files.deleted} ${r.dryRun ? 'would go' : 'deleted'} (${r.files.bytes} bytes)${r.dryRun ? '' : `, ${r.files.blobs} stored contents removed`}; ${r.files.keptTotal} sent before any ticket kept for an exception (those of kept tickets stay with them).`,
     `Housekeeping: ${r.housekeeping.data_exports} expired export links, ${r.housekeeping.desk_sessions} expired desk log-ins.`,
     r.dryRun
       ? `In all ${r.deleted} rows would go.`

@@ -8,8 +8,8 @@ import { z } from 'zod';
 export const CURRENT_SPEC_VERSION = '1.0.0';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case id');
-/** An i18n key in the `flows` namespace, `common:…` for the engine's shared texts, `law:…` or `departments:…`. */
-export const i18nKey = z.string().regex(/^(common:|law:|departments:)?[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'dotted i18n key');
+/** An i18n key in the `flows` namespace, `common:…` for the engine's shared texts, `law:…`, `departments:…` or `security:…`. */
+export const i18nKey = z.string().regex(/^(common:|law:|departments:|security:)?[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'dotted i18n key');
 /** `step` within the same flow, or `flow/step`. */
 export const target = z.string().regex(/^([a-z][a-z0-9_]*\/)?[a-z][a-z0-9_]*$/, 'step id or flow/step');
 /** Literal, `$var.path` (a variable, optionally `|date`) or `t:key` (a translated text). */

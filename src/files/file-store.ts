@@ -20,6 +20,14 @@ export interface FileStore {
   sweep(uow: UnitOfWork): Promise<number>;
 }
 
+/** Blobs a sweep removes at most per call (a caller loops while it gets this many). */
+export const SWEEP_BATCH = 500;
+
+/** The store the configuration asks for: in the database with DATABASE_URL, else under DATA_DIR/files. */
+export function fileStoreFor(config: { databaseUrl?: string | undefined; dataDir: string }, clock: () => Date): FileStore {
+  return config.databaseUrl ? new DatabaseFileStore(clock) : new DiskFileStore(path.join(config.dataDir, 'files'), clock);
+}
+
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const queries = featureQueries((db) => ({
@@ -69,7 +77,7 @@ export class DiskFileStore implements FileStore {
 
   async sweep(uow: UnitOfWork): Promise<number> {
     const q = queries(uow.dialect);
-    const gone = await uow.exec.all(q.unreferenced, { limit: 500 });
+    const gone = await uow.exec.all(q.unreferenced, { limit: SWEEP_BATCH });
     for (const { sha256 } of gone) {
       await uow.exec.run(q.deleteBlob, { sha256 });
       fs.rmSync(this.pathOf(sha256), { force: true });
@@ -97,7 +105,7 @@ export class DatabaseFileStore implements FileStore {
 
   async sweep(uow: UnitOfWork): Promise<number> {
     const q = queries(uow.dialect);
-    const gone = await uow.exec.all(q.unreferenced, { limit: 500 });
+    const gone = await uow.exec.all(q.unreferenced, { limit: SWEEP_BATCH });
     for (const { sha256 } of gone) await uow.exec.run(q.deleteBlob, { sha256 });
     return gone.length;
   }

@@ -6,7 +6,7 @@ import type { ParamValue } from '../engine/events.ts';
 import { LANGS, type Lang } from '../engine/session.ts';
 import { matchForm } from '../text/normalize.ts';
 
-export const NAMESPACES = ['common', 'flows', 'desk', 'quality', 'reports', 'retention', 'law', 'delivery', 'departments', 'operations', 'understanding', 'security'] as const;
+export const NAMESPACES = ['common', 'flows', 'desk', 'quality', 'reports', 'retention', 'law', 'delivery', 'departments', 'operations', 'understanding', 'security', 'updates'] as const;
 export type Resources = Record<Lang, Record<(typeof NAMESPACES)[number], Record<string, unknown>>>;
 
 /** Reads locales/{en,hi}/{common,flows}.json. A missing or malformed file stops start-up. */

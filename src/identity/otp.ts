@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { toAsciiDigits } from '../text/normalize.ts';
 import { maskDestination } from './mask.ts';
@@ -20,7 +20,27 @@ import { maskDestination } from './mask.ts';
 export type CodeLang = 'en' | 'hi';
 
 /** What starting a challenge did. `destination` is masked; `expiresAt` and `until` are ISO instants. */
-export type ChallengeStart = { status: 'sent'; destination: string; expiresAt: string } | { status: 'locked'; until: string };
+export type ChallengeStart =
+  | { status: 'sent'; destination: string; expiresAt: string }
+  | { status: 'locked'; until: string }
+  /** The current code was already resent {@link MAX_RESENDS} times; it stays valid until `expiresAt`. */
+  | { status: 'resend_limit'; destination: string; expiresAt: string };
+
+/**
+ * Who a challenge is about, beyond the conversation asking. Counts of codes sent and of wrong codes,
+ * and lock-outs, are kept per conversation AND per destination AND per principal, so a new chat
+ * account gets neither fresh codes nor fresh guesses against the same person.
+ */
+export interface ChallengeSubject {
+  /** The principal on file; absent for a decoy. */
+  principalId?: number;
+  /**
+   * A decoy: the number or email typed is not on file (or not usable). Everything is counted and
+   * answered exactly as for a real challenge, but no code is sent and no code can match, so the
+   * answers cannot be used to test who is a customer.
+   */
+  decoy?: boolean;
+}
 
 /** What checking a typed code found. */
 export type ChallengeCheck =
@@ -76,6 +96,12 @@ interface StoredChallenge {
   expiresAt: string;
   /** Wrong codes so far, carried over when a new code replaces this one. */
   attempts: number;
+  /** Times this challenge's code was resent (a new code to the same destination before expiry). */
+  resends?: number;
+  /** Counter keys of the destination and principal (hashes; no personal data). */
+  subjects?: string[];
+  /** Masked destination, for the resend-limit answer. */
+  destination?: string;
 }
 
 interface StoredLockout {
@@ -87,7 +113,14 @@ interface StoredLockout {
 }
 
 const challengeKey = (conversationKey: string) => `otp:challenge:${conversationKey}`;
-const lockoutKey = (conversationKey: string) => `otp:lockout:${conversationKey}`;
+/** `subject` is `c:<conversation>`, `d:<destination hash>` or `p:<principal id>`. */
+const lockoutKey = (subject: string) => `otp:lockout:${subject}`;
+const failsKey = (subject: string) => `otp:fails:${subject}`;
+const sendsKey = (subject: string) => `otp:sends:${subject}`;
+const conv = (conversationKey: string) => `c:${conversationKey}`;
+/** The destination as a hash, so counters hold no phone number or address. */
+const destSubject = (via: 'sms' | 'email', address: string) =>
+  `d:${createHash('sha256').update(`${via}:${address.toLowerCase()}`).digest('base64url').slice(0, 22)}`;
 
 function defaultRandom(digits: number): string {
   return String(randomInt(0, 10 ** digits)).padStart(digits, '0');
@@ -103,9 +136,13 @@ function isLockout(v: unknown): v is StoredLockout {
   return typeof l?.count === 'number' && typeof l.until === 'string' && typeof l.forgetAt === 'string';
 }
 
-/** Codes sent to one destination (phone or mailbox) within an hour, whichever conversation asks. */
+/** Codes sent to one destination (phone or mailbox), or to one principal, within an hour, whichever conversation asks. */
 export const MAX_SENDS_PER_DESTINATION = 5;
 const DESTINATION_WINDOW_MS = 60 * 60_000;
+/** New codes asked for while the current one is still valid ("resend"). */
+export const MAX_RESENDS = 3;
+/** Wrong codes against a destination or principal are remembered this long (across conversations). */
+const FAILS_WINDOW_MS = 24 * HOUR;
 
 /** Issues and checks one-time codes, one challenge per conversation. */
 export class OtpService {
@@ -140,33 +177,54 @@ export class OtpService {
     to: { via: 'sms' | 'email'; address: string },
     lang: CodeLang,
     now: Date,
+    who: ChallengeSubject = {},
   ): Promise<{ result: ChallengeStart; dispatch?: CodeDispatch }> {
-    const lock = await this.activeLockout(uow, conversationKey, now);
-    if (lock) return { result: { status: 'locked', until: lock.until } };
-    // Per destination, across conversations (issue 14): a new chat account does not buy a fresh
-    // run of codes to the same phone or mailbox, and resending is capped.
-    const destKey = `otp:dest:${createHash('sha256').update(`${to.via}:${to.address.toLowerCase()}`).digest('base64url').slice(0, 22)}`;
-    const sends = await uow.ephemeral.get<{ since: string; count: number }>(destKey);
-    const fresh = !sends || now.getTime() - Date.parse(sends.since) >= DESTINATION_WINDOW_MS;
-    if (!fresh && sends.count >= MAX_SENDS_PER_DESTINATION) {
-      return { result: { status: 'locked', until: new Date(Date.parse(sends.since) + DESTINATION_WINDOW_MS).toISOString() } };
+    const others = [destSubject(to.via, to.address), ...(who.principalId !== undefined ? [`p:${who.principalId}`] : [])];
+    const subjects = [conv(conversationKey), ...others];
+    const lock = await this.activeLockout(uow, subjects, now);
+    if (lock) return { result: { status: 'locked', until: lock } };
+
+    const destination = maskDestination(to.via, to.address);
+    const previous = await uow.ephemeral.get<unknown>(challengeKey(conversationKey));
+    // A resend: the current code is still valid and goes to the same place.
+    const live = isChallenge(previous) && now.getTime() < Date.parse(previous.expiresAt) && previous.subjects?.[0] === others[0] ? previous : undefined;
+    if (live && (live.resends ?? 0) >= MAX_RESENDS) {
+      return { result: { status: 'resend_limit', destination, expiresAt: live.expiresAt } };
     }
-    await uow.ephemeral.set(destKey, fresh ? { since: now.toISOString(), count: 1 } : { since: sends.since, count: sends.count + 1 }, DESTINATION_WINDOW_MS);
+    // Per destination and per principal, across conversations (issue 14): a new chat account does
+    // not buy a fresh run of codes to the same phone or mailbox.
+    for (const subject of others) {
+      const sends = await uow.ephemeral.get<{ since: string; count: number }>(sendsKey(subject));
+      if (sends && now.getTime() - Date.parse(sends.since) < DESTINATION_WINDOW_MS && sends.count >= MAX_SENDS_PER_DESTINATION) {
+        return { result: { status: 'locked', until: new Date(Date.parse(sends.since) + DESTINATION_WINDOW_MS).toISOString() } };
+      }
+    }
+    for (const subject of others) {
+      const sends = await uow.ephemeral.get<{ since: string; count: number }>(sendsKey(subject));
+      const fresh = !sends || now.getTime() - Date.parse(sends.since) >= DESTINATION_WINDOW_MS;
+      await uow.ephemeral.set(sendsKey(subject), fresh ? { since: now.toISOString(), count: 1 } : { since: sends.since, count: sends.count + 1 }, DESTINATION_WINDOW_MS);
+    }
 
     const code = this.random(this.codeLength);
     if (!new RegExp(`^\\d{${this.codeLength}}$`).test(code)) {
       throw new Error(`OtpService: random() must return ${this.codeLength} decimal digits`);
     }
-    const previous = await uow.ephemeral.get<unknown>(challengeKey(conversationKey));
     const expiresAt = new Date(now.getTime() + this.ttlMs).toISOString();
+    // A decoy's hash is of 32 random bytes: no typed code can ever match it.
+    const secretOfChallenge = who.decoy ? randomBytes(32).toString('hex') : code;
     const challenge: StoredChallenge = {
-      hash: this.hash(conversationKey, code).toString('base64url'),
+      hash: this.hash(conversationKey, secretOfChallenge).toString('base64url'),
       expiresAt,
       attempts: isChallenge(previous) ? previous.attempts : 0,
+      resends: live ? (live.resends ?? 0) + 1 : 0,
+      subjects: others,
+      destination,
     };
     await uow.ephemeral.set(challengeKey(conversationKey), challenge, this.ttlMs + EXPIRED_GRACE_MS);
+    const result: ChallengeStart = { status: 'sent', destination, expiresAt };
+    if (who.decoy) return { result };
     return {
-      result: { status: 'sent', destination: maskDestination(to.via, to.address), expiresAt },
+      result,
       dispatch: { via: to.via, to: to.address, code, lang, expiresInMinutes: Math.round(this.ttlMs / MINUTE) },
     };
   }
@@ -177,10 +235,11 @@ export class OtpService {
    * too and locks the conversation out: 15 minutes, then 1 hour, then 24 hours.
    */
   async check(uow: UnitOfWork, conversationKey: string, code: string, now: Date): Promise<ChallengeCheck> {
-    const lock = await this.activeLockout(uow, conversationKey, now);
-    if (lock) return { status: 'locked', until: lock.until };
-
     const stored = await uow.ephemeral.get<unknown>(challengeKey(conversationKey));
+    const subjects = [conv(conversationKey), ...(isChallenge(stored) ? (stored.subjects ?? []) : [])];
+    const lock = await this.activeLockout(uow, subjects, now);
+    if (lock) return { status: 'locked', until: lock };
+
     if (!isChallenge(stored)) return { status: 'no_challenge' };
     if (now.getTime() >= Date.parse(stored.expiresAt)) {
       await uow.ephemeral.delete(challengeKey(conversationKey));
@@ -194,19 +253,35 @@ export class OtpService {
     // throws on unequal lengths, so that case is simply a mismatch.
     if (expected.length === actual.length && timingSafeEqual(expected, actual)) {
       await uow.ephemeral.delete(challengeKey(conversationKey));
-      // Holding the code proves the destination; earlier lock-outs no longer need to escalate.
-      await uow.ephemeral.delete(lockoutKey(conversationKey));
+      // Holding the code proves the destination; earlier failures and lock-outs no longer count.
+      for (const subject of subjects) {
+        await uow.ephemeral.delete(lockoutKey(subject));
+        await uow.ephemeral.delete(failsKey(subject));
+      }
       return { status: 'verified' };
     }
 
-    const attempts = stored.attempts + 1;
+    // Wrong: counted for the conversation (on the challenge) and for the destination and principal
+    // (across conversations). The highest count decides what is left.
+    let attempts = stored.attempts + 1;
+    for (const subject of stored.subjects ?? []) {
+      const fails = await uow.ephemeral.get<{ count: number }>(failsKey(subject));
+      const count = (typeof fails?.count === 'number' ? fails.count : 0) + 1;
+      await uow.ephemeral.set(failsKey(subject), { count }, FAILS_WINDOW_MS);
+      attempts = Math.max(attempts, count);
+    }
     if (attempts < this.maxAttempts) {
       const remainingMs = Date.parse(stored.expiresAt) - now.getTime() + EXPIRED_GRACE_MS;
-      await uow.ephemeral.set(challengeKey(conversationKey), { ...stored, attempts }, remainingMs);
+      await uow.ephemeral.set(challengeKey(conversationKey), { ...stored, attempts: stored.attempts + 1 }, remainingMs);
       return { status: 'wrong', attemptsLeft: this.maxAttempts - attempts };
     }
     await uow.ephemeral.delete(challengeKey(conversationKey));
-    const until = await this.lockOut(uow, conversationKey, now);
+    let until = '';
+    for (const subject of subjects) {
+      await uow.ephemeral.delete(failsKey(subject));
+      const u = await this.lockOut(uow, subject, now);
+      if (u > until) until = u;
+    }
     return { status: 'locked', until };
   }
 
@@ -216,19 +291,24 @@ export class OtpService {
     return createHmac('sha256', this.secret).update(`${conversationKey}\u0000${code}`, 'utf8').digest();
   }
 
-  private async lockoutOf(uow: UnitOfWork, conversationKey: string, now: Date): Promise<StoredLockout | undefined> {
-    const stored = await uow.ephemeral.get<unknown>(lockoutKey(conversationKey));
+  private async lockoutOf(uow: UnitOfWork, subject: string, now: Date): Promise<StoredLockout | undefined> {
+    const stored = await uow.ephemeral.get<unknown>(lockoutKey(subject));
     return isLockout(stored) && now.getTime() < Date.parse(stored.forgetAt) ? stored : undefined;
   }
 
-  private async activeLockout(uow: UnitOfWork, conversationKey: string, now: Date): Promise<StoredLockout | undefined> {
-    const lock = await this.lockoutOf(uow, conversationKey, now);
-    return lock && now.getTime() < Date.parse(lock.until) ? lock : undefined;
+  /** The latest end of a lock-out in force on any of the subjects, or undefined. */
+  private async activeLockout(uow: UnitOfWork, subjects: readonly string[], now: Date): Promise<string | undefined> {
+    let until: string | undefined;
+    for (const subject of subjects) {
+      const lock = await this.lockoutOf(uow, subject, now);
+      if (lock && now.getTime() < Date.parse(lock.until) && (until === undefined || lock.until > until)) until = lock.until;
+    }
+    return until;
   }
 
   /** Records one more lock-out and returns when it ends. */
-  private async lockOut(uow: UnitOfWork, conversationKey: string, now: Date): Promise<string> {
-    const count = ((await this.lockoutOf(uow, conversationKey, now))?.count ?? 0) + 1;
+  private async lockOut(uow: UnitOfWork, subject: string, now: Date): Promise<string> {
+    const count = ((await this.lockoutOf(uow, subject, now))?.count ?? 0) + 1;
     const lengthMs = LOCKOUT_BACKOFF_MS[Math.min(count, LOCKOUT_BACKOFF_MS.length) - 1]!;
     const untilMs = now.getTime() + lengthMs;
     const lock: StoredLockout = {
@@ -236,7 +316,7 @@ export class OtpService {
       until: new Date(untilMs).toISOString(),
       forgetAt: new Date(untilMs + LOCKOUT_MEMORY_MS).toISOString(),
     };
-    await uow.ephemeral.set(lockoutKey(conversationKey), lock, lengthMs + LOCKOUT_MEMORY_MS);
+    await uow.ephemeral.set(lockoutKey(subject), lock, lengthMs + LOCKOUT_MEMORY_MS);
     return lock.until;
   }
 }

@@ -78,6 +78,18 @@ export const retentionQueries = featureQueries((db) => {
       reviews: prepare<IdSlots, { n: number }>((p) => db.selectFrom('reviews').select(sql<number>`count(*)`.as('n')).where('ticket_id', 'in', slotRefs(p))),
     },
 
+    /** Evidence files sent while no ticket was open, older than the cutoff (their conversation's exceptions are checked after). */
+    filePage: prepare<{ after: number; cutoff: string; limit: number }, CandidateRow>((p) =>
+      db.selectFrom('evidence_files').select(['id', 'conversation_key'])
+        .where('id', '>', p.after).where('ticket_id', 'is', null).where('created_at', '<', p.cutoff).orderBy('id').limit(p.limit)),
+    /** How many evidence files and bytes an id list (or the tickets of one) holds: counted before the delete, for the report. */
+    fileTally: prepare<IdSlots, { n: number; bytes: number }>((p) =>
+      db.selectFrom('evidence_files').select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(size), 0)`.as('bytes')]).where('id', 'in', slotRefs(p))),
+    fileTallyByTicket: prepare<IdSlots, { n: number; bytes: number }>((p) =>
+      db.selectFrom('evidence_files').select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(size), 0)`.as('bytes')]).where('ticket_id', 'in', slotRefs(p))),
+    deleteFileIds: prepare<IdSlots, never>((p) => db.deleteFrom('evidence_files').where('id', 'in', slotRefs(p))),
+    deleteFilesByTicket: prepare<IdSlots, never>((p) => db.deleteFrom('evidence_files').where('ticket_id', 'in', slotRefs(p))),
+
     /** The first audit row to keep: the oldest at or after the cutoff. */
     firstKeptAudit: prepare<{ cutoff: string }, { seq: number }>((p) =>
       db.selectFrom('audit_log').select('seq').where('at', '>=', p.cutoff).orderBy('seq').limit(1)),

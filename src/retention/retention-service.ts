@@ -1,6 +1,8 @@
 import { appendAudit, auditPoint, sealAuditHead } from '../audit/audit-log.ts';
 import { addCalendarMonths, endOfIstDayMs, istDayNumber } from '../domain/time/ist.ts';
+import { breachQueries } from '../breach/queries.ts';
 import { describeError } from '../errors.ts';
+import { SWEEP_BATCH, type FileStore } from '../files/file-store.ts';
 import type { Logger } from '../logger.ts';
 import type { Profile } from '../profile/schema.ts';
 import type { Executor, Prepared } from '../storage/prepared.ts';
@@ -15,6 +17,11 @@ export interface RetentionDeps {
   profile: Profile;
   clock: () => Date;
   logger: Logger;
+  /**
+   * Where evidence files' bytes live: given, the purge removes the bytes of the files it deleted
+   * (once no other record refers to them); without it the scheduler's file sweep does, later.
+   */
+  files?: FileStore;
 }
 
 /** DPDP Rule 8(3): personal data and logs of its processing are kept for at least one year. */
@@ -95,7 +102,14 @@ export interface PurgeReport {
   /** The rows that went with the deleted tickets. */
   related: Record<TicketRelated, number>;
   /** Expired citizen export links and desk log-ins (no retention period: they simply expired). */
-  housekeeping: { data_exports: number; desk_sessions: number };
+  housekeeping: { data_exports: number; desk_sessions: number; breach_identifiers: number };
+  /**
+   * Evidence files deleted: with their ticket, or (sent while no ticket was open) after the
+   * transcripts' period, kept for the same exceptions as the rest of their conversation.
+   * `bytes` is their total size; `blobs` the stored contents removed because nothing else
+   * refers to them any more (0 in a dry run, which removes nothing).
+   */
+  files: { deleted: number; bytes: number; kept: Record<KeepReason, number>; keptTotal: number; blobs: number };
   /** Rows deleted per table. */
   counts: Record<string, number>;
   /** Every row deleted. */
@@ -146,7 +160,8 @@ export class RetentionService {
       at: now.toISOString(),
       classes: Object.fromEntries(DATA_CLASSES.map((c) => [c, { ...periods[c], deleted: 0, kept: emptyKept(), keptTotal: 0 }])) as Record<DataClass, ClassReport>,
       related: { ticket_events: 0, timers: 0, officer_notifications: 0, ratings: 0, reviews: 0 },
-      housekeeping: { data_exports: 0, desk_sessions: 0 },
+      housekeeping: { data_exports: 0, desk_sessions: 0, breach_identifiers: 0 },
+      files: { deleted: 0, bytes: 0, kept: emptyKept(), keptTotal: 0, blobs: 0 },
       counts: {},
       deleted: 0,
       auditPurgedThrough: 0,
@@ -155,7 +170,10 @@ export class RetentionService {
     try {
       await this.housekeeping(now, opts.dryRun, report);
       for (const c of ['transcripts', 'verifications', 'consent'] as const) await this.purgeConversationRows(c, now, opts.dryRun, report);
+      await this.purgeConversationFiles(now, opts.dryRun, report);
       await this.purgeTickets(now, opts.dryRun, report);
+      await this.purgeBreachIdentifiers(opts.dryRun, report);
+      await this.sweepFileBytes(opts.dryRun, report);
       await this.purgeAudit(opts.dryRun, report);
     } catch (error) {
       // What was deleted before the failure is still recorded, marked as an unfinished purge.
@@ -207,6 +225,7 @@ export class RetentionService {
       consent_ledger: report.classes.consent.deleted,
       tickets: report.classes.tickets.deleted,
       ...report.related,
+      evidence_files: report.files.deleted,
       audit_log: report.classes.audit.deleted,
       ...report.housekeeping,
     };
@@ -222,7 +241,9 @@ export class RetentionService {
           counts: report.counts,
           months: Object.fromEntries(DATA_CLASSES.map((c) => [c, report.classes[c].months])),
           cutoffs: Object.fromEntries(DATA_CLASSES.map((c) => [c, report.classes[c].cutoff])),
-          kept: Object.fromEntries(DATA_CLASSES.filter((c) => c !== 'audit').map((c) => [c, report.classes[c].kept])),
+          kept: { ...Object.fromEntries(DATA_CLASSES.filter((c) => c !== 'audit').map((c) => [c, report.classes[c].kept])), evidence_files: report.files.kept },
+          fileBytes: report.files.bytes,
+          fileBlobs: report.files.blobs,
           auditPurgedThrough: report.auditPurgedThrough,
         },
         at: now,
@@ -267,6 +288,44 @@ export class RetentionService {
     }
   }
 
+  /**
+   * Evidence files sent while no ticket was open (a ticket's own go with it): they are part of
+   * the conversation, so they expire with its transcript and are kept for the same exceptions.
+   */
+  private async purgeConversationFiles(now: Date, dryRun: boolean, report: PurgeReport): Promise<void> {
+    const cutoff = report.classes.transcripts.cutoff;
+    const out: ClassReport = { months: report.classes.transcripts.months, cutoff, deleted: 0, kept: report.files.kept, keptTotal: 0 };
+    let after = 0;
+    for (let more = true; more; ) {
+      more = await this.deps.store.transaction(async (uow) => {
+        const q = this.q(uow);
+        const rows = await uow.exec.all(q.filePage, { after, cutoff, limit: ROWS_PER_BATCH });
+        if (rows.length === 0) return false;
+        after = num(rows.at(-1)!.id);
+        const doomed = await this.sortOut(uow, rows, now, out);
+        for (let i = 0; i < doomed.length; i += ID_SLOTS) {
+          const ids = idSlots(doomed.slice(i, i + ID_SLOTS));
+          const [tally] = await uow.exec.all(q.fileTally, ids);
+          report.files.bytes += num(tally?.bytes);
+          report.files.deleted += dryRun ? num(tally?.n) : (await uow.exec.run(q.deleteFileIds, ids)).changes;
+        }
+        return rows.length === ROWS_PER_BATCH;
+      });
+    }
+    report.files.keptTotal += out.keptTotal;
+  }
+
+  /** The stored contents no record refers to any more, in steps (the file store's sweep takes at most SWEEP_BATCH a time). */
+  private async sweepFileBytes(dryRun: boolean, report: PurgeReport): Promise<void> {
+    const files = this.deps.files;
+    if (dryRun || !files || report.files.deleted === 0) return;
+    for (;;) {
+      const n = await this.deps.store.transaction((uow) => files.sweep(uow));
+      report.files.blobs += n;
+      if (n < SWEEP_BATCH) break;
+    }
+  }
+
   /** Finished tickets past their period, with their history, timers, notes, rating and review. */
   private async purgeTickets(now: Date, dryRun: boolean, report: PurgeReport): Promise<void> {
     const out = report.classes.tickets;
@@ -285,9 +344,35 @@ export class RetentionService {
               ? num((await uow.exec.all(q.countByTicket[table], ids))[0]?.n)
               : (await uow.exec.run(q.deleteByTicket[table], ids)).changes;
           }
+          // The ticket's evidence files go with it (counted first: the report says how many and how big).
+          const [tally] = await uow.exec.all(q.fileTallyByTicket, ids);
+          report.files.bytes += num(tally?.bytes);
+          report.files.deleted += dryRun ? num(tally?.n) : (await uow.exec.run(q.deleteFilesByTicket, ids)).changes;
           out.deleted += await this.deleteIds(uow.exec, q.deleteIds.tickets, doomed, dryRun);
         }
         return rows.length === TICKETS_PER_BATCH;
+      });
+    }
+  }
+
+  /**
+   * Breach recipients' identifiers (the mobiles, emails, references the DPO pasted) and
+   * conversation keys, once the breach was found longer ago than the transcripts' period and the
+   * person is no longer waiting to be told: the row stays (counts, channel, status) for the
+   * Board's report, without who it was.
+   */
+  private async purgeBreachIdentifiers(dryRun: boolean, report: PurgeReport): Promise<void> {
+    const cutoff = report.classes.transcripts.cutoff;
+    let after = 0;
+    for (let more = true; more; ) {
+      more = await this.deps.store.transaction(async (uow) => {
+        const bq = breachQueries(uow.dialect);
+        const rows = await uow.exec.all(bq.expiredRecipients, { after, cutoff, limit: ROWS_PER_BATCH });
+        if (rows.length === 0) return false;
+        after = num(rows.at(-1)!.id);
+        if (!dryRun) for (const r of rows) await uow.exec.run(bq.eraseRecipient, { id: num(r.id) });
+        report.housekeeping.breach_identifiers += rows.length;
+        return rows.length === ROWS_PER_BATCH;
       });
     }
   }

@@ -1,7 +1,9 @@
 import type { EngineServices } from '../engine/actions/types.ts';
 import type { Lang } from '../engine/session.ts';
 import type { Directory } from '../identity/directory.ts';
+import { normaliseEmail, normaliseMobile } from '../identity/directory.ts';
 import type { OtpService } from '../identity/otp.ts';
+import { DECOY_PRINCIPAL } from '../engine/actions/types.ts';
 import type { AfterCommitJob } from './after-commit.ts';
 import type { Profile, RequestKind } from '../profile/schema.ts';
 import { REQUEST_KINDS } from '../profile/schema.ts';
@@ -25,6 +27,8 @@ export interface HostServices {
 }
 
 const DAY_MS = 86_400_000;
+const DECOY_TTL_MS = 3_600_000;
+const decoyKey = (conversationKey: string) => `otp:decoy:${conversationKey}`;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -63,11 +67,24 @@ export function engineServices(uow: UnitOfWork, conversationKey: string, now: Da
         const via = has(named) ? named : has(named === 'sms' ? 'email' : 'sms') ? (named === 'sms' ? 'email' : 'sms') : null;
         return { status: 'found', principalId: r.principal.id, via };
       },
+      decoy: async (q) => {
+        const via: 'sms' | 'email' = q.email ? 'email' : 'sms';
+        const address = via === 'email' ? normaliseEmail(q.email ?? '') : normaliseMobile(q.mobile ?? '');
+        if (!address) return undefined;
+        // Kept only while a code could be asked for; the counters themselves hold only a hash.
+        await uow.ephemeral.set(decoyKey(conversationKey), { via, address }, DECOY_TTL_MS);
+        return { principalId: DECOY_PRINCIPAL, via };
+      },
       startChallenge: async (principalId, via, lang) => {
+        if (principalId === DECOY_PRINCIPAL) {
+          const d = await uow.ephemeral.get<{ via?: unknown; address?: unknown }>(decoyKey(conversationKey));
+          if (d?.via !== via || typeof d.address !== 'string') return { status: 'no_destination' };
+          return (await host.otp.start(uow, conversationKey, { via, address: d.address }, lang, now, { decoy: true })).result;
+        }
         const p = await uow.principals.byId(principalId);
         const address = via === 'sms' ? p?.mobile : p?.email;
         if (!address) return { status: 'no_destination' };
-        const { result, dispatch } = await host.otp.start(uow, conversationKey, { via, address }, lang, now);
+        const { result, dispatch } = await host.otp.start(uow, conversationKey, { via, address }, lang, now, { principalId });
         if (dispatch) afterCommit.push({ kind: 'send_code', conversationKey, dispatch });
         return result;
       },

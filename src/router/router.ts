@@ -2,7 +2,7 @@ import type { EvidenceIntake } from '../files/intake.ts';
 import type { ActionRegistry } from '../engine/actions/registry.ts';
 import { resume, type EngineEnv } from '../engine/engine.ts';
 import type { FlowSet } from '../engine/flow-set.ts';
-import { SESSION_VERSION, type SessionState } from '../engine/session.ts';
+import { SESSION_VERSION, type Lang, type SessionState } from '../engine/session.ts';
 import { applyEffects } from '../effects/apply.ts';
 import type { AfterCommit, AfterCommitJob } from './after-commit.ts';
 import { engineServices, type HostServices } from './engine-services.ts';
@@ -17,6 +17,8 @@ import { KeyedMutex } from './keyed-mutex.ts';
 import type { Understanding } from '../understanding/understanding.ts';
 import { recordInbound } from '../outbox/queue.ts';
 import { maskSplitNumber } from './split-numbers.ts';
+import { recordUpdatesChoice, updatesCommand } from '../consent/updates.ts';
+import { deliver } from '../outbox/enqueue.ts';
 
 export interface RouterDeps {
   store: Store;
@@ -100,6 +102,18 @@ export class Router {
       if (fetched && this.deps.evidence && session?.consent && session.consent.version === this.deps.host.profile.consent.noticeVersion) {
         const replies = await this.deps.evidence.take(uow, { key, lang: session.lang ?? undefined, fetched, channel: msg.channel, messageId: msg.messageId, at });
         return { status: 'processed', replies };
+      }
+
+      // STOP / "बंद करें" (and START) work at any step, before the flows and the understanding
+      // see the message: a purpose-level choice, recorded in the ledger; the flow stays where it was.
+      const updates = updatesCommand(masked.text);
+      if (updates) {
+        const lang: Lang = session?.lang ?? (/[\u0900-\u097F]/u.test(masked.text) ? 'hi' : 'en');
+        const text = await recordUpdatesChoice(uow, updates, {
+          conversationKey: key, channel: msg.channel, lang, noticeVersion: this.deps.host.profile.consent.noticeVersion, messageId: msg.messageId, at,
+        }, translator);
+        await deliver(uow, { channel: msg.channel, conversationId: msg.conversationId, conversationKey: key }, { text, choices: [] }, at);
+        return { status: 'processed', replies: 1 };
       }
 
       const sprint = await resume(this.env(uow, key, now, jobs), session, {

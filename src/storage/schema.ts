@@ -184,7 +184,8 @@ export interface ConsentLedgerTable {
   /** Which notice the citizen saw: its version and the SHA-256 of its text in their language. */
   notice_version: string;
   notice_hash: string;
-  action: 'given' | 'declined' | 'withdrawn';
+  /** `opted_out:updates` / `opted_in:updates`: the purpose-level opt-out (src/consent/updates.ts). */
+  action: 'given' | 'declined' | 'withdrawn' | 'opted_out:updates' | 'opted_in:updates';
   at: string;
   message_id: string | null;
 }

@@ -6,6 +6,7 @@ import { canTransition, clockRuns, isOpen, isTicketStatus, type TicketStatus } f
 import type { ParamValue } from '../engine/events.ts';
 import { isLang, type Lang } from '../engine/session.ts';
 import { deliver, recipientOf } from '../outbox/enqueue.ts';
+import { deliverUpdate } from '../consent/updates.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
@@ -170,7 +171,7 @@ export class TicketService {
     // An appeal at the top rung goes to no one inside the organisation: the Board notice is the
     // only true answer, not "your appeal has been referred to …" as well.
     if (boardNotice) await this.sendBoardNotice(uow, updated, opts.actor, now);
-    else await this.noticeFor(uow, updated, to, opts, now);
+    else await this.noticeFor(uow, updated, to, opts, now, t.acknowledged_at !== null);
     if (to === 'escalated' || (to === 'appealed' && !boardNotice)) await this.notifyOfficers(uow, updated, 'escalated', { reason: opts.reason ?? '' }, now);
     // A pause cannot carry the reply past the law's ceiling: the officer is told the date holds.
     if (clock.capped && (to === 'awaiting_citizen' || from === 'awaiting_citizen')) {
@@ -508,7 +509,8 @@ export class TicketService {
     }
   }
 
-  private async noticeFor(uow: UnitOfWork, t: TicketRow, to: TicketStatus, opts: ActionOptions & { question?: string }, now: Date): Promise<void> {
+  /** `acknowledgedBefore`: the ticket had been acknowledged before this move (so it is not the acknowledgment). */
+  private async noticeFor(uow: UnitOfWork, t: TicketRow, to: TicketStatus, opts: ActionOptions & { question?: string }, now: Date, acknowledgedBefore = false): Promise<void> {
     const rung = this.rungOf(t);
     const lang = this.langOf(t);
     const params: Record<string, ParamValue> = {
@@ -523,6 +525,13 @@ export class TicketService {
     }
     // The resolution asks whether the citizen is satisfied: offer the answers as choices.
     const choices = to === 'resolved' ? (['yes', 'no'] as const).map((id) => ({ id, label: this.deps.translator.t(lang, `common:answer.${id}`) })) : [];
+    // "Under examination" again, after the acknowledgment, is an update no law requires: it
+    // carries the STOP hint and is not sent to a citizen who opted out (src/consent/updates.ts).
+    // The first one is the acknowledgment, and every other notice is statutory.
+    if (to === 'in_progress' && acknowledgedBefore) {
+      await this.tellCitizen(uow, t, `common:ticket.${to}`, params, now, choices, true);
+      return;
+    }
     await this.tellCitizen(uow, t, `common:ticket.${to}`, params, now, choices);
     if (to === 'awaiting_citizen') await interject(uow, t.conversation_key, INFO_REPLY_STEP, { info_ticket: t.number }, lang);
     if (to === 'resolved') await interject(uow, t.conversation_key, FEEDBACK_STEP, { feedback_ticket: t.number }, lang);
@@ -546,10 +555,12 @@ export class TicketService {
 
   private async tellCitizen(
     uow: UnitOfWork, t: TicketRow, key: string, params: Record<string, ParamValue>, now: Date, choices: Array<{ id: string; label: string }> = [],
+    update = false,
   ): Promise<void> {
     const lang = this.langOf(t);
     const text = withContactLine(this.deps.translator.t(lang, key, { number: t.number, ...params }), key, this.deps.translator.t(lang, 'law:contact'));
-    await deliver(uow, recipientOf(t.conversation_key), { text, choices }, now.toISOString());
+    if (update) await deliverUpdate(uow, recipientOf(t.conversation_key), { text, choices }, now.toISOString(), this.deps.translator.t(lang, 'updates:hint'));
+    else await deliver(uow, recipientOf(t.conversation_key), { text, choices }, now.toISOString());
   }
 
   private async notifyOfficers(uow: UnitOfWork, t: TicketRow, kind: string, data: Record<string, unknown>, now: Date): Promise<void> {

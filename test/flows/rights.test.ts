@@ -40,7 +40,7 @@ describe('identity by the channel, then a one-time code', () => {
     const h = await start();
     for (const t of ['hi', '2', 'yes', '2']) await fromWhatsApp(h, t);
     const asked = await fromWhatsApp(h, '1');
-    expect(asked.at(-1)).toContain('We have sent a one-time code to +91 98XXXXX210');
+    expect(asked.at(-1)).toContain('If +91 98XXXXX210 is the detail we hold for you, we have sent a one-time code to it');
     expect(h.codes.map((c) => [c.via, c.to])).toEqual([['sms', '+919876543210']]);
     await fromWhatsApp(h, TEST_CODE);
     const done = await fromWhatsApp(h, 'yes');

@@ -28,6 +28,7 @@ export function memoryEngine(now = new Date('2026-11-22T05:30:00.000Z')) {
     // One principal on file, +919876543210; the code is always 123456.
     identity: {
       find: async (q) => (q.mobile === '+919876543210' ? { status: 'found', principalId: 1, via: 'sms' } : { status: 'not_found' }),
+      decoy: async () => undefined,
       startChallenge: async () => ({ status: 'sent', destination: '+91 98XXXXX210' }),
       checkCode: async (code) => (code === '123456' ? { status: 'verified' } : { status: 'wrong', attemptsLeft: 2 }),
     },

@@ -70,6 +70,84 @@ for (const backend of backends) {
       expect((await start(store, otp, clock, KEY)).result.status).toBe('sent');
     });
 
+    it('wrong codes and lock-outs are shared by every conversation asking about one person (issue 14)', async () => {
+      const { store } = await open();
+      const clock = new Clock();
+      const otp = service(sequence('739146'));
+      const EMAIL = { via: 'email' as const, address: 'asha@example.in' };
+      const startAs = (key: string, to: typeof MOBILE | typeof EMAIL) => store.transaction((u) => otp.start(u, key, to, 'en', clock.now(), { principalId: 7 }));
+      // Two chat accounts, one guessing against the mobile number, the other against the mailbox of the same principal.
+      expect((await startAs('telegram:a', MOBILE)).result.status).toBe('sent');
+      expect(await check(store, otp, '000001', clock, 'telegram:a')).toEqual({ status: 'wrong', attemptsLeft: 2 });
+      expect(await check(store, otp, '000002', clock, 'telegram:a')).toEqual({ status: 'wrong', attemptsLeft: 1 });
+      expect((await startAs('telegram:b', EMAIL)).result.status).toBe('sent');
+      expect(await check(store, otp, '000003', clock, 'telegram:b')).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
+      // The lock-out holds in every conversation: the first one, a third, by mobile or by email.
+      expect(await check(store, otp, '739146', clock, 'telegram:a')).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
+      expect((await startAs('telegram:c', MOBILE)).result).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
+      expect((await startAs('telegram:c', EMAIL)).result).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
+      // Back-off across conversations: the mobile's two earlier wrong codes still count, and the
+      // person's second lock-out lasts an hour, although this chat account never failed before.
+      clock.advance(15 * MIN);
+      expect((await startAs('telegram:d', MOBILE)).result.status).toBe('sent');
+      expect(await check(store, otp, '000004', clock, 'telegram:d')).toEqual({ status: 'locked', until: '2026-11-22T06:45:00.000Z' });
+    });
+
+    it('a new code may be asked for 3 times while the current one is valid, then the citizen is asked to use it (issue 14)', async () => {
+      const { store } = await open();
+      const clock = new Clock();
+      const otp = service();
+      expect((await start(store, otp, clock)).result.status).toBe('sent');
+      for (let i = 0; i < 3; i++) {
+        clock.advance(10_000);
+        const again = await start(store, otp, clock);
+        expect(again.result.status).toBe('sent');
+        expect(again.dispatch).toBeDefined();
+      }
+      clock.advance(10_000);
+      const fourth = await start(store, otp, clock);
+      expect(fourth).toEqual({ result: { status: 'resend_limit', destination: '+91 98XXXXX210', expiresAt: '2026-11-22T05:35:30.000Z' } });
+      // The last code sent still works.
+      expect(await check(store, otp, '318275', clock)).toEqual({ status: 'verified' });
+    });
+
+    it('after the resend cap, a new challenge once the code expired is still held to 5 codes an hour (issue 14)', async () => {
+      const { store } = await open();
+      const clock = new Clock();
+      const otp = service();
+      for (let i = 0; i < 4; i++) expect((await start(store, otp, clock)).result.status).toBe('sent');
+      expect((await start(store, otp, clock)).result.status).toBe('resend_limit');
+      clock.advance(5 * MIN);
+      expect((await start(store, otp, clock)).result.status).toBe('sent');
+      expect((await start(store, otp, clock)).result).toEqual({ status: 'locked', until: '2026-11-22T06:30:00.000Z' });
+    });
+
+    it('a decoy for a number not on file answers like a real challenge, sends nothing and accepts no code (issue 14)', async () => {
+      const { store } = await open();
+      const clock = new Clock();
+      const otp = service(sequence('739146'));
+      const OTHER = { via: 'sms' as const, address: '+919876543219' };
+      const real = await store.transaction((u) => otp.start(u, 'console:real', MOBILE, 'en', clock.now(), { principalId: 7 }));
+      const decoy = await store.transaction((u) => otp.start(u, 'console:decoy', OTHER, 'en', clock.now(), { decoy: true }));
+      expect(real.result).toEqual({ status: 'sent', destination: '+91 98XXXXX210', expiresAt: '2026-11-22T05:35:00.000Z' });
+      expect(decoy).toEqual({ result: { status: 'sent', destination: '+91 98XXXXX219', expiresAt: '2026-11-22T05:35:00.000Z' } });
+      const answers = async (key: string) => {
+        const out: ChallengeCheck[] = [];
+        for (const c of ['000001', '739146', '000003', '739146']) out.push(await check(store, otp, c, clock, key));
+        return out;
+      };
+      // '739146' is the code the random source hands out: a decoy still refuses it.
+      expect(await answers('console:decoy')).toEqual([
+        { status: 'wrong', attemptsLeft: 2 },
+        { status: 'wrong', attemptsLeft: 1 },
+        { status: 'locked', until: '2026-11-22T05:45:00.000Z' },
+        { status: 'locked', until: '2026-11-22T05:45:00.000Z' },
+      ]);
+      // The decoy's destination is counted like any other: 5 an hour.
+      for (let i = 0; i < 4; i++) await store.transaction((u) => otp.start(u, `console:d${i}`, OTHER, 'en', clock.now(), { decoy: true }));
+      expect((await store.transaction((u) => otp.start(u, 'console:d9', OTHER, 'en', clock.now(), { decoy: true }))).result.status).toBe('locked');
+    });
+
     it('sends a code once, masked in the result, and the right code verifies exactly once', async () => {
       const { store } = await open();
       const clock = new Clock();
@@ -180,7 +258,8 @@ for (const backend of backends) {
       await start(store, otp, clock, 'console:a');
       await start(store, otp, clock, 'console:b');
       expect(await check(store, otp, '582047', clock, 'console:a')).toEqual({ status: 'wrong', attemptsLeft: 2 });
-      expect(await check(store, otp, '739146', clock, 'console:b')).toEqual({ status: 'wrong', attemptsLeft: 2 });
+      // Same number: the wrong code in the other conversation counts too (issue 14).
+      expect(await check(store, otp, '739146', clock, 'console:b')).toEqual({ status: 'wrong', attemptsLeft: 1 });
       expect(await check(store, otp, '739146', clock, 'console:a')).toEqual({ status: 'verified' });
       expect(await check(store, otp, '582047', clock, 'console:b')).toEqual({ status: 'verified' });
       expect(await check(store, otp, '739146', clock, 'console:c')).toEqual({ status: 'no_challenge' });

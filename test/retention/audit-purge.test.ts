@@ -81,12 +81,12 @@ for (const backend of backends) {
       expect(rows[0]!.seq).toBe(OLD_ROWS + 1);
       expect(rows.at(-1)).toMatchObject({ seq: OLD_ROWS + NEW_ROWS + 1, actor: 'cli', action: 'retention.purge', subject: 'retention' });
       expect(JSON.parse(rows.at(-1)!.detail)).toMatchObject({ counts: { audit_log: OLD_ROWS }, auditPurgedThrough: OLD_ROWS });
-      expect(await verifyAudit(store)).toEqual({ ok: true, rows: NEW_ROWS + 1, headSeq: OLD_ROWS + NEW_ROWS + 1, purgedThrough: OLD_ROWS });
+      expect(await verifyAudit(store)).toEqual({ ok: true, rows: NEW_ROWS + 1, headSeq: OLD_ROWS + NEW_ROWS + 1, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
 
       // Nothing more has expired: a second run leaves the log alone (and appends its own row).
       const again = await service(store).run({ dryRun: false });
       expect(again.classes.audit.deleted).toBe(0);
-      expect(await verifyAudit(store)).toMatchObject({ ok: true, rows: NEW_ROWS + 2, purgedThrough: OLD_ROWS });
+      expect(await verifyAudit(store)).toMatchObject({ ok: true, rows: NEW_ROWS + 2, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
     });
 
     it('the database still refuses to delete or change the rows kept', async () => {
@@ -142,7 +142,7 @@ for (const backend of backends) {
         },
         close: () => store.close(),
       };
-      expect(await verifyAudit(busy)).toEqual({ ok: true, rows: NEW_ROWS + 1, headSeq: OLD_ROWS + NEW_ROWS + 1, purgedThrough: OLD_ROWS });
+      expect(await verifyAudit(busy)).toEqual({ ok: true, rows: NEW_ROWS + 1, headSeq: OLD_ROWS + NEW_ROWS + 1, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
     });
   });
 }

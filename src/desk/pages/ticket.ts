@@ -88,7 +88,7 @@ ${v.boardNotifiedAt ? html`<p>${t(ctx, 'ticket.board', { at: when(ctx, v.boardNo
 <section aria-labelledby="req-h"><h2 id="req-h">${t(ctx, 'ticket.request')}</h2>
 ${fieldList(ctx, v.fields)}
 </section>
-${opts.files ? ticketFilesSection(ctx, v.number, opts.files) : ''}
+${opts.files ? ticketFilesSection(ctx, v.number, opts.files, v.actions.includes('reply')) : ''}
 <section aria-labelledby="act-h"><h2 id="act-h">${t(ctx, 'ticket.actions')}</h2>
 ${actions(ctx, v, opts.values ?? {}, opts.failed)}
 </section>

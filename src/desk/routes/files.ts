@@ -1,10 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
+import { isLang } from '../../engine/session.ts';
+import { parseMultipart } from '../multipart.ts';
 import type { DeskContext } from '../server.ts';
 
 const fileParams = z.object({ number: z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6}$/), id: z.coerce.number().int().positive() });
 const ticketParams = z.object({ number: z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6}$/) });
+/** The ticket page's upload form: the file and an optional note to the citizen (the reply's own limit less room for the notice). */
+const uploadForm = z.object({
+  file: z.instanceof(Buffer, { message: 'Choose a file to attach.' }),
+  text: z.string().trim().max(3000).optional(),
+});
+/** Room for the form's other fields and the multipart headers beside the file. */
+const FORM_OVERHEAD = 64 * 1024;
 
 /**
  * Evidence files on the desk: an officer who may see the ticket downloads its files (audited);
@@ -38,6 +47,34 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
       if (!Buffer.isBuffer(request.body)) throw new AppError(ERROR_CODES.FILE_REJECTED, 'Send the file itself as the request body.');
       const row = await app.evidence.attach(officer, number, request.body);
       return reply.status(201).send({ id: row.id, mime: row.mime, size: row.size, sha256: row.sha256, createdAt: row.created_at });
+    });
+  });
+
+  // The ticket page's form: attach a file (audited, as through the API) and reply to the citizen,
+  // in their language, that a document was attached and how to get it. The channels do not send
+  // the file itself yet: the citizen gets it with their copy of their data ("my data").
+  await server.register(async (scope) => {
+    scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: maxBytes + FORM_OVERHEAD }, (request, body, done) => {
+      try {
+        const form = parseMultipart(body as Buffer, String(request.headers['content-type']));
+        // `_csrf` among the fields, where the CSRF check looks for it.
+        done(null, { ...form.fields, ...(form.files.file && form.files.file.length > 0 ? { file: form.files.file } : {}) });
+      } catch (error) {
+        done(error as Error);
+      }
+    });
+    scope.post('/tickets/:number/files', { preHandler: server.csrfProtection, bodyLimit: maxBytes + FORM_OVERHEAD }, async (request, reply) => {
+      const officer = await ctx.requireOfficer(request, reply);
+      if (!officer) return reply;
+      const { number } = ticketParams.parse(request.params);
+      const form = uploadForm.safeParse(request.body);
+      if (!form.success) throw new AppError(ERROR_CODES.FILE_REJECTED, form.error.issues[0]?.message ?? 'Choose a file to attach.', { details: { reason: 'empty' } });
+      await app.evidence.attach(officer, number, form.data.file);
+      const t = await app.store.transaction((uow) => uow.tickets.byNumber(number));
+      const lang = t && isLang(t.language) ? t.language : 'en';
+      const told = app.content.translator.t(lang, 'operations:files.attached_reply', { number });
+      await app.desk.act(officer, number, { type: 'reply', text: form.data.text ? `${form.data.text}\n\n${told}` : told });
+      return reply.redirect(`/tickets/${number}?done=file`, 303);
     });
   });
 }

@@ -47,36 +47,48 @@ export const attestChannel: ActionDefinition<z.ZodObject<Record<string, never>>>
   },
 };
 
-const findParams = z.object({ mobile: z.string().nullable().optional(), email: z.string().nullable().optional() });
+const findParams = z.object({ mobile: z.string().nullable().optional(), email: z.string().nullable().optional(), uniform: z.boolean().optional() });
 /**
- * Finds the data principal on file for a mobile number or email address.
+ * Finds the data principal on file for a mobile number or email address. With `uniform`, a number
+ * or email that is not on file (or on file more than once, or without an address a code can go
+ * to) leads to `found` as well, with a decoy principal: the next steps answer exactly as for a
+ * customer but send nothing and accept no code, so the step cannot test who is a customer.
  * @example { "type": "action", "id": "find", "action": "find_principal", "params": { "mobile": "$id_mobile" }, "save": "principal", "exits": { "found": "send", "not_found": "not_on_file", "ambiguous": "ambiguous" } }
  */
 export const findPrincipal: ActionDefinition<typeof findParams> = {
   name: 'find_principal',
   params: findParams,
   exits: ['found', 'not_found', 'ambiguous'],
-  async run(ctx, { mobile, email }) {
-    const r = await ctx.services.identity.find({ ...(mobile ? { mobile } : {}), ...(email ? { email } : {}) });
-    if (r.status !== 'found') return { exit: r.status, result: null };
+  async run(ctx, { mobile, email, uniform }) {
+    const q = { ...(mobile ? { mobile } : {}), ...(email ? { email } : {}) };
+    const r = await ctx.services.identity.find(q);
+    // The code goes to the kind of address typed (a decoy must look the same), so with `uniform` a
+    // principal reachable only by the other kind is treated as not on file.
+    const usable = r.status === 'found' && r.via !== null && (!uniform || r.via === (email ? 'email' : 'sms'));
+    if (r.status === 'found' && usable && r.via !== null) return { exit: 'found', result: { id: r.principalId, via: r.via } };
+    if (uniform) {
+      const d = await ctx.services.identity.decoy(q);
+      if (d) return { exit: 'found', result: { id: d.principalId, via: d.via } };
+    }
     // No address on file that the organisation can send a code to: as good as not on file.
-    if (r.via === null) return { exit: 'not_found', result: null };
-    return { exit: 'found', result: { id: r.principalId, via: r.via } };
+    if (r.status === 'found') return { exit: 'not_found', result: null };
+    return { exit: r.status, result: null };
   },
 };
 
 const sendParams = z.object({ principal: z.number().int(), via: z.enum(['sms', 'email']) });
 /**
  * Sends a one-time code to the principal's own address on file (never to one the citizen typed).
- * @example { "type": "action", "id": "send", "action": "send_code", "params": { "principal": "$principal.id", "via": "$principal.via" }, "save": "challenge", "exits": { "sent": "ask_code", "locked": "locked", "no_destination": "not_on_file" } }
+ * @example { "type": "action", "id": "send", "action": "send_code", "params": { "principal": "$principal.id", "via": "$principal.via" }, "save": "challenge", "exits": { "sent": "ask_code", "locked": "locked", "resend_limit": "resend_limit", "no_destination": "not_on_file" } }
  */
 export const sendCode: ActionDefinition<typeof sendParams> = {
   name: 'send_code',
   params: sendParams,
-  exits: ['sent', 'locked', 'no_destination'],
+  exits: ['sent', 'locked', 'resend_limit', 'no_destination'],
   async run(ctx, { principal, via }): Promise<ActionOutcome> {
     const r = await ctx.services.identity.startChallenge(principal, via, ctx.lang);
     if (r.status === 'sent') return { exit: 'sent', result: { destination: r.destination } };
+    if (r.status === 'resend_limit') return { exit: 'resend_limit', result: { destination: r.destination } };
     if (r.status === 'locked') return { exit: 'locked', result: { until: r.until } };
     return { exit: 'no_destination', result: null };
   },

@@ -64,12 +64,24 @@ export interface OwnDataServices {
   erasurePlan(): Promise<OwnErasurePlan>;
 }
 
+/** The principal id of a decoy challenge (ids in the table start at 1). */
+export const DECOY_PRINCIPAL = 0;
+
 /** Identity checks; the host keeps codes out of the engine, the session and the database. */
 export interface IdentityServices {
   /** The principal on file, and how a code can reach them (the kind the citizen named first, if it can be sent). */
   find(q: { mobile?: string; email?: string }): Promise<{ status: 'found'; principalId: number; via: 'sms' | 'email' | null } | { status: 'not_found' | 'ambiguous' }>;
-  /** Sends a code to the principal's address on file (after the message commits). */
-  startChallenge(principalId: number, via: 'sms' | 'email', lang: Lang): Promise<{ status: 'sent'; destination: string } | { status: 'locked'; until: string } | { status: 'no_destination' }>;
+  /**
+   * Remembers a number or email that is not on file (or not usable) for a decoy challenge, and
+   * returns the principal id that stands for it ({@link DECOY_PRINCIPAL}) and the kind of address;
+   * undefined when the text is not a valid number or address.
+   */
+  decoy(q: { mobile?: string; email?: string }): Promise<{ principalId: number; via: 'sms' | 'email' } | undefined>;
+  /**
+   * Sends a code to the principal's address on file (after the message commits). For the decoy
+   * principal nothing is sent, but the answer and every count are as for a real one.
+   */
+  startChallenge(principalId: number, via: 'sms' | 'email', lang: Lang): Promise<{ status: 'sent'; destination: string } | { status: 'locked'; until: string } | { status: 'resend_limit'; destination: string } | { status: 'no_destination' }>;
   checkCode(code: string): Promise<{ status: 'verified' } | { status: 'wrong'; attemptsLeft: number } | { status: 'expired' | 'no_challenge' } | { status: 'locked'; until: string }>;
 }
 

@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildDesk } from '../../src/desk/server.ts';
+import { parseMultipart } from '../../src/desk/multipart.ts';
+import { createLogger } from '../../src/logger.ts';
+import { addOfficer, auditRows, fileGrievance } from '../helpers/desk.ts';
+import { DeskClient } from '../helpers/desk-client.ts';
+import { FakeClock, startHarness, texts, type Harness } from '../helpers/harness.ts';
+
+/**
+ * The ticket page's upload form: an officer attaches a file (multipart, with the form token),
+ * it is recorded and audited as through the API, and the citizen is told in their language
+ * that a document was attached and how to get it.
+ */
+
+const START = '2026-11-23T05:30:00.000Z';
+const PDF = Buffer.from('%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(200, 0x90)]);
+const BOUNDARY = '----nivaranTestBoundary7MA4YWxkTrZu0gW';
+
+/** The body a browser sends for the form: text fields, then the file part. */
+function multipart(fields: Record<string, string>, file?: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file) {
+    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="reply.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), file, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(parts);
+}
+
+describe('the multipart reader', () => {
+  it('reads fields and the file’s exact bytes (CRLF and boundary-like bytes inside the file kept)', () => {
+    const tricky = Buffer.concat([PDF, Buffer.from(`\r\n--${BOUNDARY.slice(0, 10)}\r\n\r\n`), PDF]);
+    const form = parseMultipart(multipart({ _csrf: 'tok', text: 'नमस्ते\r\nline 2' }, tricky), `multipart/form-data; boundary=${BOUNDARY}`);
+    expect(form.fields).toEqual({ _csrf: 'tok', text: 'नमस्ते\r\nline 2' });
+    expect(form.files.file).toEqual(tricky);
+  });
+
+  it('refuses a body without its boundary or cut short', () => {
+    expect(() => parseMultipart(Buffer.from('x'), 'multipart/form-data')).toThrow(/boundary/);
+    const whole = multipart({ a: 'b' }, PDF);
+    expect(() => parseMultipart(whole.subarray(0, whole.length - 60), `multipart/form-data; boundary=${BOUNDARY}`)).toThrow(/cut short/);
+  });
+});
+
+describe('attaching a file on the ticket page', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('stores it, audits it, replies to the citizen in Hindi; refuses without the form token, a program, or an officer who may not act', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    const server = await buildDesk(h.app, { secret: 'desk-test-secret-of-32-characters!!', trustProxy: false, sessionHours: 12, logger: createLogger('silent'), clock: h.clock.now });
+    try {
+      const meena = await addOfficer(h.app, 'officer', 'Meena');
+      const gita = await addOfficer(h.app, 'grievance_officer', 'Gita');
+      const number = await fileGrievance(h, { user: 'asha', lang: 'hi' });
+      const b = new DeskClient(server);
+      await b.login(meena.email);
+      const page = await b.get(`/tickets/${number}`);
+      expect(page.body).toContain(`action="/tickets/${number}/files" enctype="multipart/form-data"`);
+      h.adapter.take();
+      const upload = (client: DeskClient, body: Buffer) =>
+        server.inject({ method: 'POST', url: `/tickets/${number}/files`, payload: body, headers: { cookie: (client as unknown as { cookie(): string }).cookie(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
+
+      // Without the form's token: refused, nothing stored.
+      expect((await upload(b, multipart({ text: 'x' }, PDF))).statusCode).toBe(403);
+      // A program: refused by its content.
+      expect((await upload(b, multipart({ _csrf: b.csrf }, EXE))).statusCode).toBe(400);
+      expect(await h.app.evidence.ofTicket(meena, number)).toEqual([]);
+
+      const res = await upload(b, multipart({ _csrf: b.csrf, text: 'कृपया संलग्न आदेश देखें।' }, PDF));
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/tickets/${number}?done=file`);
+      const files = await h.app.evidence.ofTicket(meena, number);
+      expect(files.map((f) => [f.mime, f.added_by])).toEqual([['application/pdf', `officer:${meena.id}`]]);
+      const audit = (await auditRows(h.app)).filter((r) => r.action === 'ticket.file_attach');
+      expect(audit.map((r) => [r.actor, r.subject])).toEqual([[`officer:${meena.id}`, `ticket:${number}`]]);
+
+      await h.app.sender.drain('console');
+      const told = texts(h.adapter.take());
+      expect(told).toContain('कृपया संलग्न आदेश देखें।');
+      expect(told).toContain(`आपकी शिकायत ${number} के साथ एक दस्तावेज़ संलग्न किया गया है`);
+      expect(told).toContain('मेरा डेटा');
+      // What the reply promises: the document is in the citizen's copy of their data.
+      const { buildOwnDataExport } = await import('../../src/citizen-data/export.ts');
+      const copy = await h.app.store.transaction((uow) => buildOwnDataExport(uow, 'console:asha', h!.clock.now(), (u, sha) => h!.app.evidence.bytesOf(u, sha)));
+      expect(copy.files?.map((f) => [f.type, f.content_base64])).toEqual([['application/pdf', PDF.toString('base64')]]);
+      expect((await b.get(`/tickets/${number}?done=file`)).body).toContain('The file was attached and the citizen was told.');
+
+      // An officer who may not act on the ticket: refused, nothing more stored or sent.
+      const other = new DeskClient(server);
+      await other.login(gita.email);
+      await other.get('/queue');
+      expect((await upload(other, multipart({ _csrf: other.csrf }, PDF))).statusCode).toBe(403);
+      expect(await h.app.evidence.ofTicket(meena, number)).toHaveLength(1);
+      await h.app.sender.drain('console');
+      expect(h.adapter.take()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
