@@ -4,7 +4,7 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { migrations, pgCompiler } from './db.ts';
-import { SchemaMigrationAdapter } from './pg-migration-lock.ts';
+import { SchemaIntrospector, SchemaMigrationAdapter } from './pg-migration-lock.ts';
 import { compileKeyvQueries, KeyvSqlStore } from './keyv-sql-store.ts';
 import type { Executor, Prepared } from './prepared.ts';
 import { compileQueries, type Queries } from './queries.ts';
@@ -124,6 +124,9 @@ export class PgStore implements Store {
       dialect: new (class extends PostgresDialect {
         override createAdapter() {
           return new SchemaMigrationAdapter(schema as string);
+        }
+        override createIntrospector(db: Kysely<unknown>) {
+          return new SchemaIntrospector(db, schema as string);
         }
       })({ pool: migrationPool }),
     });

@@ -53,3 +53,37 @@ describe.skipIf(!TEST_DATABASE_URL)('migrations on PostgreSQL', () => {
     expect(Number(rows[0]?.n)).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe.skipIf(!TEST_DATABASE_URL)('migrations on PostgreSQL beside other installations', () => {
+  it('are not disturbed by other schemas being created and dropped at the same time', async () => {
+    // Other installations (or test runs) come and go in the same database while this one starts.
+    let churning = true;
+    const churn = async (n: number) => {
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        for (let i = 0; churning; i++) {
+          const name = `nivaran_churn_${process.pid}_${n}_${i}`;
+          await client.query(`create schema ${name}; create table ${name}.t (id int primary key, v text)`);
+          await client.query(`drop schema ${name} cascade`);
+        }
+      } finally {
+        await client.end();
+      }
+    };
+    const churners = [0, 1, 2, 3].map((n) => churn(n));
+    const schemas: Array<Awaited<ReturnType<typeof pgTestSchema>>> = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const target = await pgTestSchema();
+        schemas.push(target);
+        const store = await PgStore.open(target.url, { poolSize: 1 });
+        await store.close();
+      }
+    } finally {
+      churning = false;
+      await Promise.all(churners);
+      for (const s of schemas) await s.drop();
+    }
+  }, 120_000);
+});
