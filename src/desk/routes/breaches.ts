@@ -1,23 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
-import type { Html } from '../html.ts';
 import { boardReportPage, breachesPage, breachPage, lt } from '../pages/breaches.ts';
 import type { PageContext } from '../pages/context.ts';
 import type { Notice } from '../pages/layout.ts';
 import type { DeskContext } from '../server.ts';
+import { sendPage as send, formValues } from './page-reply.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const doneQuery = z.object({ done: z.enum(['recorded', 'affected', 'report']).optional().catch(undefined) });
 
-function send(reply: FastifyReply, page: Html, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(page.value);
-}
 
-function formValues(request: FastifyRequest): Record<string, string> {
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
-}
 
 function inputError(ctx: PageContext, error: unknown): Notice | undefined {
   if (!(error instanceof AppError) || error.code !== ERROR_CODES.DESK_INPUT || !error.message.startsWith('error.')) return undefined;

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import type { Officer } from '../accounts.ts';
 import { isAdmin } from '../access.ts';
-import type { Html } from '../html.ts';
 import type { PageContext } from '../pages/context.ts';
 import { holdsPage, rt, type HoldsPageData } from '../pages/holds.ts';
 import type { Notice } from '../pages/layout.ts';
 import type { DeskContext } from '../server.ts';
+import { sendPage as send, formValues } from './page-reply.ts';
 
 const listQuery = z.object({
   ticket: z.string().trim().toUpperCase().regex(/^[A-Z]{2,6}-\d{4}-\d{6}$/).optional().catch(undefined),
@@ -15,15 +15,7 @@ const listQuery = z.object({
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
-function send(reply: FastifyReply, page: Html, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(page.value);
-}
 
-/** The form's fields, as strings (anything else is dropped). */
-function formValues(request: FastifyRequest): Record<string, string> {
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
-}
 
 /** An input error the admin can correct (a short reason, an unknown ticket): its text, else undefined. */
 function inputError(ctx: PageContext, error: unknown): Notice | undefined {

@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import { isLang } from '../../engine/session.ts';
 import { isAdmin } from '../access.ts';
 import { DESK_ACTIONS, deskActionSchema, queueFiltersSchema } from '../desk-service.ts';
-import type { Html } from '../html.ts';
 import { accountPage } from '../pages/account.ts';
 import { chatPage, chatsPage } from '../pages/chats.ts';
 import { t, type PageContext } from '../pages/context.ts';
@@ -15,6 +14,7 @@ import { queuePage } from '../pages/queue.ts';
 import { ticketPage } from '../pages/ticket.ts';
 import { anonymousLang, errorKey, errorStatus, SESSION_COOKIE, type DeskContext } from '../server.ts';
 import { LoginGuard } from '../login-guard.ts';
+import { sendPage as send } from './page-reply.ts';
 
 const loginBody = z.object({
   email: z.string().trim().max(320).default(''),
@@ -31,9 +31,6 @@ function safeNext(next: string): string {
   return /^\/(?![/\\])[^\s]*$/.test(next) && !next.startsWith('/login') ? next : '/queue';
 }
 
-function send(reply: FastifyReply, page: Html, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(page.value);
-}
 
 function doneNotice(ctx: PageContext, request: FastifyRequest): Notice | undefined {
   const q = doneQuery.safeParse(request.query);

@@ -1,16 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import { AlreadyReviewed, checkScores, NOTES_MAX } from '../../quality/quality-service.ts';
 import { stepPrompt } from '../../quality/steps.ts';
 import { canReview, worksTickets } from '../access.ts';
-import type { Html } from '../html.ts';
 import type { PageContext } from '../pages/context.ts';
 import type { Notice } from '../pages/layout.ts';
 import { qt, qualityPage } from '../pages/quality.ts';
 import { reviewPage } from '../pages/quality-review.ts';
 import { trendsPage } from '../pages/quality-trends.ts';
 import type { DeskContext } from '../server.ts';
+import { sendPage as send } from './page-reply.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 const trendsQuery = z.object({
@@ -19,9 +19,6 @@ const trendsQuery = z.object({
   sinceDays: z.coerce.number().int().min(1).max(365).catch(30),
 });
 
-function send(reply: FastifyReply, page: Html, status = 200): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').send(page.value);
-}
 
 function doneNotice(ctx: PageContext, request: FastifyRequest): Notice | undefined {
   const done = (request.query as Record<string, unknown> | undefined)?.done;
