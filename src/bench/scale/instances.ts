@@ -17,6 +17,9 @@ export class Instance {
     private readonly env: Record<string, string>,
   ) {}
 
+  /** The last lines the process wrote to stderr. */
+  private readonly lastLines: string[] = [];
+
   async start(): Promise<void> {
     const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), 'start'], {
       env: { ...process.env, ...this.env, PORT: String(this.port) },
@@ -29,6 +32,8 @@ export class Instance {
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
+        this.lastLines.push(line);
+        if (this.lastLines.length > 5) this.lastLines.shift();
         if (line.includes('may reach the citizen twice')) this.inDoubt++;
         if (process.env.SCALE_TRACE) process.stderr.write(`[${this.id}] ${line}\n`);
       }
@@ -82,7 +87,10 @@ export class Instance {
     const url = `http://127.0.0.1:${this.port}/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(this.env.WA_CLOUD_VERIFY_TOKEN ?? '')}&hub.challenge=1`;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (this.child?.exitCode !== null) throw new Error(`instance ${this.id} exited before it was ready`);
+      if (this.child?.exitCode !== null) {
+        // What it said last (a configuration error names its variable) makes the failure actionable.
+        throw new Error(`instance ${this.id} exited before it was ready:\n${this.lastLines.join('\n')}`);
+      }
       const ok = await fetch(url).then((r) => r.ok, () => false);
       if (ok) return;
       await new Promise((r) => setTimeout(r, 100));

@@ -104,6 +104,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     LOG_LEVEL: 'warn',
     DESK_PORT: '0',
     OTP_SECRET: 'scale-otp-secret-of-at-least-32-characters',
+    // Required with DATABASE_URL: it keys the audit chain (docs/security.md).
+    AUDIT_SECRET: 'scale-audit-secret-of-at-least-32-characters',
     WA_CLOUD_TOKEN: 'EAAGscaletoken0123456789abcdef',
     WA_CLOUD_PHONE_ID: PHONE_ID,
     WA_CLOUD_APP_SECRET: APP_SECRET,
