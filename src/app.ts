@@ -49,7 +49,8 @@ import { Metrics } from './metrics/metrics.ts';
 import { EvidenceFiles } from './files/evidence.ts';
 import { EvidenceIntake } from './files/intake.ts';
 import { fileStoreFor } from './files/file-store.ts';
-import { SmtpOfficerMailer, TelegramOfficersChat, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
+import { TelegramOfficersChat } from './channels/telegram/officers-chat.ts';
+import { SmtpOfficerMailer, type OfficerMailer, type OfficersChat } from './notify/transports.ts';
 
 export interface Content {
   flows: LoadedFlows;
