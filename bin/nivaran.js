@@ -4,9 +4,14 @@
 // no TypeScript loader thread costs memory or start-up time. Where that cache cannot be written,
 // tsx compiles the sources in place instead.
 //
-// The key is a hash of the sources' content (and of this launcher and esbuild's version), never
-// of modification times: a copy made with `cp -a`, an rsync or a tarball of older files, or a
-// `git restore` all keep old times on changed code. The bundle holds no path of its own: this
+// The pure-JavaScript dependencies are bundled too: loading them from node_modules, hundreds of
+// small files each resolved, read and compiled one by one, took most of `nivaran start`'s time.
+// What cannot be bundled stays external (see EXTERNAL). Because the bundle then holds dependency
+// code, its key covers the installed dependencies (the lockfiles) as well as the sources.
+//
+// The key is a hash of the sources' content (and of this launcher, esbuild's version and the
+// lockfiles), never of modification times: a copy made with `cp -a`, an rsync or a tarball of
+// older files, or a `git restore` all keep old times on changed code. The bundle holds no path of its own: this
 // launcher tells it where the project is at run time, so a moved or copied project, or two
 // checkouts sharing one node_modules, each read their own flows, texts and calendars.
 import crypto from 'node:crypto';
@@ -19,6 +24,25 @@ const entry = path.join(root, 'src', 'cli', 'main.ts');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'nivaran');
 /** Bundles of other source versions kept beside the newest, for processes still running them. */
 const KEEP_OTHER_BUNDLES = 4;
+/**
+ * Dependencies loaded from node_modules at run time rather than bundled: native addons (they load
+ * a compiled .node file found from their own folder), packages that read files of their own package
+ * folder when running (the API docs' UI serves its static files from there, @fastify/swagger reads
+ * its package.json), and packages only ever loaded on demand with their own large trees
+ * (whatsapp-web.js drives a browser through puppeteer; pg only with DATABASE_URL, and it looks
+ * for an optional native pg-native).
+ *
+ * A bundled CommonJS package loaded with import() shows only its default export (esbuild splits it
+ * into a chunk of its own), so src/ loads such packages lazily through a module of its own that
+ * imports them statically (src/security/zxcvbn.ts, src/channels/telegram/bot-api.ts).
+ */
+const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'pg', 'whatsapp-web.js', '@fastify/swagger', '@fastify/swagger-ui'];
+/**
+ * What the installed dependencies are: npm's record of node_modules (written by every `npm ci` or
+ * `npm install`) and the project's lockfile. A bundle holds dependency code, so a changed
+ * dependency must mean a new bundle; a missing file counts as such, never as an error.
+ */
+const lockFiles = [path.join(root, 'node_modules', '.package-lock.json'), path.join(root, 'package-lock.json')];
 
 /** Every file under src/, in a stable order, with its path relative to the project. */
 function sourceFiles(dir, out = []) {
@@ -35,6 +59,10 @@ function contentKey(files) {
   const hash = crypto.createHash('sha256');
   hash.update(fs.readFileSync(fileURLToPath(import.meta.url)));
   hash.update(JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8')).version);
+  for (const file of lockFiles) {
+    hash.update(fs.existsSync(file) ? fs.readFileSync(file) : 'missing');
+    hash.update('\0');
+  }
   for (const file of files) {
     hash.update(path.relative(root, file));
     hash.update('\0');
@@ -53,9 +81,9 @@ function contentKey(files) {
 function sourceKey() {
   const files = sourceFiles(path.join(root, 'src'));
   const launcher = fileURLToPath(import.meta.url);
-  const stats = [launcher, ...files].map((f) => {
-    const st = fs.statSync(f, { bigint: true });
-    return `${f}|${st.ino}|${st.size}|${st.mtimeNs}|${st.ctimeNs}`;
+  const stats = [launcher, ...lockFiles, ...files].map((f) => {
+    const st = fs.statSync(f, { bigint: true, throwIfNoEntry: false });
+    return st ? `${f}|${st.ino}|${st.size}|${st.mtimeNs}|${st.ctimeNs}` : `${f}|missing`;
   });
   const fingerprint = crypto.createHash('sha256').update(stats.join('\n')).digest('hex');
   const memo = path.join(cacheDir, 'stat-keys', `${crypto.createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
@@ -98,7 +126,12 @@ async function load() {
         platform: 'node',
         format: 'esm',
         target: 'node20',
-        packages: 'external',
+        // Development dependencies are absent from a production install (`npm ci --omit=dev`):
+        // only the bench loads them, on demand, so the bundle leaves them to Node.
+        external: [...EXTERNAL, ...Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies ?? {})],
+        // Bundled CommonJS dependencies call require() for Node's own modules; an ES module has
+        // no require of its own, so each chunk gets one.
+        banner: { js: "import { createRequire as __nivaranCreateRequire } from 'node:module'; const require = __nivaranCreateRequire(import.meta.url);" },
         // Code loaded with import() (the officers' desk and its web server) goes into its own
         // chunk, so commands that never start the desk do not load it.
         splitting: true,
@@ -107,7 +140,10 @@ async function load() {
         chunkNames: 'chunk-[hash]',
         outExtension: { '.js': '.mjs' },
         write: false,
-        sourcemap: 'inline',
+        // Linked, not inline: Node reads a map only when run with --enable-source-maps, while an
+        // inline map is read, scanned and kept in memory with the code by every run.
+        sourcemap: 'linked',
+        sourcesContent: false,
         logLevel: 'error',
       });
       // Chunks are named by their content hash, so writing them cannot disturb a running process;
@@ -126,7 +162,12 @@ async function load() {
       fs.renameSync(tmp, bundle);
       pruneOldBundles(key);
     }
-    remember();
+    try {
+      remember();
+    } catch {
+      // A memo that cannot be written (a read-only or another user's cache holding this bundle
+      // already) only means hashing the sources again next time; the bundle itself is sound.
+    }
     globalThis.__NIVARAN_ROOT__ = root;
     return await import(pathToFileURL(bundle).href);
   } catch (err) {

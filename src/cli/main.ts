@@ -9,7 +9,6 @@ import { conversationKey } from '../channels/types.ts';
 import { deskSecret } from '../secrets.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { durationSchema, type Duration } from '../domain/sla/duration.ts';
-import { calendarFileFromIcs } from '../domain/sla/ics.ts';
 import { isTicketStatus, TICKET_STATUSES } from '../domain/tickets/state-machine.ts';
 import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
 import { AppError, describeError, ERROR_CODES } from '../errors.ts';
@@ -335,6 +334,8 @@ async function calendar(args: string[]): Promise<number> {
   }
   const config = loadConfig();
   const year = Number(values.year);
+  // ical.js is only for this command, so it is not loaded by every other one.
+  const { calendarFileFromIcs } = await import('../domain/sla/ics.ts');
   const data = calendarFileFromIcs(fs.readFileSync(file, 'utf8'), { id: values.id, year, extends: values.extends ?? null });
   const target = path.join(config.calendarsDir, `${values.id}-${year}.json`);
   fs.mkdirSync(config.calendarsDir, { recursive: true });

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { AppError, ERROR_CODES } from '../errors.ts';
 
 /**
@@ -38,6 +37,8 @@ export async function checkEvidence(bytes: Uint8Array, maxBytes: number): Promis
       details: { reason: 'too_large', maxBytes },
     });
   }
+  // file-type is loaded with the first file checked, not at start-up, which does not need it.
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(bytes);
   const mime = found?.mime === 'audio/x-m4a' ? 'audio/mp4' : found?.mime;
   const ext = mime ? ACCEPTED_TYPES[mime] : undefined;

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 import { AppError, ERROR_CODES } from '../errors.ts';
 
 /** One email to one officer. */
@@ -22,15 +22,17 @@ export interface OfficersChat {
 
 /** Through nodemailer, on SMTP_URL / SMTP_FROM (the same server as one-time codes by email). */
 export class SmtpOfficerMailer implements OfficerMailer {
-  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+  private transport: Promise<ReturnType<typeof nodemailer.createTransport>> | undefined;
 
-  constructor(private readonly settings: { url: string; from: string }, timeoutMs = 10_000) {
-    this.transport = nodemailer.createTransport({ url: settings.url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs * 3 });
-  }
+  constructor(private readonly settings: { url: string; from: string }, private readonly timeoutMs = 10_000) {}
 
   async send(mail: OfficerMail): Promise<void> {
+    // nodemailer is loaded with the first mail, not at start-up (see SmtpCodeSender).
+    this.transport ??= import('nodemailer').then(({ default: mailer }) =>
+      mailer.createTransport({ url: this.settings.url, connectionTimeout: this.timeoutMs, greetingTimeout: this.timeoutMs, socketTimeout: this.timeoutMs * 3 }));
+    const transport = await this.transport;
     try {
-      await this.transport.sendMail({ from: this.settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+      await transport.sendMail({ from: this.settings.from, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
     } catch (err: unknown) {
       // The library's message may quote the address: only its code and the SMTP reply go on.
       const e = err as { code?: unknown; responseCode?: unknown };
@@ -41,6 +43,6 @@ export class SmtpOfficerMailer implements OfficerMailer {
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then((t) => t.close());
   }
 }

@@ -9,16 +9,7 @@ import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 let factory: Promise<ZxcvbnFactory> | undefined;
 
 async function load(): Promise<ZxcvbnFactory> {
-  const [{ ZxcvbnFactory }, common, en] = await Promise.all([
-    import('@zxcvbn-ts/core'),
-    import('@zxcvbn-ts/language-common'),
-    import('@zxcvbn-ts/language-en'),
-  ]);
-  return new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...en.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: en.translations,
-  });
+  return (await import('./zxcvbn.ts')).createZxcvbn();
 }
 
 /** zxcvbn's score 3: about 10^8 guesses, "safely unguessable" for an online attack. */

@@ -387,15 +387,15 @@ export class TicketService {
         await this.schedule(uow, t, now, { after: new Date(timer.fire_at) });
         return 'fired';
       case 'resolve_due': {
-        const state = this.stateOf(t);
-        state.breached_at ??= at;
-        await uow.tickets.update(t.id, state);
-        await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'statutory deadline passed', data: JSON.stringify({ what: 'resolve', due: t.due_at }) });
-        await this.notifyOfficers(uow, t, 'breach', { due: t.due_at }, now);
+        const state = await this.recordBreach(uow, t, now);
         await this.schedule(uow, { ...t, ...state }, now, { after: new Date(timer.fire_at) });
         return 'fired';
       }
       case 'level_due':
+        // When the rung's deadline is the statutory one (`schedule` then plans no resolve_due
+        // of its own), this timer is also the breach: record it before moving up the ladder,
+        // or the escalation's new timers, all after now, would never record it.
+        if (!t.breached_at && at >= t.due_at) await this.recordBreach(uow, t, now);
         if (t.level + 1 < this.ladderOf(t).length) {
           await this.transition(uow, t.number, 'escalated', { actor: 'system', reason: `no answer from the ${rung.role} in time`, now });
         } else if (!t.board_notified_at) {
@@ -459,6 +459,17 @@ export class TicketService {
     return t.status;
   }
 
+  /** The statutory deadline passed: stamped on the ticket, in its history, and told to its officers. */
+  private async recordBreach(uow: UnitOfWork, t: TicketRow, now: Date): Promise<TicketState> {
+    const at = now.toISOString();
+    const state = this.stateOf(t);
+    state.breached_at ??= at;
+    await uow.tickets.update(t.id, state);
+    await uow.tickets.addEvent({ ticket_id: t.id, at, actor: 'system', kind: 'breach', from_status: null, to_status: null, reason: 'statutory deadline passed', data: JSON.stringify({ what: 'resolve', due: t.due_at }) });
+    await this.notifyOfficers(uow, t, 'breach', { due: t.due_at }, now);
+    return state;
+  }
+
   private stateOf(t: TicketRow): TicketState {
     const { status, updated_at, ack_due_at, acknowledged_at, due_at, level, level_started_at, level_due_at, pauses, extension, breached_at, board_notified_at, resolved_at, closed_at } = t;
     return { status, updated_at, ack_due_at, acknowledged_at, due_at, level, level_started_at, level_due_at, pauses, extension, breached_at, board_notified_at, resolved_at, closed_at };
@@ -501,7 +512,9 @@ export class TicketService {
     });
     if (!t.board_notified_at) planned.push({ kind: 'level_due', at: levelDue, data: { level: t.level } });
     if (!t.breached_at && t.due_at !== levelDue) planned.push({ kind: 'resolve_due', at: t.due_at, data: {} });
-    const future = planned.filter((p) => p.at > after);
+    // A statutory deadline already past but not yet recorded (the ticket was moved, or escalated
+    // after downtime, once it had passed) is due now: it is never dropped as "in the past".
+    const future = planned.filter((p) => p.at > after || p.kind === 'resolve_due');
     if (future.length === 0) return;
     const next = future.reduce((min, p) => (p.at < min ? p.at : min), future[0]!.at);
     for (const p of future) {

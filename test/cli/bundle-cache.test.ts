@@ -85,4 +85,40 @@ describe('the bundle cache of bin/nivaran.js', () => {
     const help = run(b, ['help']);
     expect(help.out).toContain('run the bot (copy A): console chat');
   }, 180_000);
+
+  it('runs the dependencies installed now: an `npm ci` that brings another version of a bundled dependency means a new bundle', () => {
+    // A project with its own node_modules (so its own bundle cache): every package is the shared
+    // one, except yaml (read by every start, and bundled), which is a copy this test can "upgrade".
+    const c = path.join(work, 'deps');
+    for (const part of ['bin', 'src', 'flows', 'locales', 'profiles', 'calendars', 'package.json', 'package-lock.json']) {
+      fs.cpSync(path.join(PACKAGE_ROOT, part), path.join(c, part), { recursive: true, preserveTimestamps: true });
+    }
+    const shared = path.join(PACKAGE_ROOT, 'node_modules');
+    const modules = path.join(c, 'node_modules');
+    fs.mkdirSync(modules);
+    for (const name of fs.readdirSync(shared)) {
+      if (name === '.cache') continue;
+      if (name === 'yaml' || name === '.package-lock.json') fs.cpSync(path.join(shared, name), path.join(modules, name), { recursive: true });
+      else fs.symlinkSync(path.join(shared, name), path.join(modules, name));
+    }
+    const before = run(c, ['chat', '--user', 'u1', '--json'], 'hello\n');
+    expect(before.code, before.err).toBe(0);
+    expect(before.out).toContain('Please choose your language');
+    expect(before.err).not.toContain('yaml 9.9.9');
+
+    // What `npm ci` does on an upgrade: new package code, and both lockfiles record the new version.
+    const version = (JSON.parse(fs.readFileSync(path.join(modules, 'yaml', 'package.json'), 'utf8')) as { version: string }).version;
+    const main = path.join(modules, 'yaml', 'dist', 'index.js');
+    fs.writeFileSync(main, `process.stderr.write('yaml 9.9.9 loaded\\n');\n${fs.readFileSync(main, 'utf8')}`);
+    for (const lock of [path.join(modules, '.package-lock.json'), path.join(c, 'package-lock.json')]) {
+      const text = fs.readFileSync(lock, 'utf8');
+      const entry = `"node_modules/yaml": {\n      "version": "${version}"`;
+      expect(text).toContain(entry);
+      fs.writeFileSync(lock, text.replace(entry, entry.replace(version, '9.9.9')));
+    }
+    const after = run(c, ['chat', '--user', 'u1', '--json'], 'hello\n');
+    expect(after.code, after.err).toBe(0);
+    expect(after.out).toContain('Please choose your language');
+    expect(after.err).toContain('yaml 9.9.9 loaded');
+  }, 180_000);
 });

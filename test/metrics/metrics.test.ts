@@ -69,7 +69,7 @@ describe('/metrics', () => {
     // Escalated past the first rung's time: the open ticket now counts at rung 1.
     expect(sample(swept, 'nivaran_tickets_open{kind="grievance",level="0"}')).toBeUndefined();
     expect(sample(swept, 'nivaran_tickets_open{kind="grievance",level="1"}')).toBe(1);
-    expect(sample(swept, 'nivaran_tickets_breached_open')).toBeTypeOf('number');
+    expect(sample(swept, 'nivaran_tickets_breached_open')).toBe(1);
     expect(sample(swept, 'nivaran_scheduler_sweep_seconds_count')).toBe(1);
   });
 

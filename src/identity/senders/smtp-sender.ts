@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import { codeMessageTexts, type CodeDispatch } from '../otp.ts';
 import type { CodeSender } from './index.ts';
@@ -28,18 +28,29 @@ const HINTS: Record<string, string> = {
  * someone who chose the other one in chat.
  */
 export class SmtpCodeSender implements CodeSender {
-  private readonly transport: ReturnType<typeof nodemailer.createTransport>;
+  private transport: Promise<ReturnType<typeof nodemailer.createTransport>> | undefined;
+  private readonly timeoutMs: number;
 
   constructor(private readonly settings: SmtpSettings, opts: { timeoutMs?: number } = {}) {
-    const timeout = opts.timeoutMs ?? 10_000;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  /**
+   * nodemailer is loaded with the first code sent, not at start-up: it is a large library that
+   * most starts never use, and loading it made `nivaran start` slower (SMTP_URL itself is checked
+   * by config.ts when the configuration is loaded, not here).
+   */
+  private open(): Promise<ReturnType<typeof nodemailer.createTransport>> {
+    const timeout = this.timeoutMs;
     // Bounded waits: the router sends codes after its commit, and a hung server must not hold
     // the citizen's reply for nodemailer's default of minutes.
-    this.transport = nodemailer.createTransport({
-      url: settings.url,
+    this.transport ??= import('nodemailer').then(({ default: mailer }) => mailer.createTransport({
+      url: this.settings.url,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout * 3,
-    });
+    }));
+    return this.transport;
   }
 
   async send(d: CodeDispatch): Promise<void> {
@@ -48,8 +59,9 @@ export class SmtpCodeSender implements CodeSender {
     }
     const texts = codeMessageTexts(d);
     const [first, second] = d.lang === 'hi' ? [texts.hi, texts.en] : [texts.en, texts.hi];
+    const transport = await this.open();
     try {
-      await this.transport.sendMail({
+      await transport.sendMail({
         from: this.settings.from,
         to: d.to,
         subject: `${first.subject} / ${second.subject}`,
@@ -68,6 +80,6 @@ export class SmtpCodeSender implements CodeSender {
 
   /** Closes pooled connections (none by default); for orderly shutdown and tests. */
   close(): void {
-    this.transport.close();
+    void this.transport?.then((t) => t.close());
   }
 }
