@@ -136,6 +136,8 @@ async function load() {
         // chunk, so commands that never start the desk do not load it.
         splitting: true,
         outdir: path.dirname(bundle),
+        // Paths in the bundle's comments and maps relative to the project, whoever runs it from where.
+        absWorkingDir: root,
         entryNames: 'nivaran',
         chunkNames: 'chunk-[hash]',
         outExtension: { '.js': '.mjs' },
