@@ -105,10 +105,10 @@ function sourceKey() {
   };
 }
 
-/** Removes all but the newest few bundles of other source versions. */
+/** Removes all but the newest few bundles of other source versions (not the memo, nor src/yaml-file.ts's parsed files). */
 function pruneOldBundles(current) {
   const others = fs.readdirSync(cacheDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name !== current && e.name !== 'stat-keys')
+    .filter((e) => e.isDirectory() && e.name !== current && e.name !== 'stat-keys' && e.name !== 'yaml')
     .map((e) => ({ dir: path.join(cacheDir, e.name), at: fs.statSync(path.join(cacheDir, e.name)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
   for (const old of others.slice(KEEP_OTHER_BUNDLES)) fs.rmSync(old.dir, { recursive: true, force: true });
