@@ -68,14 +68,19 @@ const queries = featureQueries((db) => {
       db.selectNoFrom(sql<boolean>`pg_try_advisory_xact_lock(hashtext(${p.key}))`.as('ok'))),
     /**
      * The citizen's message: the window opens at its time (never moved back by a late
-     * redelivery). Returns whether replies are held for this moment (a template's short form).
+     * redelivery). Returns whether replies are held for this moment (a template's short form),
+     * and `in_tail` with this message's split-number bit in bit 0 and the previous one's in bit 1.
+     * A new row says "may" for the previous message: a conversation older than this row may
+     * have transcripts before it.
      */
-    touch: prepare<{ conversation_key: string; at: string }, { held: number }>((p) =>
-      db.insertInto('conversation_state').values({ conversation_key: p.conversation_key, last_inbound_at: p.at, held: 0 })
+    touch: prepare<{ conversation_key: string; at: string; tail: number }, { held: number; in_tail: number }>((p) =>
+      db.insertInto('conversation_state').values({ conversation_key: p.conversation_key, last_inbound_at: p.at, held: 0, in_tail: sql<number>`${p.tail} + 2` })
         .onConflict((oc) => oc.column('conversation_key').doUpdateSet({
           last_inbound_at: sql<string>`case when excluded.last_inbound_at > conversation_state.last_inbound_at then excluded.last_inbound_at else conversation_state.last_inbound_at end`,
+          // (excluded.in_tail - 2) is this message's bit; the stored bit 0 becomes bit 1.
+          in_tail: sql<number>`excluded.in_tail - 2 + 2 * (conversation_state.in_tail % 2)`,
         }))
-        .returning('held')),
+        .returning(['held', 'in_tail'])),
     /** The platform's word that the window is closed: the next message from the citizen reopens it. */
     closeWindow: prepare<{ conversation_key: string }, never>((p) =>
       db.updateTable('conversation_state').set({ last_inbound_at: CLOSED_WINDOW }).where('conversation_key', '=', p.conversation_key)),
@@ -152,17 +157,32 @@ export async function claim(uow: UnitOfWork, o: ClaimOptions): Promise<ClaimedRo
   return claimed;
 }
 
+/** What recording an inbound message found. */
+export interface InboundRecord {
+  /** Held replies were queued again: this message was the citizen's "show me". */
+  released: boolean;
+  /**
+   * The conversation's previous inbound message may end in the first part of a number split over
+   * two messages (its `mayEndNumber` was true, or it is not known): see `split-numbers.ts`.
+   */
+  previousMayEndNumber: boolean;
+}
+
 /**
  * The citizen wrote: the conversation's window opens at `at`, for every instance. When replies
  * were held for this (WhatsApp's template short form asked the citizen to write to read them),
- * they are queued again, in order, and true is returned: this message was the citizen's "show me",
- * not an answer to a question they have not read yet.
+ * they are queued again, in order, and `released` is true: this message was the citizen's "show
+ * me", not an answer to a question they have not read yet.
+ *
+ * `mayEndNumber` is kept for the next message (this row is written for every inbound message, so
+ * it costs no statement of its own), and the previous message's is returned.
  */
-export async function recordInbound(uow: UnitOfWork, conversationKey: string, at: string, now: string): Promise<boolean> {
+export async function recordInbound(uow: UnitOfWork, conversationKey: string, at: string, now: string, mayEndNumber = true): Promise<InboundRecord> {
   const q = queries(uow.dialect);
-  const [state] = await uow.exec.all(q.touch, { conversation_key: conversationKey, at });
-  if (!state || Number(state.held) === 0) return false;
+  const [state] = await uow.exec.all(q.touch, { conversation_key: conversationKey, at, tail: mayEndNumber ? 1 : 0 });
+  const previousMayEndNumber = !state || Number(state.in_tail) >= 2;
+  if (!state || Number(state.held) === 0) return { released: false, previousMayEndNumber };
   await uow.exec.run(q.clearHeld, { conversation_key: conversationKey });
   const released = await uow.exec.run(q.releaseHeld, { conversation_key: conversationKey, now });
-  return released.changes > 0;
+  return { released: released.changes > 0, previousMayEndNumber };
 }

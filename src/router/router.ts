@@ -16,7 +16,7 @@ import { redact } from '../text/redact.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { Understanding } from '../understanding/understanding.ts';
 import { recordInbound } from '../outbox/queue.ts';
-import { maskSplitNumber } from './split-numbers.ts';
+import { mayEndNumber, maskSplitNumber } from './split-numbers.ts';
 import { recordUpdatesChoice, updatesCommand } from '../consent/updates.ts';
 import { deliver } from '../outbox/enqueue.ts';
 
@@ -83,13 +83,13 @@ export class Router {
       // Instances take one citizen's messages one at a time (PostgreSQL), in the order they get the lock.
       await uow.lockConversation(key);
       if (!(await uow.markProcessed(msg.channel, msg.messageId, at))) return { status: 'duplicate' };
-      const released = await recordInbound(uow, key, msg.at.toISOString(), at);
+      const { released, previousMayEndNumber } = await recordInbound(uow, key, msg.at.toISOString(), at, mayEndNumber(raw));
       // Lent: the engine changes the answers in place and says which, so a message costs the same
       // at the 40th question of a form as at the 2nd (see session-repository.ts).
       const stored = await uow.sessions.get<SessionState>(key, { lend: true });
       const session = stored?.v === SESSION_VERSION ? stored.state : undefined;
       // An answer to a one-time-code question is never stored, so it cannot complete a number.
-      if (!this.awaitsCode(session)) masked = (await maskSplitNumber(uow, key, raw)) ?? masked;
+      if (!this.awaitsCode(session)) masked = (await maskSplitNumber(uow, key, raw, previousMayEndNumber)) ?? masked;
       const shown = this.transcriptText(session, masked.text, msg);
       await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
       // An officer holds the chat: the message is theirs (the desk shows it from the transcript),

@@ -31,6 +31,7 @@ import { migration0012 } from './migrations/0012-breaches.ts';
 import { migration0013 } from './migrations/0013-operations.ts';
 import { migration0014 } from './migrations/0014-session-vars.ts';
 import { migration0015 } from './migrations/0015-departments.ts';
+import { migration0016 } from './migrations/0016-conversation-tail.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -51,6 +52,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0013-operations': migration0013(dialect),
     '0014-session-vars': migration0014(dialect),
     '0015-departments': migration0015(dialect),
+    '0016-conversation-tail': migration0016(dialect),
   };
 }
 

@@ -128,6 +128,11 @@ export interface ConversationStateTable {
   last_inbound_at: string;
   /** Replies held until the citizen writes (after a template's short form). */
   held: Generated<number>;
+  /**
+   * Bit 0: the last inbound message may end in part of a number split over two messages; bit 1:
+   * the one before it may (see `recordInbound`).
+   */
+  in_tail: Generated<number>;
 }
 
 /** A channel only one instance may drive at a time (WhatsApp Web's browser session). */

@@ -51,6 +51,22 @@ async function chatIdOf(h: Harness, user: string): Promise<number> {
 }
 
 describe('live hand-off', () => {
+  it('masks a number the citizen splits over two messages while an officer holds the chat', async () => {
+    const h = await start();
+    await citizen(h, 'asha', 'en');
+    const meena = await addOfficer(h.app, 'officer', 'Meena');
+    await h.say('officer', { user: 'asha' });
+    const id = await chatIdOf(h, 'asha');
+    await h.app.desk.takeChat(meena, id);
+    const seenBefore = (await h.app.desk.chat(meena, id)).transcript.at(-1)!.id;
+    // The assistant writes no session for a relayed message: what the split-number check keeps
+    // must still be kept for these.
+    await h.say('my aadhaar is 2345 6789', { user: 'asha' });
+    await h.say('0124', { user: 'asha' });
+    const relayed = await h.app.desk.chatAfter(meena, id, seenBefore);
+    expect(relayed.rows.map((r) => [r.direction, r.text])).toEqual([['in', 'my aadhaar is XXXX XXXX'], ['in', 'XXXX XXXX 0124']]);
+  });
+
   it('queues the request once in either language, and lists it for the officers', async () => {
     const h = await start();
     await citizen(h, 'asha', 'en');
