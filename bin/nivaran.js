@@ -26,17 +26,42 @@ const cacheDir = path.join(root, 'node_modules', '.cache', 'nivaran');
 const KEEP_OTHER_BUNDLES = 4;
 /**
  * Dependencies loaded from node_modules at run time rather than bundled: native addons (they load
- * a compiled .node file found from their own folder), packages that read files of their own package
- * folder when running (the API docs' UI serves its static files from there, @fastify/swagger reads
- * its package.json), and packages only ever loaded on demand with their own large trees
- * (whatsapp-web.js drives a browser through puppeteer; pg only with DATABASE_URL, and it looks
- * for an optional native pg-native).
+ * a compiled .node file found from their own folder), and packages only ever loaded on demand with
+ * their own large trees (whatsapp-web.js drives a browser through puppeteer; pg only with
+ * DATABASE_URL, and it looks for an optional native pg-native).
  *
  * A bundled CommonJS package loaded with import() shows only its default export (esbuild splits it
  * into a chunk of its own), so src/ loads such packages lazily through a module of its own that
  * imports them statically (src/security/zxcvbn.ts, src/channels/telegram/bot-api.ts).
  */
-const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'pg', 'whatsapp-web.js', '@fastify/swagger', '@fastify/swagger-ui'];
+const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'pg', 'whatsapp-web.js'];
+/**
+ * Bundled packages that read files of their own folder when running, through __dirname (the API
+ * docs' UI serves its static files and logo from there, @fastify/swagger reads its package.json).
+ * In the bundle each of their modules gets the __dirname it has in node_modules, found at run
+ * time, so the bundle still holds no path of its own.
+ */
+const OWN_FOLDER = ['@fastify/swagger', '@fastify/swagger-ui'];
+
+/** The esbuild plugin that gives OWN_FOLDER's modules their folder in node_modules. */
+const ownFolder = {
+  name: 'own-folder',
+  setup(b) {
+    const names = OWN_FOLDER.map((n) => n.replace(/[/.]/g, (c) => `\\${c}`)).join('|');
+    b.onLoad({ filter: new RegExp(`[\\\\/]node_modules[\\\\/](${names})[\\\\/].*\\.c?js$`) }, (args) => {
+      const parts = args.path.split(/[\\/]/);
+      const at = parts.lastIndexOf('node_modules');
+      const name = parts[at + 1].startsWith('@') ? `${parts[at + 1]}/${parts[at + 2]}` : parts[at + 1];
+      const inside = parts.slice(at + 1 + name.split('/').length, -1).join('/');
+      const dir = `require('node:path').join(require('node:path').dirname(require.resolve(${JSON.stringify(`${name}/package.json`)})), ${JSON.stringify(inside)})`;
+      const code = fs.readFileSync(args.path, 'utf8');
+      if (!code.includes('__dirname')) return undefined;
+      // After a leading 'use strict', which must stay the module's first statement.
+      const strict = /^\s*(['"])use strict\1;?/.exec(code)?.[0] ?? '';
+      return { contents: `${strict};var __dirname = ${dir};\n${code.slice(strict.length)}`, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
 /**
  * What the installed dependencies are: npm's record of node_modules (written by every `npm ci` or
  * `npm install`) and the project's lockfile. A bundle holds dependency code, so a changed
@@ -105,10 +130,10 @@ function sourceKey() {
   };
 }
 
-/** Removes all but the newest few bundles of other source versions. */
+/** Removes all but the newest few bundles of other source versions (not the memo, nor src/yaml-file.ts's parsed files). */
 function pruneOldBundles(current) {
   const others = fs.readdirSync(cacheDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name !== current && e.name !== 'stat-keys')
+    .filter((e) => e.isDirectory() && e.name !== current && e.name !== 'stat-keys' && e.name !== 'yaml')
     .map((e) => ({ dir: path.join(cacheDir, e.name), at: fs.statSync(path.join(cacheDir, e.name)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
   for (const old of others.slice(KEEP_OTHER_BUNDLES)) fs.rmSync(old.dir, { recursive: true, force: true });
@@ -128,6 +153,7 @@ async function load() {
         target: 'node20',
         // Development dependencies are absent from a production install (`npm ci --omit=dev`):
         // only the bench loads them, on demand, so the bundle leaves them to Node.
+        plugins: [ownFolder],
         external: [...EXTERNAL, ...Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies ?? {})],
         // Bundled CommonJS dependencies call require() for Node's own modules; an ES module has
         // no require of its own, so each chunk gets one.
@@ -136,6 +162,8 @@ async function load() {
         // chunk, so commands that never start the desk do not load it.
         splitting: true,
         outdir: path.dirname(bundle),
+        // Paths in the bundle's comments and maps relative to the project, whoever runs it from where.
+        absWorkingDir: root,
         entryNames: 'nivaran',
         chunkNames: 'chunk-[hash]',
         outExtension: { '.js': '.mjs' },

@@ -1,14 +1,13 @@
-import fs from 'node:fs';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../errors.ts';
+import { parseYamlFile } from '../yaml-file.ts';
 import { profileSchema, resolvePolicies, type Profile } from './schema.ts';
 
 /** Reads and validates the profile YAML; every problem names the file and the field. */
 export function loadProfile(file: string): Profile {
   let raw: unknown;
   try {
-    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+    raw = parseYamlFile(file);
   } catch (cause) {
     throw new AppError(ERROR_CODES.CONFIG_INVALID, `Cannot read the organisation profile ${file} (PROFILE_FILE): ${(cause as Error).message}`, { cause });
   }

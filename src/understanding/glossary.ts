@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../errors.ts';
+import { parseYamlFile } from '../yaml-file.ts';
 import type { Problem } from '../engine/inspect.ts';
 import type { Resources } from '../i18n/i18n.ts';
 import { LANGS } from '../engine/session.ts';
@@ -24,7 +24,7 @@ export type Glossary = z.infer<typeof glossarySchema>;
 export function loadGlossary(localesDir: string): Glossary | undefined {
   const file = path.join(localesDir, GLOSSARY_FILE);
   if (!fs.existsSync(file)) return undefined;
-  const r = glossarySchema.safeParse(YAML.parse(fs.readFileSync(file, 'utf8')));
+  const r = glossarySchema.safeParse(parseYamlFile(file));
   if (!r.success) throw new AppError(ERROR_CODES.LOCALE_INVALID, `${file} is not valid:\n${z.prettifyError(r.error)}`);
   return r.data;
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../errors.ts';
+import { parseYamlFile } from '../yaml-file.ts';
 import { CURRENT_SPEC_VERSION, target } from '../engine/schema.ts';
 
 /**
@@ -68,7 +67,7 @@ export function loadIntents(dir: string): IntentsDefinition {
   const file = path.join(dir, INTENTS_FILE);
   let raw: unknown;
   try {
-    raw = YAML.parse(fs.readFileSync(file, 'utf8'));
+    raw = parseYamlFile(file);
   } catch (cause) {
     throw new AppError(ERROR_CODES.FLOW_INVALID, `Cannot read ${file}: ${(cause as Error).message}`, { cause });
   }

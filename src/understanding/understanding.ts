@@ -38,11 +38,12 @@ const YES_NO_LEAD = 0.2;
 
 /**
  * The citizen's words → an intent or an option, with how sure. Trained once from
- * flows/intents.yaml (and the option labels of the flows) when the service starts.
+ * flows/intents.yaml (and the option labels of the flows), at the first message that needs it:
+ * training is pure computation on content already loaded and checked when the service starts,
+ * and doing it then would hold up the start (the desk answering) by tens of milliseconds.
  */
 export class Understanding {
-  readonly intents: TextClassifier;
-  private readonly categories: TextClassifier | undefined;
+  private trained: { intents: TextClassifier; categories: TextClassifier | undefined } | undefined;
   private readonly byId = new Map<string, IntentDef>();
   private readonly matchers = new Map<string, TextClassifier>();
   /** Options that do what a confirm-first intent does (erase, withdraw, cancel, appeal). */
@@ -52,15 +53,27 @@ export class Understanding {
     readonly def: IntentsDefinition,
     private readonly labels: LabelLookup,
   ) {
-    const examples: Example[] = [];
     for (const intent of def.intents) {
       this.byId.set(intent.id, intent);
       if (intent.confirm) for (const o of intent.options ?? [intent.id]) this.confirmOptions.add(o);
-      for (const text of intent.examples) examples.push({ text, label: intent.id });
     }
-    this.intents = new TextClassifier(examples);
-    const cats = Object.entries(def.categories).flatMap(([label, texts]) => texts.map((text) => ({ text, label })));
-    this.categories = cats.length > 0 ? new TextClassifier(cats) : undefined;
+  }
+
+  /** The intents' classifier, trained on first use. */
+  get intents(): TextClassifier {
+    return this.train().intents;
+  }
+
+  private get categories(): TextClassifier | undefined {
+    return this.train().categories;
+  }
+
+  private train(): { intents: TextClassifier; categories: TextClassifier | undefined } {
+    if (this.trained) return this.trained;
+    const examples: Example[] = this.def.intents.flatMap((intent) => intent.examples.map((text) => ({ text, label: intent.id })));
+    const cats = Object.entries(this.def.categories).flatMap(([label, texts]) => texts.map((text) => ({ text, label })));
+    this.trained = { intents: new TextClassifier(examples), categories: cats.length > 0 ? new TextClassifier(cats) : undefined };
+    return this.trained;
   }
 
   get menu(): string {

@@ -88,7 +88,7 @@ describe('the bundle cache of bin/nivaran.js', () => {
 
   it('runs the dependencies installed now: an `npm ci` that brings another version of a bundled dependency means a new bundle', () => {
     // A project with its own node_modules (so its own bundle cache): every package is the shared
-    // one, except yaml (read by every start, and bundled), which is a copy this test can "upgrade".
+    // one, except i18next (loaded by every start, and bundled), which is a copy this test can "upgrade".
     const c = path.join(work, 'deps');
     for (const part of ['bin', 'src', 'flows', 'locales', 'profiles', 'calendars', 'package.json', 'package-lock.json']) {
       fs.cpSync(path.join(PACKAGE_ROOT, part), path.join(c, part), { recursive: true, preserveTimestamps: true });
@@ -98,27 +98,29 @@ describe('the bundle cache of bin/nivaran.js', () => {
     fs.mkdirSync(modules);
     for (const name of fs.readdirSync(shared)) {
       if (name === '.cache') continue;
-      if (name === 'yaml' || name === '.package-lock.json') fs.cpSync(path.join(shared, name), path.join(modules, name), { recursive: true });
+      if (name === 'i18next' || name === '.package-lock.json') fs.cpSync(path.join(shared, name), path.join(modules, name), { recursive: true });
       else fs.symlinkSync(path.join(shared, name), path.join(modules, name));
     }
     const before = run(c, ['chat', '--user', 'u1', '--json'], 'hello\n');
     expect(before.code, before.err).toBe(0);
     expect(before.out).toContain('Please choose your language');
-    expect(before.err).not.toContain('yaml 9.9.9');
+    expect(before.err).not.toContain('i18next 99.0.0');
 
     // What `npm ci` does on an upgrade: new package code, and both lockfiles record the new version.
-    const version = (JSON.parse(fs.readFileSync(path.join(modules, 'yaml', 'package.json'), 'utf8')) as { version: string }).version;
-    const main = path.join(modules, 'yaml', 'dist', 'index.js');
-    fs.writeFileSync(main, `process.stderr.write('yaml 9.9.9 loaded\\n');\n${fs.readFileSync(main, 'utf8')}`);
+    const manifest = path.join(modules, 'i18next', 'package.json');
+    const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+    fs.writeFileSync(manifest, fs.readFileSync(manifest, 'utf8').replace(`"version": "${version}"`, '"version": "99.0.0"'));
+    const main = path.join(modules, 'i18next', 'dist', 'esm', 'i18next.js');
+    fs.writeFileSync(main, `process.stderr.write('i18next 99.0.0 loaded\\n');\n${fs.readFileSync(main, 'utf8')}`);
     for (const lock of [path.join(modules, '.package-lock.json'), path.join(c, 'package-lock.json')]) {
       const text = fs.readFileSync(lock, 'utf8');
-      const entry = `"node_modules/yaml": {\n      "version": "${version}"`;
+      const entry = `"node_modules/i18next": {\n      "version": "${version}"`;
       expect(text).toContain(entry);
-      fs.writeFileSync(lock, text.replace(entry, entry.replace(version, '9.9.9')));
+      fs.writeFileSync(lock, text.replace(entry, entry.replace(version, '99.0.0')));
     }
     const after = run(c, ['chat', '--user', 'u1', '--json'], 'hello\n');
     expect(after.code, after.err).toBe(0);
     expect(after.out).toContain('Please choose your language');
-    expect(after.err).toContain('yaml 9.9.9 loaded');
+    expect(after.err).toContain('i18next 99.0.0 loaded');
   }, 180_000);
 });
