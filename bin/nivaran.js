@@ -151,9 +151,9 @@ async function load() {
         platform: 'node',
         format: 'esm',
         target: 'node20',
+        plugins: [ownFolder],
         // Development dependencies are absent from a production install (`npm ci --omit=dev`):
         // only the bench loads them, on demand, so the bundle leaves them to Node.
-        plugins: [ownFolder],
         external: [...EXTERNAL, ...Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies ?? {})],
         // Bundled CommonJS dependencies call require() for Node's own modules; an ES module has
         // no require of its own, so each chunk gets one.
