@@ -127,7 +127,7 @@ export async function runBench(args: string[]): Promise<number> {
     const { memoryBench } = await import('./memory-bench.ts');
     const f = await memoryBench(live);
     const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
-    out(`\n3. Memory with ${live.toLocaleString('en-US')} live conversations (each waiting mid-flow, state in SQLite), in a child run as \`npm start\` runs the bot (\`node ${[...f.flags, 'bin/nivaran.js'].join(' ')}\`, scheduler and desk started)`);
+    out(`\n3. Memory with ${live.toLocaleString('en-US')} live conversations (each waiting mid-flow, state in SQLite), in a child run as \`npm start\` runs the bot (\`${[...Object.entries(f.env).map(([k, v]) => `${k}=${v}`), 'node', ...f.flags, 'bin/nivaran.js'].join(' ')}\`, scheduler and desk started)`);
     out(`   RSS ${mb(f.afterRss)} after the conversations, idle, no forced GC (${mb(f.beforeRss)} before them, after 100 to warm up; peak ${mb(f.peakRss)})   (target < 150 MB)`);
     out(`   after a full GC: RSS ${mb(f.gcRss)}, V8 heap ${mb(f.heapUsed)} used of ${mb(f.heapTotal)}, external ${mb(f.external)}; the burst cost ${f.cpuUsPerMessage.toFixed(0)} µs of CPU per message`);
     for (const t of f.trace ?? []) process.stderr.write(`   ${t}\n`);
