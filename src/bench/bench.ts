@@ -124,18 +124,18 @@ export async function runBench(args: string[]): Promise<number> {
   }
 
   if (run('memory')) {
-  const memory = await withRouter(undefined, async (router) => {
-    const users = Array.from({ length: live }, (_, i) => `m${i}`);
-    await round(router, 'warm', users.slice(0, 100), GRIEVANCE.slice(0, 4));
-    const before = process.memoryUsage().rss;
-    for (let i = 0; i < users.length; i += 1000) await round(router, 'live', users.slice(i, i + 1000), GRIEVANCE.slice(0, 4));
-    global.gc?.();
-    const m = process.memoryUsage();
-    if (process.env.BENCH_TRACE) process.stderr.write(`${JSON.stringify(m)}\n`);
-    return { before, after: m.rss, heap: m.heapUsed };
-  });
-  out(`\n3. Memory with ${live} live conversations (each waiting mid-flow, state in SQLite)`);
-  out(`   RSS ${(memory.after / 2 ** 20).toFixed(0)} MB (was ${(memory.before / 2 ** 20).toFixed(0)} MB before), heap ${(memory.heap / 2 ** 20).toFixed(0)} MB   (target < 150 MB)`);
+    const { memoryBench } = await import('./memory-bench.ts');
+    const f = await memoryBench(live);
+    const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+    out(`\n3. Memory with ${live.toLocaleString('en-US')} live conversations (each waiting mid-flow, state in SQLite), in a child run as \`npm start\` runs the bot (\`node ${[...f.flags, 'bin/nivaran.js'].join(' ')}\`, scheduler and desk started)`);
+    out(`   RSS ${mb(f.afterRss)} after the conversations, idle, no forced GC (${mb(f.beforeRss)} before them, after 100 to warm up; peak ${mb(f.peakRss)})   (target < 150 MB)`);
+    out(`   after a full GC: RSS ${mb(f.gcRss)}, V8 heap ${mb(f.heapUsed)} used of ${mb(f.heapTotal)}, external ${mb(f.external)}; the burst cost ${f.cpuUsPerMessage.toFixed(0)} µs of CPU per message`);
+    for (const t of f.trace ?? []) process.stderr.write(`   ${t}\n`);
+  }
+  if (run('memory-app')) {
+    // The child of `--only memory` (not a section of its own): prints its figures as one JSON line.
+    const { memoryApp } = await import('./memory-bench.ts');
+    out(JSON.stringify(await memoryApp(live, round)));
   }
 
   if (run('sweep')) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { startFlags } from '../../src/bench/start-flags.ts';
 import { loadConfig } from '../../src/config.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -46,18 +47,30 @@ describe('the deployment to copy (deploy/)', () => {
   it('the Dockerfile copies what exists and starts the bot; its health check asks /readyz on METRICS_PORT', () => {
     const docker = read('deploy/Dockerfile');
     for (const [, dir] of docker.matchAll(/^COPY (?!--from)(\S+) /gm)) expect(fs.existsSync(path.join(ROOT, dir!)), dir).toBe(true);
-    expect(docker).toContain('CMD ["node", "bin/nivaran.js", "start"]');
+    expect(docker).toMatch(/^CMD \["node", (?:"--[\w=-]+", )*"bin\/nivaran\.js", "start"\]$/m);
     expect(docker).toMatch(/METRICS_PORT=9464/);
     expect(docker).toContain("fetch('http://127.0.0.1:9464/readyz')");
   });
 
   it('the systemd units start the bot and take the nightly backup with the commands this version has', () => {
     const unit = read('deploy/nivaran.service');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/nivaran\/bin\/nivaran\.js start$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node (?:--[\w=-]+ )*\/opt\/nivaran\/bin\/nivaran\.js start$/m);
     expect(unit).toMatch(/^EnvironmentFile=\/etc\/nivaran\/nivaran\.env$/m);
     const backup = read('deploy/nivaran-backup.service');
     expect(backup).toMatch(/bin\/nivaran\.js backup "[^"]+" --force/);
     expect(read('src/cli/main.ts')).toContain("case 'backup':");
     expect(read('deploy/nivaran-backup.timer')).toMatch(/^OnCalendar=/m);
+  });
+
+  it('the container and the systemd unit start Node with the memory settings of `npm start`', () => {
+    // The memory figure in docs/performance.md is measured with npm start's flags (the bench reads
+    // them from package.json); a production start without them holds far more memory.
+    const pkg = JSON.parse(read('package.json')) as { scripts: { start: string } };
+    const flags = startFlags(pkg.scripts.start);
+    expect(flags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
+    const cmd = /^CMD (\[.*\])$/m.exec(read('deploy/Dockerfile'))?.[1];
+    expect(startFlags((JSON.parse(cmd!) as string[]).join(' '))).toEqual(flags);
+    const exec = /^ExecStart=(.*)$/m.exec(read('deploy/nivaran.service'))?.[1];
+    expect(startFlags(exec!.replace('/usr/bin/node', 'node'))).toEqual(flags);
   });
 });
