@@ -46,6 +46,10 @@ export class Translator {
   private readonly labelCache = new Map<string, readonly string[]>();
   /** Texts without parameters (most prompts and labels) rendered once per language. */
   private readonly plainCache = new Map<string, string>();
+  /** Texts with parameters, split at their placeholders once per language (null: i18next renders it). */
+  private readonly templates = new Map<string, Template | null>();
+  /** A global value named like an i18next option would change how i18next renders: then it always does. */
+  private readonly globalsAreOptions: boolean;
 
   constructor(
     readonly resources: Resources,
@@ -63,6 +67,7 @@ export class Translator {
       interpolation: { escapeValue: false },
       returnNull: false,
     });
+    this.globalsAreOptions = LANGS.some((l) => Object.keys(globals[l]).some((k) => I18NEXT_OPTIONS.has(k)));
   }
 
   has(lang: Lang, key: string): boolean {
@@ -83,10 +88,50 @@ export class Translator {
   }
 
   private render(lang: Lang, key: string, params: Record<string, ParamValue>): string {
+    const fast = this.fastRender(lang, key, params);
+    if (fast !== undefined) return fast;
     const values: Record<string, string | number> = { ...this.globals[lang] };
     for (const [k, v] of Object.entries(params)) values[k] = this.value(lang, v);
     if (typeof values.count !== 'number' && typeof params.count === 'number') values.count = params.count;
     return this.i18n.t(key, { lng: lang, ...values });
+  }
+
+  /**
+   * A text with parameters, rendered without i18next when that gives the same string: the text is
+   * plain apart from `{{name}}` placeholders (no nesting, formatting, plural or context), and
+   * every placeholder has a value. i18next is configured not to escape, and it inserts values as
+   * they are (`skipOnVariables`: a value holding `{{x}}` or `$t(…)` is not expanded), so
+   * concatenating the parts is what it would return. In the message path i18next costs about
+   * 80 µs per text with parameters (its options object, key resolution and regular expressions);
+   * this costs one or two. Anything else, or a missing value, goes to i18next as before.
+   */
+  private fastRender(lang: Lang, key: string, params: Record<string, ParamValue>): string | undefined {
+    const cacheKey = `${lang}\u0000${key}`;
+    let tpl = this.templates.get(cacheKey);
+    if (tpl === undefined) {
+      tpl = this.globalsAreOptions ? null : compileTemplate(this.rawText(lang, key));
+      this.templates.set(cacheKey, tpl);
+    }
+    if (tpl === null) return undefined;
+    for (const name in params) if (I18NEXT_OPTIONS.has(name)) return undefined;
+    const globals = this.globals[lang];
+    let out = tpl.parts[0]!;
+    for (let i = 0; i < tpl.names.length; i++) {
+      const name = tpl.names[i]!;
+      const param = Object.hasOwn(params, name) ? params[name] : undefined;
+      const v = param !== undefined ? this.value(lang, param) : Object.hasOwn(globals, name) ? globals[name] : undefined;
+      if (v === undefined) return undefined;
+      out += String(v) + tpl.parts[i + 1]!;
+    }
+    return out;
+  }
+
+  /** The text as stored for the language (`ns:key`, or a flow text's key), before interpolation. */
+  private rawText(lang: Lang, key: string): unknown {
+    const i = key.indexOf(':');
+    const ns = i < 0 ? 'flows' : key.slice(0, i);
+    if (!(NAMESPACES as readonly string[]).includes(ns)) return undefined;
+    return this.i18n.getResource(lang, ns, i < 0 ? key : key.slice(i + 1));
   }
 
   /** Every language's text for a label, in match form: what a citizen may type to pick it. */
@@ -105,6 +150,37 @@ export class Translator {
     if ('datetime' in v) return formatDateTime(lang, v.datetime);
     return formatDate(lang, v.date);
   }
+}
+
+/** A text split at its placeholders: `parts[0] + v(names[0]) + parts[1] + …`. */
+interface Template {
+  parts: string[];
+  names: string[];
+}
+
+/** Options i18next reads from the object `t` is given: a parameter so named is left to i18next. */
+const I18NEXT_OPTIONS = new Set([
+  'count', 'context', 'ordinal', 'lng', 'lngs', 'ns', 'defaultValue', 'replace', 'interpolation', 'returnObjects', 'returnDetails',
+  'joinArrays', 'postProcess', 'fallbackLng', 'keySeparator', 'nsSeparator', 'skipInterpolation', 'nest', 'applyPostProcessor',
+]);
+const PLACEHOLDER = /\{\{(.+?)\}\}/g;
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A stored text as a template, or null when only i18next can render it (nesting, formats, plurals…). */
+export function compileTemplate(raw: unknown): Template | null {
+  if (typeof raw !== 'string' || raw.includes('$t(')) return null;
+  const parts: string[] = [];
+  const names: string[] = [];
+  let at = 0;
+  for (const m of raw.matchAll(PLACEHOLDER)) {
+    const name = m[1]!.trim();
+    if (!PLAIN_NAME.test(name)) return null;
+    parts.push(raw.slice(at, m.index));
+    names.push(name);
+    at = m.index + m[0].length;
+  }
+  parts.push(raw.slice(at));
+  return { parts, names };
 }
 
 /** Built once: creating an Intl formatter costs far more than using one. */
