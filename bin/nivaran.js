@@ -25,6 +25,12 @@ const cacheDir = path.join(root, 'node_modules', '.cache', 'nivaran');
 /** Bundles of other source versions kept beside the newest, for processes still running them. */
 const KEEP_OTHER_BUNDLES = 4;
 /**
+ * A bundle run from within this long is kept whatever their number: a process started from it may
+ * still load one of its chunks (the desk at start; the mail, file-type or grammY code at first use),
+ * and several checkouts sharing one node_modules build many versions in a day.
+ */
+const KEEP_RUN_WITHIN_MS = 24 * 60 * 60 * 1000;
+/**
  * Dependencies loaded from node_modules at run time rather than bundled: native addons (they load
  * a compiled .node file found from their own folder), and packages only ever loaded on demand with
  * their own large trees (whatsapp-web.js drives a browser through puppeteer; pg only with
@@ -134,9 +140,24 @@ function sourceKey() {
 function pruneOldBundles(current) {
   const others = fs.readdirSync(cacheDir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name !== current && e.name !== 'stat-keys' && e.name !== 'yaml')
-    .map((e) => ({ dir: path.join(cacheDir, e.name), at: fs.statSync(path.join(cacheDir, e.name)).mtimeMs }))
+    // Another launcher may remove one meanwhile.
+    .map((e) => ({ dir: path.join(cacheDir, e.name), at: fs.statSync(path.join(cacheDir, e.name), { throwIfNoEntry: false })?.mtimeMs }))
+    .filter((b) => b.at !== undefined)
     .sort((a, b) => b.at - a.at);
-  for (const old of others.slice(KEEP_OTHER_BUNDLES)) fs.rmSync(old.dir, { recursive: true, force: true });
+  const now = Date.now();
+  for (const old of others.slice(KEEP_OTHER_BUNDLES)) {
+    if (now - old.at > KEEP_RUN_WITHIN_MS) fs.rmSync(old.dir, { recursive: true, force: true });
+  }
+}
+
+/** Marks a bundle as run now (its folder's time), so pruning keeps it while it may be in use. */
+function markRun(dir) {
+  try {
+    const now = new Date();
+    fs.utimesSync(dir, now, now);
+  } catch {
+    // A read-only cache: nothing is pruned from it either.
+  }
 }
 
 async function load() {
@@ -190,6 +211,7 @@ async function load() {
       fs.renameSync(tmp, bundle);
       pruneOldBundles(key);
     }
+    markRun(path.dirname(bundle));
     try {
       remember();
     } catch {

@@ -287,7 +287,8 @@ const rootFromLauncher = (globalThis as { __NIVARAN_ROOT__?: unknown }).__NIVARA
 export const PACKAGE_ROOT = typeof rootFromLauncher === 'string' ? rootFromLauncher : path.resolve(import.meta.dirname, '..');
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // Parsed once, at start: zod's compiled fast path for these schemas costs more to build than it saves (jitless).
+  const parsed = envSchema.safeParse(env, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new AppError(

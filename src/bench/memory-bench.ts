@@ -9,7 +9,7 @@ import { loadConfig, PACKAGE_ROOT } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import type { Router } from '../router/router.ts';
 import { deskSecret } from '../secrets.ts';
-import { startFlags } from './start-flags.ts';
+import { startCommand } from './start-flags.ts';
 
 /**
  * Memory with many live conversations, measured the way the bot runs in production: a child
@@ -20,7 +20,8 @@ import { startFlags } from './start-flags.ts';
  */
 export interface MemoryFigures {
   live: number;
-  /** `node` flags the child ran with (those of `npm start`). */
+  /** The environment and `node` flags the child ran with (those of `npm start`). */
+  env: Record<string, string>;
   flags: string[];
   /** RSS after the warm-up, before the conversations. */
   beforeRss: number;
@@ -44,12 +45,12 @@ const STEPS = ['hello', '2', 'yes', '1'];
 /** The parent's side: starts the child as `npm start` would, returns what it measured. */
 export async function memoryBench(live: number): Promise<MemoryFigures> {
   const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  // BENCH_START_FLAGS='--flag …' compares other settings against the shipped ones.
-  const flags = process.env.BENCH_START_FLAGS !== undefined ? startFlags(`node ${process.env.BENCH_START_FLAGS}`) : startFlags(pkg.scripts?.start ?? '');
+  // BENCH_START_COMMAND='VAR=… node --flag …' compares other settings against the shipped ones.
+  const { env, flags } = startCommand(process.env.BENCH_START_COMMAND ?? pkg.scripts?.start ?? '');
   // --expose-gc only for the last figure (after a full GC), taken after the others.
   const args = [...flags, '--expose-gc', path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), 'bench', '--only', 'memory-app', '--live', String(live)];
   const stdout = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`bench --only memory-app exited ${code}`))));
@@ -57,11 +58,11 @@ export async function memoryBench(live: number): Promise<MemoryFigures> {
   });
   const line = stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`bench --only memory-app printed no figures: ${stdout}`);
-  return { ...(JSON.parse(line) as Omit<MemoryFigures, 'flags'>), flags };
+  return { ...(JSON.parse(line) as Omit<MemoryFigures, 'flags' | 'env'>), env, flags };
 }
 
 /** The child's side: the app as `nivaran start` builds it, 100 conversations to warm up, then `live`. */
-export async function memoryApp(live: number, round: (router: Router, tag: string, users: string[], texts: string[]) => Promise<number>): Promise<Omit<MemoryFigures, 'flags'>> {
+export async function memoryApp(live: number, round: (router: Router, tag: string, users: string[], texts: string[]) => Promise<number>): Promise<Omit<MemoryFigures, 'flags' | 'env'>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-bench-memory-'));
   // The desk on a free port, as `nivaran start` serves it; no live channel (the bench drives the router).
   const config = loadConfig({ ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', DATABASE_URL: undefined, DESK_PORT: String(await freePort()), METRICS_PORT: undefined });

@@ -11,7 +11,8 @@ export function loadProfile(file: string): Profile {
   } catch (cause) {
     throw new AppError(ERROR_CODES.CONFIG_INVALID, `Cannot read the organisation profile ${file} (PROFILE_FILE): ${(cause as Error).message}`, { cause });
   }
-  const parsed = profileSchema.safeParse(raw);
+  // Parsed once, at start: zod's compiled fast path for these schemas costs more to build than it saves (jitless).
+  const parsed = profileSchema.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile ${file} (PROFILE_FILE) is invalid:\n${z.prettifyError(parsed.error)}`);
   }

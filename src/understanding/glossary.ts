@@ -24,7 +24,8 @@ export type Glossary = z.infer<typeof glossarySchema>;
 export function loadGlossary(localesDir: string): Glossary | undefined {
   const file = path.join(localesDir, GLOSSARY_FILE);
   if (!fs.existsSync(file)) return undefined;
-  const r = glossarySchema.safeParse(parseYamlFile(file));
+  // Parsed once, at start: zod's compiled fast path for these schemas costs more to build than it saves (jitless).
+  const r = glossarySchema.safeParse(parseYamlFile(file), { jitless: true });
   if (!r.success) throw new AppError(ERROR_CODES.LOCALE_INVALID, `${file} is not valid:\n${z.prettifyError(r.error)}`);
   return r.data;
 }

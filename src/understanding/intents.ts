@@ -71,7 +71,8 @@ export function loadIntents(dir: string): IntentsDefinition {
   } catch (cause) {
     throw new AppError(ERROR_CODES.FLOW_INVALID, `Cannot read ${file}: ${(cause as Error).message}`, { cause });
   }
-  const r = intentsSchema.safeParse(raw);
+  // Parsed once, at start: zod's compiled fast path for these schemas costs more to build than it saves (jitless).
+  const r = intentsSchema.safeParse(raw, { jitless: true });
   if (!r.success) throw new AppError(ERROR_CODES.FLOW_INVALID, `${file} is not valid:\n${z.prettifyError(r.error)}`);
   return r.data;
 }

@@ -60,6 +60,24 @@ function expectRuns(project: string, label: string): void {
   expect(chat.out).toContain(`Please choose your language (${label})`);
 }
 
+/**
+ * A copy of the project with its own node_modules folder, so its own bundle cache: every package
+ * is a link to the shared one, except those in `copied`, which are copies the test may change.
+ */
+function ownModulesCopy(to: string, copied: string[]): void {
+  for (const part of ['bin', 'src', 'flows', 'locales', 'profiles', 'calendars', 'package.json', 'package-lock.json']) {
+    fs.cpSync(path.join(PACKAGE_ROOT, part), path.join(to, part), { recursive: true, preserveTimestamps: true });
+  }
+  const shared = path.join(PACKAGE_ROOT, 'node_modules');
+  const modules = path.join(to, 'node_modules');
+  fs.mkdirSync(modules);
+  for (const name of fs.readdirSync(shared)) {
+    if (name === '.cache') continue;
+    if (copied.includes(name)) fs.cpSync(path.join(shared, name), path.join(modules, name), { recursive: true });
+    else fs.symlinkSync(path.join(shared, name), path.join(modules, name));
+  }
+}
+
 describe('the bundle cache of bin/nivaran.js', () => {
   it('runs each copy’s own sources and files, whatever their modification times and wherever the copy is', () => {
     const a = path.join(work, 'a');
@@ -87,20 +105,10 @@ describe('the bundle cache of bin/nivaran.js', () => {
   }, 180_000);
 
   it('runs the dependencies installed now: an `npm ci` that brings another version of a bundled dependency means a new bundle', () => {
-    // A project with its own node_modules (so its own bundle cache): every package is the shared
-    // one, except i18next (loaded by every start, and bundled), which is a copy this test can "upgrade".
+    // i18next (loaded by every start, and bundled) is a copy this test can "upgrade".
     const c = path.join(work, 'deps');
-    for (const part of ['bin', 'src', 'flows', 'locales', 'profiles', 'calendars', 'package.json', 'package-lock.json']) {
-      fs.cpSync(path.join(PACKAGE_ROOT, part), path.join(c, part), { recursive: true, preserveTimestamps: true });
-    }
-    const shared = path.join(PACKAGE_ROOT, 'node_modules');
+    ownModulesCopy(c, ['i18next', '.package-lock.json']);
     const modules = path.join(c, 'node_modules');
-    fs.mkdirSync(modules);
-    for (const name of fs.readdirSync(shared)) {
-      if (name === '.cache') continue;
-      if (name === 'i18next' || name === '.package-lock.json') fs.cpSync(path.join(shared, name), path.join(modules, name), { recursive: true });
-      else fs.symlinkSync(path.join(shared, name), path.join(modules, name));
-    }
     const before = run(c, ['chat', '--user', 'u1', '--json'], 'hello\n');
     expect(before.code, before.err).toBe(0);
     expect(before.out).toContain('Please choose your language');
@@ -122,5 +130,31 @@ describe('the bundle cache of bin/nivaran.js', () => {
     expect(after.code, after.err).toBe(0);
     expect(after.out).toContain('Please choose your language');
     expect(after.err).toContain('i18next 99.0.0 loaded');
+  }, 180_000);
+
+  it('keeps every bundle run within the last day, however many newer ones are built, and removes older ones beyond the newest few', () => {
+    // Processes started from a bundle load some of its chunks later (the desk, the mail or file
+    // libraries at first use): with several checkouts sharing one node_modules, many versions
+    // are built in a day, and removing by count alone removed bundles still in use.
+    const c = path.join(work, 'prune');
+    ownModulesCopy(c, []);
+    const cache = path.join(c, 'node_modules', '.cache', 'nivaran');
+    const now = Date.now();
+    const bundle = (name: string, at: number): void => {
+      fs.mkdirSync(path.join(cache, name), { recursive: true });
+      fs.writeFileSync(path.join(cache, name, 'nivaran.mjs'), '');
+      fs.utimesSync(path.join(cache, name), new Date(at), new Date(at));
+    };
+    const recent = [1, 2, 3, 4, 5, 6].map((i) => `recent-${i}`);
+    recent.forEach((name, i) => bundle(name, now - (i + 1) * 60_000));
+    bundle('old-1', now - 2 * 86_400_000);
+    bundle('old-2', now - 3 * 86_400_000);
+
+    const help = run(c, ['help']);
+    expect(help.code, help.err).toBe(0);
+    const left = fs.readdirSync(cache);
+    for (const name of recent) expect(left).toContain(name);
+    expect(left).not.toContain('old-1');
+    expect(left).not.toContain('old-2');
   }, 180_000);
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { startFlags } from '../../src/bench/start-flags.ts';
+import { startCommand } from '../../src/bench/start-flags.ts';
 import { loadConfig } from '../../src/config.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
@@ -63,14 +63,21 @@ describe('the deployment to copy (deploy/)', () => {
   });
 
   it('the container and the systemd unit start Node with the memory settings of `npm start`', () => {
-    // The memory figure in docs/performance.md is measured with npm start's flags (the bench reads
-    // them from package.json); a production start without them holds far more memory.
+    // The memory figure in docs/performance.md is measured with npm start's settings (the bench
+    // reads them from package.json); a production start without them holds far more memory.
     const pkg = JSON.parse(read('package.json')) as { scripts: { start: string } };
-    const flags = startFlags(pkg.scripts.start);
+    const { env, flags } = startCommand(pkg.scripts.start);
     expect(flags).toEqual(expect.arrayContaining([expect.stringMatching(/^--max-semi-space-size=\d+$/), expect.stringMatching(/^--heap-growing-percent=\d+$/)]));
-    const cmd = /^CMD (\[.*\])$/m.exec(read('deploy/Dockerfile'))?.[1];
-    expect(startFlags((JSON.parse(cmd!) as string[]).join(' '))).toEqual(flags);
-    const exec = /^ExecStart=(.*)$/m.exec(read('deploy/nivaran.service'))?.[1];
-    expect(startFlags(exec!.replace('/usr/bin/node', 'node'))).toEqual(flags);
+    expect(env.MALLOC_ARENA_MAX).toMatch(/^\d+$/);
+    const docker = read('deploy/Dockerfile');
+    const cmd = /^CMD (\[.*\])$/m.exec(docker)?.[1];
+    expect(startCommand((JSON.parse(cmd!) as string[]).join(' ')).flags).toEqual(flags);
+    const unit = read('deploy/nivaran.service');
+    expect(startCommand(/^ExecStart=(.*)$/m.exec(unit)![1]!).flags).toEqual(flags);
+    for (const [name, value] of Object.entries(env)) {
+      // The final stage's ENV (after the last FROM), and the unit's Environment= lines.
+      expect(docker.slice(docker.lastIndexOf('\nFROM '))).toMatch(new RegExp(`^(?:ENV |\\s+)${name}=${value}(?: \\\\)?$`, 'm'));
+      expect(unit).toMatch(new RegExp(`^Environment=${name}=${value}$`, 'm'));
+    }
   });
 });

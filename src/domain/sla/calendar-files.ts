@@ -54,7 +54,8 @@ export function readCalendarFile(file: string, expectedId?: string): CalendarSou
   } catch (cause) {
     throw new AppError(ERROR_CODES.CONFIG_INVALID, `${file} is not readable JSON: ${(cause as Error).message}`, { cause });
   }
-  const parsed = calendarFileSchema.safeParse(raw);
+  // Parsed once, at start: zod's compiled fast path for these schemas costs more to build than it saves (jitless).
+  const parsed = calendarFileSchema.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`);
     throw new AppError(ERROR_CODES.CONFIG_INVALID, `${file} is not a valid calendar file:\n${lines.join('\n')}`);
