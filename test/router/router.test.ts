@@ -16,6 +16,8 @@ async function harness(opts: Parameters<typeof startHarness>[0] = {}) {
   return h;
 }
 
+const stored = (rows: Array<{ direction: string; text: string }>) => rows.filter((r) => r.direction === 'in').map((r) => r.text);
+
 describe('router', () => {
   it('a redelivered message opens one ticket and sends one reply', async () => {
     const h = await harness();
@@ -111,9 +113,12 @@ describe('router', () => {
     // A message that ends in a few signs after the digits, then a word after the number.
     await h.say('7391 8264 -');
     await h.say('0512 thanks');
-    const stored = await h.app.store.transaction((u) => u.transcripts.of('console:citizen-1'));
-    const inbound = stored.filter((r) => r.direction === 'in').map((r) => r.text).slice(-4);
-    expect(inbound).toEqual(['XXXX XXXX', 'XXXX XXXX 0124', 'XXXX XXXX -', 'XXXX XXXX 0512 thanks']);
+    // A first part of three digits (a short answer's length) and the rest in the next message.
+    await h.say('1');
+    await h.say('my number is 234');
+    await h.say('5 6789 0124');
+    const inbound = stored(await h.app.store.transaction((u) => u.transcripts.of('console:citizen-1')));
+    expect(inbound.slice(-7)).toEqual(['XXXX XXXX', 'XXXX XXXX 0124', 'XXXX XXXX -', 'XXXX XXXX 0512 thanks', '1', 'my number is XXX', 'XXXX XXXX 0124']);
   });
 
   it('checks the message after one written before the split-number bit existed', async () => {
