@@ -81,6 +81,15 @@ const queries = featureQueries((db) => {
           in_tail: sql<number>`excluded.in_tail - 2 + 2 * (conversation_state.in_tail % 2)`,
         }))
         .returning(['held', 'in_tail'])),
+    /** SQLite's form of `touch` (see `recordInbound`): the row as it was, then the write. */
+    state: prepare<{ conversation_key: string }, { held: number; in_tail: number }>((p) =>
+      db.selectFrom('conversation_state').select(['held', 'in_tail']).where('conversation_key', '=', p.conversation_key)),
+    touchPlain: prepare<{ conversation_key: string; at: string; in_tail: number }, never>((p) =>
+      db.insertInto('conversation_state').values({ conversation_key: p.conversation_key, last_inbound_at: p.at, held: 0, in_tail: p.in_tail })
+        .onConflict((oc) => oc.column('conversation_key').doUpdateSet({
+          last_inbound_at: sql<string>`case when excluded.last_inbound_at > conversation_state.last_inbound_at then excluded.last_inbound_at else conversation_state.last_inbound_at end`,
+          in_tail: sql<number>`excluded.in_tail`,
+        }))),
     /** The platform's word that the window is closed: the next message from the citizen reopens it. */
     closeWindow: prepare<{ conversation_key: string }, never>((p) =>
       db.updateTable('conversation_state').set({ last_inbound_at: CLOSED_WINDOW }).where('conversation_key', '=', p.conversation_key)),
@@ -179,8 +188,23 @@ export interface InboundRecord {
  */
 export async function recordInbound(uow: UnitOfWork, conversationKey: string, at: string, now: string, mayEndNumber = true): Promise<InboundRecord> {
   const q = queries(uow.dialect);
-  const [state] = await uow.exec.all(q.touch, { conversation_key: conversationKey, at, tail: mayEndNumber ? 1 : 0 });
-  const previousMayEndNumber = !state || Number(state.in_tail) >= 2;
+  const tail = mayEndNumber ? 1 : 0;
+  let state: { held: number; in_tail: number } | undefined;
+  let previousMayEndNumber: boolean;
+  if (uow.dialect === 'sqlite') {
+    // Read, then a write without RETURNING: SQLite's RETURNING costs more than the read (about
+    // 8 µs against 3 + 3 per message in the bench). Safe here because the one process's units of
+    // work run one at a time, the sender's `markHeld` among them, so nothing changes the row
+    // between the two statements.
+    [state] = await uow.exec.all(q.state, { conversation_key: conversationKey });
+    previousMayEndNumber = !state || Number(state.in_tail) % 2 === 1;
+    await uow.exec.run(q.touchPlain, { conversation_key: conversationKey, at, in_tail: tail + (previousMayEndNumber ? 2 : 0) });
+  } else {
+    // PostgreSQL: one upsert, whose row lock makes it see a `held` that a sender (which does not
+    // take the conversation's lock) commits meanwhile; a read before it could miss that.
+    [state] = await uow.exec.all(q.touch, { conversation_key: conversationKey, at, tail });
+    previousMayEndNumber = !state || Number(state.in_tail) >= 2;
+  }
   if (!state || Number(state.held) === 0) return { released: false, previousMayEndNumber };
   await uow.exec.run(q.clearHeld, { conversation_key: conversationKey });
   const released = await uow.exec.run(q.releaseHeld, { conversation_key: conversationKey, now });
