@@ -1,6 +1,7 @@
 import { featureQueries } from '../storage/feature-queries.ts';
 import { prepare } from '../storage/prepared.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { digitValue } from '../text/digits.ts';
 import { redactSplit, type Redaction } from '../text/redact.ts';
 
 /**
@@ -23,6 +24,7 @@ const queries = featureQueries((db) => ({
 const STARTS_WITH_DIGIT = /^[^\p{L}\p{Nd}]{0,4}\p{Nd}/u;
 // As `redactSplit` tests the stored previous text (src/text/redact.ts).
 const ENDS_WITH_DIGIT = /\p{Nd}[^\p{L}\p{Nd}]{0,4}$/u;
+const BLANK = /^\s*$/;
 
 /** The fewest digits a masked number has (an Aadhaar number; a card has 13 or more). */
 const NUMBER_DIGITS = 12;
@@ -32,10 +34,15 @@ const NUMBER_DIGITS = 12;
  */
 const TAIL_DIGITS = 4;
 
-/** How many digits (of any script) the text holds, counted up to `cap`. */
+/** How many digits (of any script, as masking counts them) the text holds, counted up to `cap`. */
 function digitsUpTo(text: string, cap: number): number {
   let n = 0;
-  for (const _ of text.matchAll(/\p{Nd}/gu)) if (++n >= cap) break;
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x80 && digitValue(ch.codePointAt(0)!) !== undefined)) {
+      if (++n >= cap) break;
+    }
+  }
   return n;
 }
 
@@ -53,7 +60,7 @@ function digitsUpTo(text: string, cap: number): number {
  * may), which counts as "may".
  */
 export function mayEndNumber(rawText: string): boolean {
-  return rawText.trim() === '' || (ENDS_WITH_DIGIT.test(rawText) && digitsUpTo(rawText, TAIL_DIGITS) >= TAIL_DIGITS);
+  return BLANK.test(rawText) || (ENDS_WITH_DIGIT.test(rawText) && digitsUpTo(rawText, TAIL_DIGITS) >= TAIL_DIGITS);
 }
 
 /** The new message's masked form, when it completes a number begun in the previous one. */

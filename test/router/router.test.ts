@@ -117,8 +117,13 @@ describe('router', () => {
     await h.say('1');
     await h.say('my number is 234');
     await h.say('5 6789 0124');
+    // The same in Devanagari digits: they count as digits too.
+    await h.say('मेरा नंबर २३४');
+    await h.say('५ ६७८९ ०१२४');
     const inbound = stored(await h.app.store.transaction((u) => u.transcripts.of('console:citizen-1')));
-    expect(inbound.slice(-7)).toEqual(['XXXX XXXX', 'XXXX XXXX 0124', 'XXXX XXXX -', 'XXXX XXXX 0512 thanks', '1', 'my number is XXX', 'XXXX XXXX 0124']);
+    expect(inbound.slice(-9)).toEqual([
+      'XXXX XXXX', 'XXXX XXXX 0124', 'XXXX XXXX -', 'XXXX XXXX 0512 thanks', '1', 'my number is XXX', 'XXXX XXXX 0124', 'मेरा नंबर XXX', 'XXXX XXXX 0124',
+    ]);
   });
 
   it('checks the message after one written before the split-number bit existed', async () => {
