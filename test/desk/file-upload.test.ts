@@ -68,7 +68,16 @@ describe('attaching a file on the ticket page', () => {
       // Without the form's token: refused, nothing stored.
       expect((await upload(b, multipart({ text: 'x' }, PDF))).statusCode).toBe(403);
       // A program: refused by its content.
-      expect((await upload(b, multipart({ _csrf: b.csrf }, EXE))).statusCode).toBe(400);
+      const program = await upload(b, multipart({ _csrf: b.csrf }, EXE));
+      expect(program.statusCode).toBe(400);
+      // Each refusal says why, in the officer's language, not "check what you entered".
+      expect(program.body).toContain('This kind of file cannot be attached.');
+      const none = await upload(b, multipart({ _csrf: b.csrf, text: 'x' }));
+      expect(none.statusCode).toBe(400);
+      expect(none.body).toContain('Choose a file to attach');
+      const huge = await upload(b, multipart({ _csrf: b.csrf }, Buffer.concat([PDF, Buffer.alloc(h.app.content.profile.files.maxBytes + 1, 0x20)])));
+      expect([400, 413]).toContain(huge.statusCode);
+      expect(huge.body).toContain('The file is too large to attach.');
       expect(await h.app.evidence.ofTicket(meena, number)).toEqual([]);
 
       const res = await upload(b, multipart({ _csrf: b.csrf, text: 'कृपया संलग्न आदेश देखें।' }, PDF));
