@@ -199,13 +199,14 @@ export function createSessionRepository(ex: Executor, q: SessionQueries, cache: 
         }
       }
       const vt = changed || !e?.vt ? cache.tag() : e.vt;
-      const { vars: _vars, ...rest } = state;
-      const head = { v: value.v, rev: value.rev, vt, state: rest, ...(value.live ? { live: value.live } : {}) };
-      const raw = JSON.stringify({ value: head });
+      // The head holds the state without its answers. `vars: undefined` rather than a rest
+      // destructuring (`{ vars, ...rest }`), which V8 runs on a slow generic path at every message:
+      // JSON.stringify leaves an undefined property out, so the text is the same.
+      const live = value.live ? { live: value.live } : {};
+      const raw = JSON.stringify({ value: { v: value.v, rev: value.rev, vt, state: { ...state, vars: undefined }, ...live } });
       await ex.run(q.setHead, { key: NAMESPACE + key, value: raw });
       // The answers object is kept as it is, not copied: the next `get` copies it or lends it.
-      const { vt: _vt, ...plain } = head;
-      cache.put(key, { raw, rows: next, vt, lent: false, stored: { ...plain, state: { ...rest, vars: next } } as StoredSession<Record<string, unknown>> });
+      cache.put(key, { raw, rows: next, vt, lent: false, stored: { v: value.v, rev: value.rev, state: { ...state }, ...live } as StoredSession<Record<string, unknown>> });
     },
   };
 }
@@ -229,10 +230,13 @@ async function load(ex: Executor, q: SessionQueries, key: string, raw: string): 
  * like are copied one level deep; its answers too, unless lent.
  */
 function handOut(s: StoredSession<Record<string, unknown>>, lend: boolean): StoredSession<Record<string, unknown>> {
-  const state: Record<string, unknown> = {};
-  for (const k in s.state) {
-    const v = s.state[k];
-    state[k] = k === 'vars' && lend ? v : Array.isArray(v) ? v.slice() : v !== null && typeof v === 'object' ? { ...v } : v;
+  // Copied whole first, then its objects replaced in place: writing each key into an empty object
+  // made V8 build the object's layout key by key at every message.
+  const state: Record<string, unknown> = { ...s.state };
+  for (const k in state) {
+    const v = state[k];
+    if (v === null || typeof v !== 'object' || (k === 'vars' && lend)) continue;
+    state[k] = Array.isArray(v) ? v.slice() : { ...v };
   }
   return { ...s, state };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/config.ts';
-import { compileTemplate, flattenKeys, NAMESPACES, readLocales, Translator } from '../../src/i18n/i18n.ts';
+import { compileTemplate, flattenKeys, formatDate, formatDateTime, formattedDatesKept, NAMESPACES, readLocales, Translator } from '../../src/i18n/i18n.ts';
 import { LANGS } from '../../src/engine/session.ts';
 
 const resources = readLocales(path.join(PACKAGE_ROOT, 'locales'));
@@ -54,5 +54,26 @@ describe('texts with parameters', () => {
     // i18next keeps a placeholder it has no value for.
     expect(translator.t('en', 'grievance.ack', { number: 'GRV-2026-000001' })).toBe(reference().t('grievance.ack', { lng: 'en', ...globals.en, number: 'GRV-2026-000001' }));
     expect(translator.t('en', 'grievance.ack', { number: 'GRV-2026-000001' })).toContain('{{due}}');
+  });
+});
+
+describe('dates', () => {
+  it('a date formatted again (kept) reads as the formatter gives it, per language, a date and a date-time of one instant apart', () => {
+    const iso = '2026-12-22T05:15:00.000Z';
+    for (let round = 0; round < 2; round++) {
+      expect(formatDate('en', iso)).toBe('22 December 2026');
+      expect(formatDate('hi', iso)).toBe('22 दिसंबर 2026');
+      expect(formatDate('en', '2026-12-22')).toBe('22 December 2026');
+      expect(formatDateTime('en', iso)).toBe(new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' }).format(new Date(iso)));
+      expect(formatDateTime('en', iso)).not.toBe(formatDate('en', iso));
+    }
+  });
+
+  it('keeps a bounded number of formatted dates however many distinct ones pass', () => {
+    const day = Date.UTC(2020, 0, 1);
+    for (let i = 0; i < 5000; i++) formatDate(i % 2 ? 'hi' : 'en', new Date(day + i * 86_400_000).toISOString());
+    expect(formattedDatesKept()).toBeGreaterThan(0);
+    expect(formattedDatesKept()).toBeLessThanOrEqual(2048);
+    expect(formatDate('en', new Date(day).toISOString())).toBe('1 January 2020');
   });
 });

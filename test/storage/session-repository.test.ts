@@ -153,6 +153,17 @@ for (const backend of backends) {
       expect(await get(a)).toEqual(stored(1, state({ name: 'Asha' })));
     });
 
+    it('a caller replacing fields of the state it wrote does not change what the next read returns; the head leaves the answers out', async () => {
+      const { a } = await two();
+      const written = stored(1, state({ name: 'Asha' }));
+      await a.transaction((u) => u.sessions.set(KEY, written));
+      written.state.status = 'ended';
+      written.state.attempts = 3;
+      written.state.at = { flow: 'main', step: 'menu' };
+      expect(await get(a)).toEqual(stored(1, state({ name: 'Asha' })));
+      expect(await head(a)).not.toContain('"vars"');
+    });
+
     it('reads a session written before migration 0014 (answers inline in the head), and its next write moves the answers to rows', async () => {
       const { a } = await two();
       const old = stored(5, state({ name: 'Asha', ward: 12 }, 'q3'));
