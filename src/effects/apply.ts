@@ -16,6 +16,8 @@ export interface EffectContext {
   /** `channel:messageId` of the inbound message: makes every write of this sprint idempotent. */
   messageKey: string;
   now: Date;
+  /** `now` as ISO text, when the caller has it already (the router does). */
+  at?: string;
   translator: Translator;
   tickets: TicketService;
   /** The platform id of the inbound message (kept with consent as evidence). */
@@ -29,7 +31,7 @@ export interface EffectContext {
  * half of the transcript and the outbox. Runs inside the message's unit of work, in event order.
  */
 export async function applyEffects(uow: UnitOfWork, events: readonly EngineEvent[], ctx: EffectContext): Promise<number> {
-  const at = ctx.now.toISOString();
+  const at = ctx.at ?? ctx.now.toISOString();
   const key = ctx.recipient.conversationKey;
   let replies = 0;
   for (const e of events) {

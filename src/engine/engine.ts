@@ -104,6 +104,8 @@ class Run {
   private readonly hint: Lang;
   /** A one-time code just typed: handed to the next action only, then forgotten. */
   private secret: string | undefined;
+  /** The typed text parsed as an answer to a waiting choice (see answersCurrentChoice). */
+  private choiceParsed: { step: StepOf<'ask'>; parsed: Parsed } | undefined;
 
   constructor(
     private readonly env: EngineEnv,
@@ -166,7 +168,11 @@ class Run {
     if (!this.waiting) return false;
     const step = this.currentAsk();
     if (!step || (step.input.kind !== 'choice' && step.input.kind !== 'yes_no')) return false;
-    return parseAnswer(step.input, { text: this.input.text }, this.env.labels, this.env.now).ok;
+    const parsed = parseAnswer(step.input, { text: this.input.text }, this.env.labels, this.env.now);
+    // Asked only of typed text (no choice tapped, no contact shared): the very answer `answer()`
+    // parses next at the same step when this one is a match, so it is kept for it.
+    this.choiceParsed = { step, parsed };
+    return parsed.ok;
   }
 
   private async runCommand(action: Command['do'], arg: string | undefined): Promise<void> {
@@ -223,7 +229,9 @@ class Run {
     const foreignContact = step.shareContact && this.input.contact !== undefined && !this.input.contact.own;
     const parsed: Parsed = foreignContact
       ? { ok: false, reason: 'contact_not_own' }
-      : parseAnswer(step.input, this.input, this.env.labels, this.env.now);
+      : this.choiceParsed?.step === step && this.input.choiceId === undefined && this.input.contact === undefined
+        ? this.choiceParsed.parsed
+        : parseAnswer(step.input, this.input, this.env.labels, this.env.now);
     if (parsed.ok && step.input.kind === 'otp') {
       // Never saved: the code goes to the next action and nowhere else.
       this.secret = String(parsed.value);

@@ -132,6 +132,7 @@ export class Router {
         recipient: { channel: msg.channel, conversationId: msg.conversationId, conversationKey: key },
         messageKey,
         now,
+        at,
         translator,
         tickets: this.deps.host.tickets,
         messageId: msg.messageId,

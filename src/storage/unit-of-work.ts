@@ -244,7 +244,8 @@ export function createUnitOfWork(
     },
     outbox: {
       enqueue: async (row) => {
-        await lockConversation(row.conversation_key);
+        // An await saved per reply on SQLite, where there is no row lock to take.
+        if (dialect === 'postgres') await lockConversation(row.conversation_key);
         await ex.run(q.enqueueOutbox, row);
       },
       pending: (channel, now, limit) => ex.all(q.pendingOutbox, { channel, now, limit }),

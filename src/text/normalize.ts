@@ -30,12 +30,21 @@ export function cleanText(s: string): string {
  * spaces, no surrounding punctuation.
  */
 export function matchForm(s: string): string {
-  return toAsciiDigits(cleanText(s))
+  // The engine asks for the same message's match form up to three times (is it an option of the
+  // question, a command, the answer); the last one is kept. A pure function of its argument, so
+  // the last argument is the whole key.
+  if (s === lastMatchInput) return lastMatchForm;
+  const form = toAsciiDigits(cleanText(s))
     .toLowerCase()
     .replace(WHITESPACE_RUN, ' ')
     .replace(TRAILING_PUNCTUATION, '')
     .replace(LEADING_PUNCTUATION, '');
+  lastMatchInput = s;
+  lastMatchForm = form;
+  return form;
 }
+let lastMatchInput: string | undefined;
+let lastMatchForm = '';
 
 export function hasDevanagari(s: string): boolean {
   return DEVANAGARI_LETTER.test(s);

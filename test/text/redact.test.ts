@@ -34,6 +34,13 @@ describe('normalisation', () => {
     expect(matchForm('  हाँ।  ')).toBe('हाँ');
     expect(matchForm('Status   GRV-2026-1!')).toBe('status grv-2026-1');
   });
+
+  it('gives each text its own match form when the last one is kept: the same text again, another, and back', () => {
+    const texts = ['Yes!', 'yes', ' NO. ', '२', 'Yes!', '', 'Yes!'];
+    const once = texts.map((t) => matchForm(t));
+    expect(once).toEqual(['yes', 'yes', 'no', '2', 'yes', '', 'yes']);
+    for (const t of [...texts].reverse()) expect(matchForm(t)).toBe(once[texts.indexOf(t)]);
+  });
 });
 
 describe('secrets after the word that names them', () => {
