@@ -60,7 +60,7 @@ ${section(t('tickets'), data.tickets, () => html`<table class="queue"><thead><tr
     ${cell(col('due'), formatDate(lang, x.due_at))}${cell(col('request'), request(x.request))}</tr>`)}</tbody></table>`)}
 ${section(t('consent'), data.consent, () => html`<table class="queue"><thead><tr>
   <th scope="col">${col('at')}</th><th scope="col">${col('action')}</th><th scope="col">${col('version')}</th><th scope="col">${col('language')}</th></tr></thead>
-  <tbody>${data.consent.map((c) => html`<tr><th scope="row">${when(c.at)}</th>${cell(col('action'), word(`${P}.consent_action.${c.action}`, c.action))}
+  <tbody>${data.consent.map((c) => html`<tr><th scope="row">${when(c.at)}</th>${cell(col('action'), word(`${P}.consent_action.${c.action.replace(/\W/g, '_')}`, c.action))}
     ${cell(col('version'), c.notice_version)}${cell(col('language'), word(`${P}.lang.${c.language}`, c.language))}</tr>`)}</tbody></table>`)}
 ${section(t('verifications'), data.verifications, () => html`<table class="queue"><thead><tr>
   <th scope="col">${col('at')}</th><th scope="col">${col('level')}</th><th scope="col">${col('method')}</th></tr></thead>

@@ -189,10 +189,9 @@ const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
   hi: new Intl.DateTimeFormat('hi-IN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Kolkata' }),
 };
 
-const DATE_TIME_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' }),
-  hi: new Intl.DateTimeFormat('hi-IN', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' }),
-};
+const DATE_TIME_EN = new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' });
+/** Hindi's time of day by its part of the day ("सुबह 11:00", "शाम 6:35"): ICU's hi-IN date-time pattern says "11:00 am बजे". */
+const TIME_HI = new Intl.DateTimeFormat('hi-IN', { hour: 'numeric', minute: '2-digit', hourCycle: 'h12', dayPeriod: 'long', timeZone: 'Asia/Kolkata' });
 
 /**
  * Dates already formatted, by language, kind and ISO text. Formatting is a pure function of these
@@ -213,9 +212,13 @@ function remember(cacheKey: string, make: () => string): string {
   return hit;
 }
 
-/** A date and time in IST: "22 November 2026, 10:45 am" / "22 नवंबर 2026, 10:45 am". */
+/** A date and time in IST: "22 November 2026 at 10:45 am" / "22 नवंबर 2026 को सुबह 10:45 बजे". */
 export function formatDateTime(lang: Lang, iso: string): string {
-  return remember(`${lang}\u0000t\u0000${iso}`, () => DATE_TIME_FORMATS[lang].format(new Date(iso)));
+  return remember(`${lang}\u0000t\u0000${iso}`, () => {
+    const instant = new Date(iso);
+    if (lang === 'en') return DATE_TIME_EN.format(instant);
+    return `${DATE_FORMATS.hi.format(instant)} को ${TIME_HI.format(instant)} बजे`;
+  });
 }
 
 /** A date as a citizen reads it: "22 December 2026" / "22 दिसंबर 2026", in IST. A bare date is a day in IST. */

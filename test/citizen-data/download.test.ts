@@ -39,6 +39,16 @@ const linkRow = () => h.app.store.transaction(async (uow) => (await uow.exec.all
 const downloads = async () => (await auditRows(h.app)).filter((r) => r.action === 'own_data.download');
 
 describe('GET /my-data/:token', () => {
+  it('names every consent record in the citizen’s words, the updates opt-out and opt-in among them', async () => {
+    for (const text of ['hi', '1', 'हाँ', 'बंद करें', 'शुरू करें']) await h.say(text, { user: 'asha' });
+    await link(TOKEN, 'console:asha', 'hi');
+    const page = (await desk.inject({ url: `/my-data/${TOKEN}` })).body;
+    expect(page).toContain('सहमति दी गई');
+    expect(page).toContain('अपडेट बंद किए गए (STOP)');
+    expect(page).toContain('अपडेट फिर से शुरू किए गए (START)');
+    expect(page).not.toMatch(/opted_(out|in):updates/);
+  });
+
   it('shows the page in the citizen’s language, escaped, with the JSON link; each download audited as the citizen’s', async () => {
     await link(TOKEN, 'console:asha', 'hi');
     await link(OTHER, 'console:ravi', 'en');

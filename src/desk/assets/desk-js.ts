@@ -10,7 +10,14 @@ export const DESK_JS = `(function () {
     var last = Number(list.getAttribute('data-last-id') || '0');
     var status = list.getAttribute('data-status');
     var lang = list.getAttribute('data-lang') === 'hi' ? 'hi-IN' : 'en-IN';
-    var fmt = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' });
+    // As the server writes them (src/i18n/i18n.ts formatDateTime): Hindi names the part of the day.
+    var fmt = lang === 'hi-IN'
+      ? (function () {
+        var day = new Intl.DateTimeFormat('hi-IN', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Kolkata' });
+        var time = new Intl.DateTimeFormat('hi-IN', { hour: 'numeric', minute: '2-digit', hourCycle: 'h12', dayPeriod: 'long', timeZone: 'Asia/Kolkata' });
+        return { format: function (d) { return day.format(d) + ' को ' + time.format(d) + ' बजे'; } };
+      })()
+      : new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'Asia/Kolkata' });
     var scroll = function () { list.scrollTop = list.scrollHeight; };
     scroll();
     var append = function (r) {
