@@ -85,10 +85,14 @@ export function newSession(lang: Lang | null = null): SessionState {
  * Runs one sprint. `session` undefined means a citizen we have not seen (or whose state expired).
  * The session passed in is left as it was, except its `vars` with `ownsVars` (the router's, whose
  * session store lends them): copying every answer kept, at every message, is what made a long
- * form's messages cost more the further the citizen got.
+ * form's messages cost more the further the citizen got. With `ownsSession` the caller gives the
+ * session away whole (the router's is already a copy the session store handed out, read no more
+ * after this call), and it is changed in place instead of copied a second time.
  */
-export async function resume(env: EngineEnv, session: SessionState | undefined, input: EngineInput, opts: { ownsVars?: boolean } = {}): Promise<Sprint> {
-  const run = new Run(env, session ? copy(session, opts.ownsVars === true) : newSession(), input);
+export async function resume(
+  env: EngineEnv, session: SessionState | undefined, input: EngineInput, opts: { ownsVars?: boolean; ownsSession?: boolean } = {},
+): Promise<Sprint> {
+  const run = new Run(env, session ? (opts.ownsSession === true ? session : copy(session, opts.ownsVars === true)) : newSession(), input);
   await run.handle();
   return { session: run.s, events: run.events, varsChange: run.varsChange };
 }
@@ -569,6 +573,8 @@ class Run {
   }
 
   private lookup(path: string): Json | undefined {
+    // Most references (a branch's condition above all) name one answer: read without a split.
+    if (!path.includes('.')) return path === 'session' ? this.sessionView() : this.s.vars[path];
     // `session.…` reads what survives a reset of the flow's answers: language, consent, identity.
     const parts = path.split('.');
     let cur: Json | undefined = this.s.vars;

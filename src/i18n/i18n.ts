@@ -44,10 +44,15 @@ export function flattenKeys(ns: string, tree: Record<string, unknown>, prefix = 
 export class Translator {
   private readonly i18n: I18n;
   private readonly labelCache = new Map<string, readonly string[]>();
-  /** Texts without parameters (most prompts and labels) rendered once per language. */
-  private readonly plainCache = new Map<string, string>();
+  /**
+   * Texts without parameters (most prompts and labels) rendered once, a map per language: keyed by
+   * the text's key itself (a string the flows hold, whose hash V8 keeps), not by a string joined
+   * with the language at every call, which had to be built and hashed anew each time: a menu
+   * with six choices looked up seven.
+   */
+  private readonly plainCache: Record<Lang, Map<string, string>> = { en: new Map(), hi: new Map() };
   /** Texts with parameters, split at their placeholders once per language (null: i18next renders it). */
-  private readonly templates = new Map<string, Template | null>();
+  private readonly templates: Record<Lang, Map<string, Template | null>> = { en: new Map(), hi: new Map() };
   /** A global value named like an i18next option would change how i18next renders: then it always does. */
   private readonly globalsAreOptions: boolean;
 
@@ -75,12 +80,14 @@ export class Translator {
   }
 
   t(lang: Lang, key: string, params: Record<string, ParamValue> = {}): string {
-    if (Object.keys(params).length === 0) {
-      const cacheKey = `${lang}\u0000${key}`;
-      let hit = this.plainCache.get(cacheKey);
+    if (isEmpty(params)) {
+      const cache = this.plainCache[lang] as Map<string, string> | undefined;
+      // A language outside LANGS (not expected: sessions hold a checked one) is rendered uncached.
+      if (cache === undefined) return this.render(lang, key, params);
+      let hit = cache.get(key);
       if (hit === undefined) {
         hit = this.render(lang, key, params);
-        this.plainCache.set(cacheKey, hit);
+        cache.set(key, hit);
       }
       return hit;
     }
@@ -106,11 +113,12 @@ export class Translator {
    * this costs one or two. Anything else, or a missing value, goes to i18next as before.
    */
   private fastRender(lang: Lang, key: string, params: Record<string, ParamValue>): string | undefined {
-    const cacheKey = `${lang}\u0000${key}`;
-    let tpl = this.templates.get(cacheKey);
+    const templates = this.templates[lang] as Map<string, Template | null> | undefined;
+    if (templates === undefined) return undefined;
+    let tpl = templates.get(key);
     if (tpl === undefined) {
       tpl = this.globalsAreOptions ? null : compileTemplate(this.rawText(lang, key));
-      this.templates.set(cacheKey, tpl);
+      templates.set(key, tpl);
     }
     if (tpl === null) return undefined;
     for (const name in params) if (I18NEXT_OPTIONS.has(name)) return undefined;
@@ -150,6 +158,11 @@ export class Translator {
     if ('datetime' in v) return formatDateTime(lang, v.datetime);
     return formatDate(lang, v.date);
   }
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** A text split at its placeholders: `parts[0] + v(names[0]) + parts[1] + …`. */

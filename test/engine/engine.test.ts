@@ -42,6 +42,16 @@ describe('engine', () => {
     expect(JSON.stringify(session)).toBe(before);
   });
 
+  it('changes a session given away whole (ownsSession) in place, to the same result as a copied one', async () => {
+    const { session } = await drive(['hi', '2']);
+    const copied = await resume(memoryEngine().env, structuredClone(session), msg('1'));
+    const given = structuredClone(session);
+    const owned = await resume(memoryEngine().env, given, msg('1'), { ownsVars: true, ownsSession: true });
+    expect(owned.session).toBe(given);
+    expect(owned.session).toEqual(copied.session);
+    expect(owned.events.map((e) => e.type)).toEqual(copied.events.map((e) => e.type));
+  });
+
   it('re-asks with the reason and hint, then offers help or an officer after three misses', async () => {
     const base = await drive(['hi', '2', 'yes', '1', '1']);
     expect(base.session.at.step).toBe('ask_description');

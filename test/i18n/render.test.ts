@@ -77,3 +77,16 @@ describe('dates', () => {
     expect(formatDate('en', new Date(day).toISOString())).toBe('1 January 2020');
   });
 });
+
+describe('texts kept once rendered', () => {
+  it('are kept per language: the same key in English, Hindi and English again, with and without parameters', () => {
+    const translator = new Translator(resources, globals);
+    const plain = ['en', 'hi', 'en', 'hi'].map((l) => translator.t(l as 'en' | 'hi', 'common:share_contact'));
+    expect(plain).toEqual(['📱 Share my number', '📱 मेरा नंबर साझा करें', '📱 Share my number', '📱 मेरा नंबर साझा करें']);
+    const ack = (l: 'en' | 'hi', number: string) => translator.t(l, 'grievance.ack', { number, due: '1 January 2027' });
+    expect(ack('en', 'GRV-1')).toContain('Ticket number: GRV-1');
+    expect(ack('hi', 'GRV-2')).not.toContain('Ticket number');
+    expect(ack('hi', 'GRV-2')).toContain('GRV-2');
+    expect(ack('en', 'GRV-3')).toContain('Ticket number: GRV-3');
+  });
+});
