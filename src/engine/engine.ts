@@ -97,6 +97,39 @@ export async function resume(
   return { session: run.s, events: run.events, varsChange: run.varsChange };
 }
 
+/**
+ * The parsed parameters of an action step that refers to no variable (`{ "value": true }`,
+ * `{ "lang": "hi" }`): the same at every run, so parsed once per step and action and then shared,
+ * frozen (an action reads its parameters, never writes them). Undefined for a step whose
+ * parameters name a `$variable`: those are resolved and parsed at each run.
+ */
+const parsedStatic = new WeakMap<object, { def: object; parsed: { success: true; data: unknown } | { success: false } }>();
+function staticParams(step: StepOf<'action'>, def: { params: { safeParse(v: unknown): { success: boolean; data?: unknown } } }): { success: true; data: never } | { success: false } | undefined {
+  let hit = parsedStatic.get(step);
+  if (hit === undefined || hit.def !== def) {
+    if (refersToVariable(step.params)) return undefined;
+    const r = def.params.safeParse(step.params);
+    hit = { def, parsed: r.success ? { success: true, data: deepFreeze(r.data) } : { success: false } };
+    parsedStatic.set(step, hit);
+  }
+  return hit.parsed as { success: true; data: never } | { success: false };
+}
+
+function refersToVariable(v: unknown): boolean {
+  if (typeof v === 'string') return v.startsWith('$');
+  if (Array.isArray(v)) return v.some(refersToVariable);
+  if (v && typeof v === 'object') return Object.values(v).some(refersToVariable);
+  return false;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 function copy(s: SessionState, ownsVars: boolean): SessionState {
   return { ...s, at: { ...s.at }, vars: ownsVars ? s.vars : { ...s.vars }, stack: [...s.stack] };
 }
@@ -462,7 +495,7 @@ class Run {
       this.fail('NIV_FLOW_INVALID', `unknown action ${step.action} at ${pos.flow}/${pos.step}`);
       return undefined;
     }
-    const params = def.params.safeParse(this.resolveDeep(step.params));
+    const params = staticParams(step, def) ?? def.params.safeParse(this.resolveDeep(step.params));
     if (!params.success) {
       this.fail('NIV_FLOW_INVALID', `action ${step.action} at ${pos.flow}/${pos.step} got bad parameters`);
       return undefined;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ActionDefinition } from '../../src/engine/actions/types.ts';
 import { MAX_ATTEMPTS, newSession, resume, type EngineInput } from '../../src/engine/engine.ts';
 import type { SessionState } from '../../src/engine/session.ts';
 import { compileFlowSet } from '../../src/engine/flow-set.ts';
@@ -117,6 +119,43 @@ describe('engine', () => {
     expect(session.at.step).toBe('ask_confirm');
     expect(said[0]).toContain('Subject: Behaviour of staff');
     expect(said[0]).toContain('I was charged twice for the October bill.');
+  });
+
+  it('parses an action step\'s parameters once when they name no variable (shared, read-only), at every run when they do', async () => {
+    const { env, content } = memoryEngine();
+    const seen: unknown[] = [];
+    let parses = 0;
+    const params = z.object({ fixed: z.object({ on: z.boolean() }), given: z.unknown().optional() }).transform((p) => (parses++, p));
+    const probe: ActionDefinition<typeof params> = {
+      name: 'probe', params, exits: [],
+      async run(_ctx, p) {
+        seen.push(p);
+        return {};
+      },
+    };
+    const flow = (withVar: boolean) => compileFlowSet(
+      [{
+        specVersion: '1.0.0', id: 'main', start: 'start', entries: [], inputs: [],
+        steps: [
+          { id: 'start', type: 'action', action: 'probe', params: { fixed: { on: true }, ...(withVar ? { given: '$name' } : {}) }, next: 'done' },
+          { id: 'done', type: 'end' },
+        ],
+      }],
+      content.flows.commands,
+    );
+    const actions = new Map([...content.actions, ['probe', probe as unknown as ActionDefinition]]);
+    const plain = { ...env, actions, flows: flow(false) };
+    for (let i = 0; i < 3; i++) await resume(plain, newSession('en'), msg('hello'));
+    expect(parses).toBe(1);
+    expect(seen).toHaveLength(3);
+    expect(seen[0]).toBe(seen[2]);
+    expect(Object.isFrozen((seen[0] as { fixed: object }).fixed)).toBe(true);
+
+    const named = { ...env, actions, flows: flow(true) };
+    seen.length = 0;
+    for (const name of ['Asha', 'Ravi']) await resume(named, { ...newSession('en'), vars: { name } }, msg('hello'));
+    expect(seen).toEqual([{ fixed: { on: true }, given: 'Asha' }, { fixed: { on: true }, given: 'Ravi' }]);
+    expect(parses).toBe(3);
   });
 
   it('stops a flow that loops without asking and says sorry instead of hanging', async () => {
