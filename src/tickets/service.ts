@@ -395,16 +395,16 @@ export class TicketService {
         // When the rung's deadline is the statutory one (`schedule` then plans no resolve_due
         // of its own), this timer is also the breach: record it before moving up the ladder,
         // or the escalation's new timers, all after now, would never record it.
-        if (!t.breached_at && at >= t.due_at) await this.recordBreach(uow, t, now);
-        if (t.level + 1 < this.ladderOf(t).length) {
-          await this.transition(uow, t.number, 'escalated', { actor: 'system', reason: `no answer from the ${rung.role} in time`, now });
-        } else if (!t.board_notified_at) {
-          const state = this.stateOf(t);
+        // The row as the breach left it: the board's branch below writes the whole state back.
+        const current = !t.breached_at && at >= t.due_at ? { ...t, ...(await this.recordBreach(uow, t, now)) } : t;
+        if (current.level + 1 < this.ladderOf(current).length) {
+          await this.transition(uow, current.number, 'escalated', { actor: 'system', reason: `no answer from the ${rung.role} in time`, now });
+        } else if (!current.board_notified_at) {
+          const state = this.stateOf(current);
           state.board_notified_at = at;
-          if (now.toISOString() > t.due_at) state.breached_at ??= at;
-          await uow.tickets.update(t.id, state);
-          await this.sendBoardNotice(uow, { ...t, ...state }, 'system', now);
-          await this.notifyOfficers(uow, t, 'ladder_exhausted', {}, now);
+          await uow.tickets.update(current.id, state);
+          await this.sendBoardNotice(uow, { ...current, ...state }, 'system', now);
+          await this.notifyOfficers(uow, current, 'ladder_exhausted', {}, now);
         }
         return 'fired';
     }

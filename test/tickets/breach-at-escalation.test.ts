@@ -53,4 +53,23 @@ describe('the statutory deadline of a grievance', () => {
     expect(breaches).toHaveLength(1);
     expect(told).toHaveLength(1);
   });
+
+  it('stays recorded when the last rung times out at the deadline itself and the Board notice goes out', async () => {
+    h = await startHarness({ clock: new FakeClock(RECEIVED) });
+    const number = await fileGrievance(h);
+    // Swept at each timer's exact instant, as a punctual scheduler would, up the whole ladder.
+    for (let i = 0; i < 40; i++) {
+      const t = (await act(h, (u) => u.tickets.byNumber(number)))!;
+      if (t.board_notified_at) break;
+      const [next] = await act(h, (u) => u.timers.pendingOf(t.id));
+      if (!next) break;
+      h.clock.set(next.fire_at);
+      await h.app.scheduler.sweep();
+    }
+    const { t, breaches, told } = await breachOf(h, number);
+    expect(t.board_notified_at).not.toBeNull();
+    expect(t.breached_at).not.toBeNull();
+    expect(breaches).toHaveLength(1);
+    expect(told).toHaveLength(1);
+  });
 });
