@@ -218,9 +218,10 @@ export function errorStatus(error: unknown): number {
 export function errorKey(error: unknown, status: number): string {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('FST_CSRF')) return 'error.csrf';
-  // A file refused by the upload form (or by the body limit before it): say why, not "check what you entered".
-  if (status === 413 || (typeof code === 'string' && code === 'FST_ERR_CTP_BODY_TOO_LARGE')) return 'error.file_too_large';
+  // A form past the body limit (the upload form's own limit is reported as a refused file, in files.ts).
+  if (status === 413) return 'error.too_long';
   if (error instanceof AppError) {
+    // A file refused by the upload form: say why, not "check what you entered".
     if (error.code === ERROR_CODES.FILE_REJECTED) {
       const reason = (error.details as { reason?: unknown } | undefined)?.reason;
       return reason === 'too_large' ? 'error.file_too_large' : reason === 'type' ? 'error.file_type' : 'error.file_empty';

@@ -78,6 +78,10 @@ describe('attaching a file on the ticket page', () => {
       const huge = await upload(b, multipart({ _csrf: b.csrf }, Buffer.concat([PDF, Buffer.alloc(h.app.content.profile.files.maxBytes + 1, 0x20)])));
       expect([400, 413]).toContain(huge.statusCode);
       expect(huge.body).toContain('The file is too large to attach.');
+      // Past the form's own body limit too: the same answer, not a generic error page.
+      const beyond = await upload(b, multipart({ _csrf: b.csrf }, Buffer.concat([PDF, Buffer.alloc(h.app.content.profile.files.maxBytes + 2 ** 20, 0x20)])));
+      expect(beyond.statusCode).toBe(400);
+      expect(beyond.body).toContain('The file is too large to attach.');
       expect(await h.app.evidence.ofTicket(meena, number)).toEqual([]);
 
       const res = await upload(b, multipart({ _csrf: b.csrf, text: 'कृपया संलग्न आदेश देखें।' }, PDF));

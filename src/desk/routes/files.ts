@@ -63,6 +63,13 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
         done(error as Error);
       }
     });
+    // Past the form's body limit: a file too large, said as the checks say it (the desk's handler renders it).
+    scope.setErrorHandler(async (error) => {
+      if ((error as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        throw new AppError(ERROR_CODES.FILE_REJECTED, `The file is larger than the ${maxBytes} bytes accepted (profile files.maxBytes).`, { details: { reason: 'too_large', maxBytes } });
+      }
+      throw error;
+    });
     scope.post('/tickets/:number/files', { preHandler: server.csrfProtection, bodyLimit: maxBytes + FORM_OVERHEAD }, async (request, reply) => {
       const officer = await ctx.requireOfficer(request, reply);
       if (!officer) return reply;
