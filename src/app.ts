@@ -24,8 +24,7 @@ import { Router } from './router/router.ts';
 import type { HostServices } from './router/engine-services.ts';
 import { AfterCommit } from './router/after-commit.ts';
 import { AccessConnector } from './connectors/access-connector.ts';
-import { auditSecret, otpSecret } from './secrets.ts';
-import { setAuditKey } from './audit/audit-log.ts';
+import { otpSecret } from './secrets.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { openStore } from './storage/open-store.ts';
 import type { Store } from './storage/sqlite-store.ts';
@@ -175,8 +174,6 @@ export function checkContent(content: Content): Problem[] {
 /** The composition root: config → content → store → tickets → router, sender, scheduler. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const clock = options.clock ?? (() => new Date());
-  // The audit chain's key, before anything appends (module-wide: one per process).
-  setAuditKey(auditSecret(config));
   const content = loadContent(config);
   const problems = checkContent(content);
   if (problems.length > 0) {

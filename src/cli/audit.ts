@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { setAuditKey, verifyAudit } from '../audit/audit-log.ts';
+import { verifyAudit } from '../audit/audit-log.ts';
 import { checkAgainst, makeCheckpoint, parseCheckpoint } from '../audit/checkpoint.ts';
 import { auditSecret } from '../secrets.ts';
 import { loadConfig } from '../config.ts';
@@ -31,8 +31,8 @@ export async function auditCommand(args: string[], opts: AuditCliOptions = {}): 
   if ((command === 'verify' && values.out !== undefined) || (command === 'checkpoint' && values.against !== undefined)) throw new AppError(ERROR_CODES.CLI_USAGE, USAGE);
   const io = cliIo(opts.io);
   const config = opts.config ?? loadConfig();
+  // The same key openStore sets for the chain.
   const key = auditSecret(config);
-  setAuditKey(key);
   // Read (and its signature checked) before the database is opened: a wrong file fails fast.
   const against = values.against === undefined ? undefined : parseCheckpoint(readFile(values.against), key);
   const store = await openStore(config);

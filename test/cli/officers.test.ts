@@ -3,11 +3,13 @@ import path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { verify } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
+import { setAuditKey } from '../../src/audit/audit-log.ts';
 import { auditCommand } from '../../src/cli/audit.ts';
 import { officersCommand } from '../../src/cli/officers.ts';
 import { PACKAGE_ROOT, type Config } from '../../src/config.ts';
 import { Accounts } from '../../src/desk/accounts.ts';
 import { AppError, ERROR_CODES } from '../../src/errors.ts';
+import { auditSecret } from '../../src/secrets.ts';
 import { SqliteStore } from '../../src/storage/sqlite-store.ts';
 import { tempDataDir, testConfig } from '../helpers/harness.ts';
 
@@ -186,6 +188,18 @@ describe('nivaran officers / audit (in-process, with a temporary DATA_DIR)', () 
       code: 1, out: 'Audit log broken at row 1: row 1 was changed after it was written (its hash does not match its contents)\n',
     });
     expect((await failure(run(config, ['audit', 'check']))).code).toBe(ERROR_CODES.CLI_USAGE);
+  });
+
+  it('a command run in a process of its own links its audit rows with the key, as the bot does', async () => {
+    const config = testConfig(tempDataDir());
+    // The bot wrote first, with the key (createApp opens the store, which sets it).
+    setAuditKey(auditSecret(config));
+    await run(config, ['officers', 'add', '--email', 'asha@example.in', '--role', 'admin'], PASSWORD);
+    // A new process for the next command: no key set yet when it starts.
+    setAuditKey(undefined);
+    await run(config, ['officers', 'token', '--email', 'asha@example.in']);
+    setAuditKey(undefined);
+    expect(await run(config, ['audit', 'verify'])).toEqual({ code: 0, out: 'Audit log intact: 2 rows.\n' });
   });
 
   it('end to end: `nivaran officers add` with the password piped in, then `audit verify`', () => {

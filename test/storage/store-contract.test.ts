@@ -523,7 +523,7 @@ describe('DATABASE_URL and openStore', () => {
   it.skipIf(!TEST_DATABASE_URL)('opens PostgreSQL when DATABASE_URL is set', async () => {
     const db = await pgTestSchema();
     try {
-      const store = await openStore({ databaseFile: '/nonexistent/never-used.sqlite', databaseUrl: db.url });
+      const store = await openStore({ databaseFile: '/nonexistent/never-used.sqlite', databaseUrl: db.url, auditSecret: 'a'.repeat(32), dataDir: '/nonexistent' });
       expect(store).toBeInstanceOf(PgStore);
       expect(await store.transaction((u) => u.tickets.nextNumber('GRV', 2026))).toBe(1);
       await store.close();
