@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { currentAuditKey, headMac } from './audit-key.ts';
 import { AUDIT_GENESIS } from '../storage/migrations/0005-desk.ts';
 import type { AuditRow } from '../storage/desk-queries.ts';
 import { featureQueries } from '../storage/feature-queries.ts';
@@ -18,15 +19,7 @@ export interface AuditEntry {
   at: Date;
 }
 
-/**
- * The key the chain's links and head are computed with (AUDIT_SECRET): kept outside the database,
- * so someone who can write to the database cannot recompute a rewritten chain or move its head.
- * Set once at start-up (`setAuditKey`); undefined keeps the plain SHA-256 links.
- */
-let auditKey: string | undefined;
-export function setAuditKey(key: string | undefined): void {
-  auditKey = key;
-}
+export { setAuditKey } from './audit-key.ts';
 
 /**
  * The hash of a row: over the previous row's hash and this row's fields, as a JSON array so no two
@@ -38,13 +31,9 @@ export function auditHash(prevHash: string, row: Pick<AuditRow, 'seq' | 'at' | '
   return (key ? createHmac('sha256', key) : createHash('sha256')).update(data).digest('hex');
 }
 
-/** The head's MAC: its position, hash, purge point and key start, so none moves without the key. */
-function headMac(key: string, h: { seq: number; hash: string; purgeBelow: number; baseHash: string; keyedFrom: number }): string {
-  return createHmac('sha256', key).update(JSON.stringify(['audit_head', h.seq, h.hash, h.purgeBelow, h.baseHash, h.keyedFrom])).digest('hex');
-}
-
 /** Re-signs the head after it moved (an append, or the retention purge moving its point). */
 export async function sealAuditHead(uow: UnitOfWork): Promise<void> {
+  const auditKey = currentAuditKey();
   if (!auditKey) return;
   const p = await auditPoint(uow);
   if (p.keyedFrom === null) return;
@@ -58,11 +47,23 @@ export async function sealAuditHead(uow: UnitOfWork): Promise<void> {
  */
 export async function appendAudit(uow: UnitOfWork, entry: AuditEntry): Promise<number> {
   const head = await uow.audit.bumpHead();
+  const auditKey = currentAuditKey();
   let key: string | undefined;
   if (auditKey) {
     const [k] = await uow.exec.all(pointQueries(uow.dialect).keyedFrom, {});
-    if (k?.keyed_from === null || k?.keyed_from === undefined) await uow.exec.run(pointQueries(uow.dialect).setKeyedFrom, { seq: head.seq });
-    key = auditKey;
+    let keyedFrom = k?.keyed_from === null || k?.keyed_from === undefined ? null : Number(k.keyed_from);
+    // Keying starts here only on an empty chain (a store opened without a key, as in tests): on a
+    // chain with rows, the store's opening started it (migration 0017), so a null key start means
+    // it was removed, and marking it here would bless rows rehashed without the key. Those stay
+    // reported by `audit verify`; the new row is linked as the walk will check it (plain).
+    if (keyedFrom === null && head.seq === 1) {
+      const [p] = await uow.exec.all(pointQueries(uow.dialect).point, {});
+      if (Number(p?.purge_below ?? 0) === 0) {
+        await uow.exec.run(pointQueries(uow.dialect).setKeyedFrom, { seq: head.seq });
+        keyedFrom = head.seq;
+      }
+    }
+    if (keyedFrom !== null && head.seq >= keyedFrom) key = auditKey;
   }
   const row = {
     seq: head.seq,
@@ -141,8 +142,15 @@ export async function verifyAudit(store: Store): Promise<AuditVerdict> {
 }
 
 async function walkAudit(store: Store, start: AuditPoint): Promise<AuditVerdict> {
+  const auditKey = currentAuditKey();
   const first = start.purgeBelow + 1;
   const keyedFrom = start.keyedFrom;
+  // A store opened with a key starts keying at once (migration 0017, or the first append on an
+  // empty chain), so with a key set, a chain with rows and no key start is not one never keyed:
+  // its key start and MAC were removed, letting every row be rehashed with plain SHA-256.
+  if (keyedFrom === null && auditKey && start.seq > 0) {
+    return { ok: false, rows: 0, brokenSeq: start.seq, reason: 'the audit log\'s key start was removed (audit_head.keyed_from is empty on a chain with rows): its rows may have been rewritten without AUDIT_SECRET' };
+  }
   // The head and its purge point are signed: moving them (to hide the last rows, or today's under
   // a raised purge point) without the key is seen here, before any row is read.
   if (keyedFrom !== null && auditKey) {

@@ -32,6 +32,7 @@ import { migration0013 } from './migrations/0013-operations.ts';
 import { migration0014 } from './migrations/0014-session-vars.ts';
 import { migration0015 } from './migrations/0015-departments.ts';
 import { migration0016 } from './migrations/0016-conversation-tail.ts';
+import { migration0017 } from './migrations/0017-audit-keying.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -53,6 +54,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0014-session-vars': migration0014(dialect),
     '0015-departments': migration0015(dialect),
     '0016-conversation-tail': migration0016(dialect),
+    '0017-audit-keying': migration0017(),
   };
 }
 

@@ -1,8 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, auditHash, auditPoint, setAuditKey, verifyAudit, type AuditEntry } from '../../src/audit/audit-log.ts';
 import { loadConfig } from '../../src/config.ts';
+import { PgStore } from '../../src/storage/pg-store.ts';
 import { SqliteStore, type Store } from '../../src/storage/sqlite-store.ts';
-import { backends, useStores } from '../helpers/backends.ts';
+import { backends, pgTestSchema, useStores } from '../helpers/backends.ts';
 
 /**
  * Issue 14, item 5: with database access, deleting the last rows and moving `audit_head`, raising
@@ -67,6 +72,92 @@ describe('the keyed audit chain (SQLite)', () => {
       expect(await verifyAudit(store)).toMatchObject({ ok: false, brokenSeq: 1, reason: 'rows from 1 on are keyed: set AUDIT_SECRET to verify them' });
     } finally {
       setAuditKey(KEY);
+    }
+  });
+});
+
+/**
+ * The downgrade: with database access, set `keyed_from` and the head's MAC to NULL and rehash
+ * every row from row 1 with plain SHA-256. The walk checked the MAC and the keyed links only when
+ * `keyed_from` was set, so the forged chain (and any retention.purge row in it) passed as intact.
+ */
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`the keyed chain downgraded to plain SHA-256 (${backend.name})`, () => {
+    const open = useStores(backend);
+    const cleanups: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const c of cleanups.splice(0)) await c();
+    });
+
+    async function openWithSql(): Promise<{ store: Store; sql: (text: string) => Promise<void>; dropTriggers: () => Promise<void> }> {
+      if (backend.name === 'sqlite') {
+        const { store } = await open();
+        const db = (store as SqliteStore).connection;
+        return { store, sql: async (t) => void db.exec(t), dropTriggers: async () => void db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete') };
+      }
+      const schema = await pgTestSchema();
+      const store = await PgStore.open(schema.url, { poolSize: 2 });
+      const client = new pg.Client({ connectionString: schema.url });
+      await client.connect();
+      cleanups.push(async () => {
+        await client.end();
+        await store.close();
+        await schema.drop();
+      });
+      const sql = async (t: string) => void (await client.query(t));
+      return { store, sql, dropTriggers: () => sql('drop trigger audit_log_append_only on audit_log') };
+    }
+
+    it('keying starts when the store opens, and a removed key start is reported, not verified', async () => {
+      const { store, sql, dropTriggers } = await openWithSql();
+      // Opened with the key: keying has started before any row, and the head is sealed.
+      expect(await store.transaction(auditPoint)).toMatchObject({ seq: 0, keyedFrom: 1, mac: expect.any(String) });
+      for (let i = 1; i <= 5; i++) await store.transaction((u) => appendAudit(u, entry(i)));
+      expect(await verifyAudit(store)).toEqual({ ok: true, rows: 5, headSeq: 5 });
+
+      await dropTriggers();
+      const rows = await store.transaction((u) => u.audit.after(0, 10));
+      let prev = '0'.repeat(64);
+      for (const r of rows) {
+        const hash = auditHash(prev, r); // plain SHA-256: no key needed
+        await sql(`update audit_log set prev_hash = '${prev}', hash = '${hash}' where seq = ${r.seq}`);
+        prev = hash;
+      }
+      await sql(`update audit_head set hash = '${prev}', keyed_from = null, mac = null where id = 1`);
+
+      expect(await verifyAudit(store)).toMatchObject({ ok: false, brokenSeq: 5, reason: expect.stringMatching(/^the audit log's key start was removed/) });
+      // The next append does not start keying over the forged rows: the chain stays reported.
+      await store.transaction((u) => appendAudit(u, entry(6)));
+      expect((await store.transaction(auditPoint)).keyedFrom).toBeNull();
+      expect(await verifyAudit(store)).toMatchObject({ ok: false, reason: expect.stringMatching(/^the audit log's key start was removed/) });
+    });
+  });
+}
+
+describe('a chain written before keying (SQLite)', () => {
+  it('is keyed from its next row when first opened with the key, its older rows verified as SHA-256', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-keyed-'));
+    const file = path.join(dir, 'db.sqlite');
+    try {
+      setAuditKey(undefined);
+      const before = await SqliteStore.open(file);
+      for (let i = 1; i <= 3; i++) await before.transaction((u) => appendAudit(u, entry(i)));
+      // A database from before this version: the keying step has not run on it.
+      before.connection.exec(`delete from kysely_migration where name = '0017-audit-keying'`);
+      await before.close();
+      setAuditKey(KEY);
+      const store = await SqliteStore.open(file);
+      try {
+        expect(await store.transaction(auditPoint)).toMatchObject({ seq: 3, keyedFrom: 4, mac: expect.any(String) });
+        expect(await verifyAudit(store)).toEqual({ ok: true, rows: 3, headSeq: 3 });
+        await store.transaction((u) => appendAudit(u, entry(4)));
+        expect(await verifyAudit(store)).toEqual({ ok: true, rows: 4, headSeq: 4 });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      setAuditKey(KEY);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
