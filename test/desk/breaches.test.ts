@@ -37,6 +37,9 @@ describe('breaches on the desk', () => {
     const partial = await b.post('/breaches', { foundAt: '2026-12-07T09:00', occurred: BREACH.occurred, dataAffected: BREACH.dataAffected, peopleAffected: BREACH.peopleAffected, ...form('en') });
     expect(partial.statusCode).toBe(400);
     expect(partial.body).toContain(BREACH.occurred);
+    // A date that does not exist (a 13th month) is refused as input, not a server error.
+    const impossible = await b.post('/breaches', { foundAt: '2026-13-45T09:00', occurred: BREACH.occurred, dataAffected: BREACH.dataAffected, peopleAffected: BREACH.peopleAffected, ...form('en'), ...form('hi') });
+    expect(impossible.statusCode).toBe(400);
     const made = await b.post('/breaches', { foundAt: '2026-12-07T09:00', occurred: BREACH.occurred, dataAffected: BREACH.dataAffected, peopleAffected: BREACH.peopleAffected, ...form('en'), ...form('hi') });
     expect(made.statusCode).toBe(303);
     expect(made.headers.location).toBe('/breaches/1?done=recorded');

@@ -134,7 +134,7 @@ export function createWhatsAppWebChannel(config: WhatsAppWebConfig, deps: WhatsA
     }
     // Anything else still running on this channel's profile folder.
     const strays = processesUsing(dataPath);
-    for (const stray of strays) killBrowser(stray);
+    for (const stray of strays) killBrowser(stray, { group: false });
     if (strays.length > 0) {
       logger.warn({ count: strays.length }, 'Chromium helper processes outlived the browser; killed them');
       const end = Date.now() + 3_000;

@@ -76,10 +76,11 @@ export function isAlive(pid: number): boolean {
  * own process group on Linux, so the group is killed first (renderers, zygote, crashpad too).
  * Returns whether anything had to be killed.
  */
-export function killBrowser(pid: number | undefined): boolean {
+export function killBrowser(pid: number | undefined, opts: { group?: boolean } = {}): boolean {
   if (pid === undefined || !Number.isInteger(pid) || pid <= 1 || pid === process.pid) return false;
   let killed = false;
-  for (const target of [-pid, pid]) {
+  // A stray helper found by its profile folder is killed alone: its group may not be Chromium's.
+  for (const target of opts.group === false ? [pid] : [-pid, pid]) {
     if (!isAlive(target)) continue;
     try {
       process.kill(target, 'SIGKILL');
@@ -92,10 +93,12 @@ export function killBrowser(pid: number | undefined): boolean {
 }
 
 /**
- * Processes whose command line names `dir` (Chromium and its helpers all carry
- * `--user-data-dir=<dir>/session-…`). Linux's /proc only; elsewhere none are found. Helpers that
- * left Chromium's process group (a crash reporter, a utility process re-parented under load)
- * are found here too.
+ * Chromium processes on the profile folder `dir`: those with an argument
+ * `--user-data-dir=<dir>` or `--user-data-dir=<dir>/…` (Chromium and its helpers all carry
+ * `--user-data-dir=<dir>/session-…`). Only that argument counts, so an operator's `tail`, `du` or
+ * `rsync` of the folder is never taken for one. Linux's /proc only; elsewhere none are found.
+ * Helpers that left Chromium's process group (a crash reporter, a utility process re-parented
+ * under load) are found here too.
  */
 export function processesUsing(dir: string): number[] {
   let entries: string[];
@@ -104,13 +107,15 @@ export function processesUsing(dir: string): number[] {
   } catch {
     return [];
   }
+  const flag = `--user-data-dir=${path.resolve(dir)}`;
   const found: number[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) found.push(pid);
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => a === flag || a.startsWith(`${flag}/`))) found.push(pid);
     } catch {
       // Gone in between, or not readable: not ours to stop.
     }

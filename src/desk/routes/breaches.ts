@@ -17,9 +17,11 @@ function inputError(ctx: PageContext, error: unknown): Notice | undefined {
   return { kind: 'error', text: lt(ctx, error.message) };
 }
 
-/** `2026-12-07T09:00` as typed on the desk (IST) → an instant. */
+/** `2026-12-07T09:00` as typed on the desk (IST) → an instant; '' (refused as input) for anything else, a 13th month too. */
 function istInput(v: string | undefined): string {
-  return v && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? new Date(`${v}:00+05:30`).toISOString() : '';
+  if (!v || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)) return '';
+  const at = new Date(`${v}:00+05:30`);
+  return Number.isNaN(at.getTime()) ? '' : at.toISOString();
 }
 
 /**
