@@ -1,6 +1,6 @@
 import type { RedactionKind } from '../text/redact.ts';
 import { cleanText, hasDevanagari, matchForm } from '../text/normalize.ts';
-import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
+import { ticketNumberAtEnd } from '../domain/tickets/ticket-number.ts';
 import type { ActionRegistry } from './actions/registry.ts';
 import type { EngineServices } from './actions/types.ts';
 import type { Choice, EngineEvent, ParamValue } from './events.ts';
@@ -54,7 +54,6 @@ export interface VarsChange {
 }
 
 export const MAX_ATTEMPTS = 3;
-const TICKET_AT_END = /(grv|dpr)[\s\-/]*\d{4}[\s\-/]*\d{1,6}$/;
 const MAX_STEPS_PER_SPRINT = 200;
 /** The session variable holding a guess the citizen was asked to confirm ("Did you mean …?"). */
 export const GUESS_VAR = '_guess';
@@ -192,12 +191,11 @@ class Run {
     const whole = this.env.flows.commandWords.get(said);
     if (whole && !whole.argRequired) return { command: whole };
     // "status GRV-2026-1", "स्थिति …", "cancel DPR-…": a command word, then a ticket number.
-    const m = TICKET_AT_END.exec(said);
+    const m = ticketNumberAtEnd(said);
     if (!m) return undefined;
     const head = this.env.flows.commandWords.get(said.slice(0, m.index).trim());
     if (head?.arg !== 'ticket_ref') return undefined;
-    const arg = parseTicketNumber(m[0]);
-    return arg ? { command: head, arg } : undefined;
+    return { command: head, arg: m.number };
   }
 
   /** A word that is also an option of the waiting choice (e.g. "हिंदी" at the language question) is an answer. */

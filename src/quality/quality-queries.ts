@@ -31,6 +31,7 @@ const FINISHED_ANSWERED = ['resolved', 'closed'];
 
 /** Quality review's statements (run with `uow.exec`). */
 export const qualityQueries = featureQueries((db) => {
+  const inScope = (scope: string) => sql<boolean>`(${scope} = '*' or ${scope} like '%,' || tickets.department || ',%')`;
   const listed = () =>
     db.selectFrom('reviews').innerJoin('tickets', 'tickets.id', 'reviews.ticket_id')
       .selectAll('reviews')
@@ -63,10 +64,15 @@ export const qualityQueries = featureQueries((db) => {
         ticket_id: p.ticket_id, conversation_key: p.conversation_key, period: p.period, stratum: p.stratum, officer_id: p.officer_id,
         status: 'pending', created_at: p.created_at,
       }).onConflict((oc) => oc.column('ticket_id').doNothing())),
-    pending: prepare<{ limit: number }, ReviewListRow>((p) =>
-      listed().where('reviews.status', '=', 'pending').orderBy('reviews.created_at').orderBy('reviews.id').limit(p.limit)),
-    pendingCount: prepare<Record<string, never>, { n: number | string }>(() =>
-      db.selectFrom('reviews').select((eb) => eb.fn.countAll().as('n')).where('reviews.status', '=', 'pending')),
+    /**
+     * Pending reviews in `scope`: '*' for all, or `,dept1,dept2,` (the stored department ids a
+     * reviewer may see, as the desk's queue scope is written), filtered before the limit.
+     */
+    pending: prepare<{ limit: number; scope: string }, ReviewListRow>((p) =>
+      listed().where('reviews.status', '=', 'pending').where(inScope(p.scope)).orderBy('reviews.created_at').orderBy('reviews.id').limit(p.limit)),
+    pendingCount: prepare<{ scope: string }, { n: number | string }>((p) =>
+      db.selectFrom('reviews').innerJoin('tickets', 'tickets.id', 'reviews.ticket_id').select((eb) => eb.fn.countAll().as('n'))
+        .where('reviews.status', '=', 'pending').where(inScope(p.scope))),
     byId: prepare<{ id: number }, ReviewListRow>((p) => listed().where('reviews.id', '=', p.id)),
     /** Changes 1 for the one reviewer whose scores were saved; 0 when the review was done already. */
     saveScores: prepare<{ id: number; reviewer_id: number; scores: string; notes: string | null; reviewed_at: string }, never>((p) =>

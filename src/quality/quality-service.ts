@@ -166,9 +166,11 @@ export class QualityService {
     return this.deps.store.transaction(async (uow) => {
       const q = qualityQueries(uow.dialect);
       const scope = await this.scopeOf(uow, user);
-      const all = await uow.exec.all(q.pending, { limit: LIST_LIMIT });
-      const rows = scope ? all.filter((r) => this.inScope(scope, r.department)) : all;
-      const total = scope ? rows.length : Number((await uow.exec.all(q.pendingCount, {}))[0]?.n ?? 0);
+      // Filtered in the query, before its limit: a reviewer of one department sees their
+      // department's oldest, whatever the other departments have waiting.
+      const where = scope ? `,${[...scope].join(',')},` : '*';
+      const rows = await uow.exec.all(q.pending, { limit: LIST_LIMIT, scope: where });
+      const total = Number((await uow.exec.all(q.pendingCount, { scope: where }))[0]?.n ?? 0);
       const officers = await officerMap(uow);
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'review.queue', subject: 'reviews', detail: { shown: rows.length }, at: now });
       return { items: rows.map((r) => listItem(r, officers)), total };

@@ -17,7 +17,7 @@ import { KeyedMutex } from './keyed-mutex.ts';
 import type { Understanding } from '../understanding/understanding.ts';
 import { recordInbound } from '../outbox/queue.ts';
 import { mayEndNumber, maskSplitNumber } from './split-numbers.ts';
-import { recordUpdatesChoice, updatesCommand } from '../consent/updates.ts';
+import { recordUpdatesChoice, updatesCommand, updatesOptedOut } from '../consent/updates.ts';
 import { deliver } from '../outbox/enqueue.ts';
 
 export interface RouterDeps {
@@ -106,8 +106,10 @@ export class Router {
 
       // STOP / "बंद करें" (and START) work at any step, before the flows and the understanding
       // see the message: a purpose-level choice, recorded in the ledger; the flow stays where it was.
+      // START is that command only for a citizen who opted out: otherwise it is a greeting (WhatsApp's
+      // first message is often "Start") and goes to the engine, which asks the language and shows the notice.
       const updates = updatesCommand(masked.text);
-      if (updates) {
+      if (updates === 'stop' || (updates === 'start' && (await updatesOptedOut(uow, key)))) {
         const lang: Lang = session?.lang ?? (/[\u0900-\u097F]/u.test(masked.text) ? 'hi' : 'en');
         const text = await recordUpdatesChoice(uow, updates, {
           conversationKey: key, channel: msg.channel, lang, noticeVersion: this.deps.host.profile.consent.noticeVersion, messageId: msg.messageId, at,

@@ -1,4 +1,4 @@
-import { parseTicketNumber } from '../domain/tickets/ticket-number.ts';
+import { findTicketNumber } from '../domain/tickets/ticket-number.ts';
 import type { LabelLookup } from '../engine/inputs.ts';
 import { TextClassifier, type Example, type Ranked } from './classifier.ts';
 import { foldTokens } from './fold.ts';
@@ -30,7 +30,6 @@ export type Reading =
   | { kind: 'intent'; intent: ActionableIntent; sure: boolean; arg?: string }
   | { kind: 'none' };
 
-const TICKET_ANYWHERE = /(grv|dpr)[\s\-/]*\d{4}[\s\-/]*\d{1,6}/i;
 /** A problem needs a few words to be a description; fewer is a wish to complain. */
 const MIN_PROBLEM_WORDS = 3;
 const YES_NO_MIN = 0.7;
@@ -126,15 +125,15 @@ export class Understanding {
         intent = this.def.intents.filter(isActionable).find((i) => i.do.type === 'call' && i.do.to.startsWith(`${flow}/`)) ?? intent;
       }
       const sure = intentBand === 'act' && !intent.confirm;
-      const picks = intent.options ?? [intent.id];
-      const mapped = options.find((o) => picks.includes(o.id));
-      if (mapped) return { kind: 'option', id: mapped.id, label: mapped.label, sure };
       const applies = where.atMenu || (intent.anywhere && intent.do.type !== 'describe');
-      if (applies) {
-        const ref = TICKET_ANYWHERE.exec(text);
-        const arg = ref ? parseTicketNumber(ref[0]) : undefined;
-        return arg ? { kind: 'intent', intent, sure, arg } : { kind: 'intent', intent, sure };
-      }
+      const arg = applies ? findTicketNumber(text) : undefined;
+      // "GRV-2026-000001 ka status kya hai" at the menu: the menu's status option would ask for the
+      // number the citizen just typed, so an intent that takes a ticket number is done with it.
+      const takesTicket = intent.do.type === 'call' && intent.do.argVar !== undefined;
+      const picks = intent.options ?? [intent.id];
+      const mapped = arg && takesTicket ? undefined : options.find((o) => picks.includes(o.id));
+      if (mapped) return { kind: 'option', id: mapped.id, label: mapped.label, sure };
+      if (applies) return arg ? { kind: 'intent', intent, sure, arg } : { kind: 'intent', intent, sure };
     }
     if (optBand === 'ask') {
       const o = optionById(optRanked[0]!.label)!;

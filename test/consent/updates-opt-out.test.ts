@@ -92,4 +92,17 @@ describe('updates opt-out: STOP / बंद करें (seed 002)', () => {
     const resolved = await officer(h, 'resolved', '2026-11-23T08:00:00.000Z');
     expect(resolved.join('\n')).toContain(NUMBER);
   });
+
+  it('START from a new citizen is a greeting: the welcome and language question, no ledger row; after STOP it opts back in', async () => {
+    h = await startHarness({ clock: new FakeClock(RECEIVED) });
+    const first = (await h.say('Start')).map((m) => m.text).join('\n');
+    expect(first).toContain('Please choose your language');
+    expect(first).not.toContain('Updates are on again');
+    expect(await ledger(h)).toEqual([]);
+    for (const t of ['2', 'yes']) await h.say(t);
+    await h.say('STOP');
+    const back = await h.say('START');
+    expect(back.map((m) => m.text)).toEqual([expect.stringContaining('Updates are on again')]);
+    expect((await ledger(h)).map((r) => r.action).filter((a) => a.includes(':updates'))).toEqual(['opted_out:updates', 'opted_in:updates']);
+  });
 });

@@ -123,6 +123,19 @@ describe('quality review by department', () => {
     await expect(app.quality.review(waterReviewer, other.id)).rejects.toMatchObject({ code: 'NIV_DESK_FORBIDDEN' });
     // A reviewer who belongs to a department works no tickets there.
     expect((await app.desk.queue(waterReviewer, queueFiltersSchema.parse({}))).items).toEqual([]);
+
+    // 250 older reviews of another department waiting: the water reviewer still sees theirs.
+    const db = (app.store as unknown as { connection: { exec(sql: string): void } }).connection;
+    const cols = `kind, status, language, channel, conversation_key, fields, created_at, due_at, updated_at, policy_id, regime, level, pauses, department, received_by`;
+    db.exec(`with recursive n(i) as (select 1 union all select i + 1 from n where i < 250)
+      insert into tickets (number, idempotency_key, ${cols})
+      select 'GRV-2026-9' || printf('%05d', i), 'bulk-' || i, ${cols} from tickets, n where tickets.number = '${power}'`);
+    db.exec(`insert into reviews (ticket_id, conversation_key, period, stratum, officer_id, status, created_at)
+      select id, conversation_key, '2026-11-23', 'bulk', null, 'pending', '2026-01-01T00:00:00.000Z' from tickets where number like 'GRV-2026-9%'`);
+    const after = await app.quality.queue(waterReviewer);
+    expect(after.items.map((i) => i.number)).toEqual([water]);
+    expect(after.total).toBe(1);
+    expect((await app.quality.queue(central)).total).toBe(252);
   });
 });
 

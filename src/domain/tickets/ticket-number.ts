@@ -7,7 +7,11 @@ import { toAsciiDigits } from '../../text/normalize.ts';
 export const TICKET_PREFIX = { grievance: 'GRV', data_rights: 'DPR' } as const;
 export type TicketKind = keyof typeof TICKET_PREFIX;
 
-const TICKET_NUMBER = /^(GRV|DPR)[\s\-/]*(\d{4})[\s\-/]*(\d{1,6})$/;
+/** The one pattern of a ticket number as typed; the finders below are built from it, so they agree. */
+const TICKET_PATTERN = '(GRV|DPR)[\\s\\-/]*(\\d{4})[\\s\\-/]*(\\d{1,6})';
+const TICKET_NUMBER = new RegExp(`^${TICKET_PATTERN}$`);
+const TICKET_ANYWHERE = new RegExp(TICKET_PATTERN, 'i');
+const TICKET_AT_END = new RegExp(`${TICKET_PATTERN}$`, 'i');
 
 export function formatTicketNumber(prefix: string, year: number, seq: number): string {
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
@@ -18,4 +22,24 @@ export function parseTicketNumber(raw: string): string | undefined {
   const m = TICKET_NUMBER.exec(toAsciiDigits(raw).trim().toUpperCase());
   if (!m) return undefined;
   return formatTicketNumber(m[1]!, Number(m[2]), Number(m[3]));
+}
+
+/**
+ * The ticket number anywhere in a message ("GRV-2026-000001 ka status kya hai"), canonical.
+ * Digits are folded to ASCII first: `\d` matches only 0-9, and "GRV-२०२६-०००००१" is the same number.
+ */
+export function findTicketNumber(text: string): string | undefined {
+  const m = TICKET_ANYWHERE.exec(toAsciiDigits(text));
+  return m ? parseTicketNumber(m[0]) : undefined;
+}
+
+/**
+ * The ticket number that ends a message ("status GRV-2026-1"), canonical, and where it starts in
+ * `text` (so the words before it can be read as a command). Expects digits already folded to ASCII
+ * (the engine's match form), so that the index is one of `text`.
+ */
+export function ticketNumberAtEnd(text: string): { index: number; number: string } | undefined {
+  const m = TICKET_AT_END.exec(text);
+  const number = m ? parseTicketNumber(m[0]) : undefined;
+  return m && number ? { index: m.index, number } : undefined;
 }
