@@ -2,7 +2,8 @@ import { featureQueries } from '../storage/feature-queries.ts';
 import { prepare } from '../storage/prepared.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { digitValue } from '../text/digits.ts';
-import { redactSplit, type Redaction } from '../text/redact.ts';
+// The same tests `redactSplit` makes of the two texts.
+import { ENDS_WITH_DIGIT, redactSplit, STARTS_WITH_DIGIT, type Redaction } from '../text/redact.ts';
 
 /**
  * A number typed over two consecutive messages ("2345 6789", then "0124"): the conversation's
@@ -21,9 +22,6 @@ const queries = featureQueries((db) => ({
     db.updateTable('transcripts').set({ text: p.text }).where('id', '=', p.id)),
 }));
 
-const STARTS_WITH_DIGIT = /^[^\p{L}\p{Nd}]{0,4}\p{Nd}/u;
-// As `redactSplit` tests the stored previous text (src/text/redact.ts).
-const ENDS_WITH_DIGIT = /\p{Nd}[^\p{L}\p{Nd}]{0,4}$/u;
 const BLANK = /^\s*$/;
 
 /** The fewest digits a masked number has (an Aadhaar number; a card has 13 or more). */

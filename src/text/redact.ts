@@ -200,8 +200,9 @@ export interface SplitRedaction {
   next: Redaction;
 }
 
-const ENDS_WITH_DIGIT = /\p{Nd}[^\p{L}\p{Nd}]{0,4}$/u;
-const STARTS_WITH_DIGIT = /^[^\p{L}\p{Nd}]{0,4}\p{Nd}/u;
+/** Where a split number may end the first message and begin the next (split-numbers.ts checks with the same). */
+export const ENDS_WITH_DIGIT = /\p{Nd}[^\p{L}\p{Nd}]{0,4}$/u;
+export const STARTS_WITH_DIGIT = /^[^\p{L}\p{Nd}]{0,4}\p{Nd}/u;
 
 /**
  * A number typed over two messages ("2345 6789" then "0124"): `previous` is the stored, already
