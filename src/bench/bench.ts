@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +9,7 @@ import type { FlowDefinition } from '../engine/schema.ts';
 import { createLogger } from '../logger.ts';
 import type { Router } from '../router/router.ts';
 import type { Store } from '../storage/sqlite-store.ts';
+import { freePort } from './free-port.ts';
 import { startCommand } from './start-flags.ts';
 
 /**
@@ -302,12 +302,7 @@ async function timeToStartReady(): Promise<{ replyMs: number; deskMs: number; co
   const { env, flags } = startCommand(pkg.scripts?.start ?? '');
   const command = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'node', ...flags, 'bin/nivaran.js start'].join(' ');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-bench-start-'));
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const t0 = performance.now();
   const child = spawn(process.execPath, [...flags, path.join(PACKAGE_ROOT, 'bin', 'nivaran.js'), 'start'], {
     env: { ...process.env, ...env, DATA_DIR: dir, LOG_LEVEL: 'silent', DESK_PORT: String(port), DATABASE_URL: undefined },

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -9,6 +8,7 @@ import { loadConfig, PACKAGE_ROOT } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import type { Router } from '../router/router.ts';
 import { deskSecret } from '../secrets.ts';
+import { freePort } from './free-port.ts';
 import { startCommand } from './start-flags.ts';
 
 /**
@@ -113,16 +113,6 @@ export async function memoryApp(live: number, round: (router: Router, tag: strin
 /** A second with nothing to do, as a server has between bursts (V8 finishes its sweeping and unmapping). */
 function idle(): Promise<void> {
   return new Promise((r) => setTimeout(r, 1000));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
 }
 
 function vmHwm(): number {

@@ -5,8 +5,9 @@ import type { Store } from '../storage/sqlite-store.ts';
  * Limits on guessing passwords that do not depend on the address a request claims to come from:
  * - per account: after `accountFailures` wrong passwords in a row, the account is locked for a
  *   minute, then twice as long after each further failure (up to an hour). A locked account is
- *   refused without its password being checked, so guesses during the lock teach nothing. A
- *   successful log-in clears the count.
+ *   refused without its password being checked, so guesses during the lock teach nothing. Each
+ *   attempt is counted before its password is checked (so attempts sent at once are all counted),
+ *   and a successful log-in clears the count.
  * - per address: one address that fails on `addressAccounts` different accounts, or fails
  *   `addressFailures` times, within `windowMs`, is refused for the rest of that window.
  * Counts live in the database's short-lived store (`ephemeral`), so every instance sees them.
@@ -72,31 +73,40 @@ export class LoginGuard {
     return `${this.scope}:address:${address}`;
   }
 
-  /** Whether an attempt for this account from this address may go ahead. */
-  async check(account: string, address: string): Promise<LoginVerdict> {
+  /**
+   * Whether an attempt for this account from this address may go ahead; if it may, it is counted
+   * against the account now, as a failure, in the same transaction as the check. Counting only
+   * after the password was checked (~20 ms of argon2) let N requests sent at once all pass the
+   * check before any failure was counted: N guesses per lock instead of `accountFailures`.
+   * `succeeded` clears the count; `failed` only adds the address's count.
+   */
+  async begin(account: string, address: string): Promise<LoginVerdict> {
     const now = this.clock().getTime();
     return this.store.transaction(async (uow) => {
-      const a = await uow.ephemeral.get<AccountState>(this.accountKey(account));
+      const key = this.accountKey(account);
+      // PostgreSQL: the row lock of `get` does not cover an account with no row yet; this lock
+      // makes concurrent first attempts wait for each other (SQLite's one writer already does).
+      await uow.lockConversation(key);
+      const a = await uow.ephemeral.get<AccountState>(key);
       if (a && a.lockedUntil > now) return { ok: false, retryAfterMs: a.lockedUntil - now, reason: 'account' };
       const ad = await uow.ephemeral.get<AddressState>(this.addressKey(address));
       if (ad && now - ad.since < this.o.windowMs && (ad.accounts.length >= this.o.addressAccounts || ad.failures >= this.o.addressFailures)) {
         return { ok: false, retryAfterMs: ad.since + this.o.windowMs - now, reason: 'address' };
       }
+      // Reserved as a failure: the lock that a wrong password would bring starts now, so attempts
+      // arriving while this one is being verified are refused.
+      const failures = (a?.failures ?? 0) + 1;
+      const over = failures - this.o.accountFailures;
+      const lockedUntil = over >= 0 ? now + Math.min(this.o.baseLockMs * 2 ** Math.min(over, 20), this.o.maxLockMs) : 0;
+      await uow.ephemeral.set<AccountState>(key, { failures, lockedUntil }, DAY);
       return { ok: true };
     });
   }
 
-  /** Records a failed attempt: counts it against the account and the address. */
+  /** Records a failed attempt against the address (`begin` already counted it against the account). */
   async failed(account: string, address: string): Promise<void> {
     const now = this.clock().getTime();
     await this.store.transaction(async (uow) => {
-      const key = this.accountKey(account);
-      const prev = await uow.ephemeral.get<AccountState>(key);
-      const failures = (prev?.failures ?? 0) + 1;
-      const over = failures - this.o.accountFailures;
-      const lockedUntil = over >= 0 ? now + Math.min(this.o.baseLockMs * 2 ** Math.min(over, 20), this.o.maxLockMs) : 0;
-      await uow.ephemeral.set<AccountState>(key, { failures, lockedUntil }, DAY);
-
       const akey = this.addressKey(address);
       const ad = await uow.ephemeral.get<AddressState>(akey);
       const fresh = !ad || now - ad.since >= this.o.windowMs;
@@ -108,7 +118,7 @@ export class LoginGuard {
     });
   }
 
-  /** A successful attempt clears the account's count. */
+  /** A successful attempt clears the account's count, the reservation `begin` made included. */
   async succeeded(account: string): Promise<void> {
     await this.store.transaction((uow) => uow.ephemeral.delete(this.accountKey(account)));
   }

@@ -4,20 +4,21 @@ import { isLang, type Lang } from '../engine/session.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import { isOpen, isTicketStatus } from '../domain/tickets/state-machine.ts';
 import { checkEvidence } from './checks.ts';
 import type { EvidenceFiles } from './evidence.ts';
 
 /** A file a citizen sent, as a channel adapter hands it over: downloaded only when wanted. */
 export interface InboundFile {
-  /** Downloads the bytes from the platform (Telegram getFile, the Cloud API media endpoint, downloadMedia). */
-  fetch(): Promise<Uint8Array>;
+  /**
+   * Downloads the bytes from the platform (Telegram getFile, the Cloud API media endpoint,
+   * downloadMedia), reading no more than `maxBytes` where the platform streams them (`readCapped`).
+   */
+  fetch(maxBytes: number): Promise<Uint8Array>;
 }
 
 /** The outcome of downloading and checking, done before the message's unit of work (no network inside it). */
 export type FetchedFile = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too_large' | 'type' | 'empty' | 'download' };
-
-/** Tickets still being handled: a file is added to the most recent of these. */
-const OPEN = new Set(['open', 'acknowledged', 'in_progress', 'awaiting_citizen', 'escalated', 'reopened', 'appealed']);
 
 /**
  * Evidence sent in the chat. The router downloads and checks the file first (`fetch`), then in
@@ -32,8 +33,9 @@ export class EvidenceIntake {
   async fetch(file: InboundFile): Promise<FetchedFile> {
     let bytes: Uint8Array;
     try {
-      bytes = await file.fetch();
+      bytes = await file.fetch(this.deps.maxBytes);
     } catch (err) {
+      if (err instanceof AppError && err.code === ERROR_CODES.FILE_REJECTED) return { ok: false, reason: 'too_large' };
       this.deps.logger.warn({ error: describeError(err) }, 'a citizen’s file could not be downloaded from the platform');
       return { ok: false, reason: 'download' };
     }
@@ -58,7 +60,7 @@ export class EvidenceIntake {
       await say(`files.rejected_${input.fetched.reason}`, { mb: String(Math.floor(this.deps.maxBytes / (1024 * 1024))) });
       return 1;
     }
-    const tickets = (await uow.tickets.ofConversation(input.key)).filter((t) => OPEN.has(t.status)).sort((a, b) => b.id - a.id);
+    const tickets = (await uow.tickets.ofConversation(input.key)).filter((t) => isTicketStatus(t.status) && isOpen(t.status)).sort((a, b) => b.id - a.id);
     const ticket = tickets.find((t) => t.status === 'awaiting_citizen') ?? tickets[0];
     await this.deps.evidence.add(
       { conversationKey: input.key, ticketId: ticket?.id ?? null, bytes: input.fetched.bytes, addedBy: 'citizen', channel: input.channel, messageId: input.messageId },

@@ -58,6 +58,16 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/**
+ * For both Migrators. A release shipped 0013-operations before 0011-security and 0012-breaches
+ * existed, so a database it migrated has 0013 run and 0011/0012 pending: Kysely's default
+ * refuses that ("corrupted migrations") and the database would never open again. The three are
+ * independent (0011 alters tables of 0005/0006, 0012 adds its own tables and an index on 0003's
+ * verifications, 0013 alters tables of 0001/0002 and adds its own), so running 0011/0012 after
+ * 0013 leaves the same schema. Pending migrations still run in name order.
+ */
+export const UNORDERED_MIGRATIONS = true;
+
 /** A Kysely that only compiles (no connection): used to prepare the hot-path queries. */
 export function sqliteCompiler(): Kysely<Schema> {
   return new Kysely<Schema>({
@@ -114,13 +124,21 @@ export async function openSqlite(file: string): Promise<Database.Database> {
   raw.pragma('cache_size = -4096');
 
   const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: nonClosing(raw) }) });
-  const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => migrations('sqlite') } });
+  const migrator = new Migrator({
+    db: kysely,
+    provider: { getMigrations: async () => migrations('sqlite') },
+    allowUnorderedMigrations: UNORDERED_MIGRATIONS,
+  });
   const { error, results } = await migrator.migrateToLatest();
   await kysely.destroy();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    // Kysely fails some checks (unordered or missing migrations) before running any migration:
+    // then no result has status Error and its own message is the only account of what went wrong.
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? `: ${error.message}` : '';
+    const what = failed ? `Database migration ${failed} failed` : 'Database migrations could not run';
     raw.close();
-    throw new AppError(ERROR_CODES.STORAGE_MIGRATION, `Database migration ${failed} failed on ${file}.`, { cause: error });
+    throw new AppError(ERROR_CODES.STORAGE_MIGRATION, `${what} on ${file}${reason}.`, { cause: error });
   }
   return raw;
 }

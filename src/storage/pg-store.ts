@@ -3,7 +3,7 @@ import Keyv from 'keyv';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { AppError, ERROR_CODES } from '../errors.ts';
-import { migrations, pgCompiler } from './db.ts';
+import { migrations, pgCompiler, UNORDERED_MIGRATIONS } from './db.ts';
 import { SchemaIntrospector, SchemaMigrationAdapter } from './pg-migration-lock.ts';
 import { compileKeyvQueries, KeyvSqlStore } from './keyv-sql-store.ts';
 import type { Executor, Prepared } from './prepared.ts';
@@ -136,6 +136,8 @@ export class PgStore implements Store {
       db: kysely,
       provider: { getMigrations: async () => migrations('postgres') },
       migrationTableSchema: schema,
+      // A database migrated by a release with 0013 but not 0011/0012 (see UNORDERED_MIGRATIONS).
+      allowUnorderedMigrations: UNORDERED_MIGRATIONS,
     });
     const { error, results } = await migrator.migrateToLatest();
     await kysely.destroy();

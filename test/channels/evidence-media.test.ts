@@ -7,6 +7,7 @@ import { cloudMediaFile, cloudMediaId } from '../../src/channels/whatsapp-cloud/
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const TOKEN = '123456789:AAHfakeTokenForTestsOnly_abcdefghij';
+const MAX = 1024 * 1024;
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -53,13 +54,13 @@ describe('Telegram: the file of a message, downloaded with getFile', () => {
       res.statusCode = 404;
       res.end();
     });
-    expect(Buffer.from(await telegramFile(TOKEN, 'large', root).fetch())).toEqual(PNG);
+    expect(Buffer.from(await telegramFile(TOKEN, 'large', root).fetch(MAX))).toEqual(PNG);
     expect(asked).toEqual([`POST /bot${TOKEN}/getFile`, `GET /file/bot${TOKEN}/photos/file_1.jpg`]);
   });
 
   it('a failed getFile is an error (the router tells the citizen to send it again)', async () => {
     const root = await serve((_req, res) => res.end(JSON.stringify({ ok: false, error_code: 400, description: 'Bad Request: file is too big' })));
-    await expect(telegramFile(TOKEN, 'x', root).fetch()).rejects.toThrow(/without a file path/);
+    await expect(telegramFile(TOKEN, 'x', root).fetch(MAX)).rejects.toThrow(/without a file path/);
   });
 });
 
@@ -85,9 +86,39 @@ describe('WhatsApp Cloud: the media endpoint', () => {
       res.end('{}');
     });
     const file = cloudMediaFile({ token: 'cloud-token', apiRoot: root, version: 'v21.0' }, 'm1');
-    expect(Buffer.from(await file.fetch())).toEqual(PNG);
+    expect(Buffer.from(await file.fetch(MAX))).toEqual(PNG);
     expect(asked).toEqual(['/v21.0/m1 Bearer cloud-token', '/media/abc Bearer cloud-token']);
-    await expect(cloudMediaFile({ token: 'wrong', apiRoot: root, version: 'v21.0' }, 'm1').fetch()).rejects.toThrow(/answered 401/);
+    await expect(cloudMediaFile({ token: 'wrong', apiRoot: root, version: 'v21.0' }, 'm1').fetch(MAX)).rejects.toThrow(/answered 401/);
+  });
+});
+
+describe('a file larger than files.maxBytes', () => {
+  it('is refused by its declared length, or cut off as it streams, never read whole into memory', async () => {
+    let served = 0;
+    const root = await serve((req, res) => {
+      if (req.url === '/v21.0/big') return void res.end(JSON.stringify({ url: `${root}/media/big` }));
+      if (req.url === '/v21.0/chunked') return void res.end(JSON.stringify({ url: `${root}/media/chunked` }));
+      if (req.url === '/media/big') {
+        res.setHeader('content-length', String(50 * MAX));
+        res.write(Buffer.alloc(64 * 1024));
+        served += 64 * 1024;
+        return;
+      }
+      // No declared length: 64 KiB at a time for as long as the client reads.
+      const pump = () => {
+        if (res.destroyed || served > 40 * MAX) return void res.end();
+        served += 64 * 1024;
+        if (res.write(Buffer.alloc(64 * 1024))) setImmediate(pump);
+        else res.once('drain', pump);
+      };
+      pump();
+    });
+    const cloud = (id: string) => cloudMediaFile({ token: 't', apiRoot: root, version: 'v21.0' }, id).fetch(MAX);
+    await expect(cloud('big')).rejects.toMatchObject({ code: 'NIV_FILE_REJECTED', details: { reason: 'too_large' } });
+    served = 0;
+    await expect(cloud('chunked')).rejects.toMatchObject({ code: 'NIV_FILE_REJECTED', details: { reason: 'too_large' } });
+    // Stopped soon after the limit, not at the 40 MiB the server would go on sending.
+    expect(served).toBeLessThan(8 * MAX);
   });
 });
 
@@ -95,8 +126,8 @@ describe('WhatsApp Web: downloadMedia', () => {
   it('a message with media downloads its base64 bytes; one without has no file', async () => {
     const { wwebFile } = await import('../../src/channels/whatsapp-web/media.ts');
     const msg = { hasMedia: true, async downloadMedia(this: { hasMedia: boolean }) { expect(this.hasMedia).toBe(true); return { mimetype: 'image/png', data: PNG.toString('base64') }; } };
-    expect(Buffer.from(await wwebFile(msg)!.fetch())).toEqual(PNG);
+    expect(Buffer.from(await wwebFile(msg)!.fetch(MAX))).toEqual(PNG);
     expect(wwebFile({ hasMedia: false, downloadMedia: async () => undefined })).toBeUndefined();
-    await expect(wwebFile({ hasMedia: true, downloadMedia: async () => undefined })!.fetch()).rejects.toThrow(/no media/);
+    await expect(wwebFile({ hasMedia: true, downloadMedia: async () => undefined })!.fetch(MAX)).rejects.toThrow(/no media/);
   });
 });

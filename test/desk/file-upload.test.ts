@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDesk } from '../../src/desk/server.ts';
 import { parseMultipart } from '../../src/desk/multipart.ts';
@@ -111,6 +112,68 @@ describe('attaching a file on the ticket page', () => {
       expect(await h.app.evidence.ofTicket(meena, number)).toHaveLength(1);
       await h.app.sender.drain('console');
       expect(h.adapter.take()).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/**
+ * Sends only a request's head (announcing `length` bytes of body, none sent) and resolves with the
+ * response's head; rejects if none comes within the time, as when the server waits for the body.
+ */
+function headOnly(port: number, head: string[], length: number, waitMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${waitMs} ms: the server is waiting for the body`));
+    }, waitMs);
+    socket.on('data', (chunk) => {
+      got += chunk.toString('latin1');
+      const end = got.indexOf('\r\n\r\n');
+      if (end >= 0) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(got.slice(0, end));
+      }
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.write([...head, 'Host: 127.0.0.1', `Content-Length: ${length}`, '', ''].join('\r\n'));
+  });
+}
+
+describe('uploads from someone not signed in', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('are refused from their headers, before a body of files.maxBytes is read (API and form)', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    const server = await buildDesk(h.app, { secret: 'desk-test-secret-of-32-characters!!', trustProxy: false, sessionHours: 12, logger: createLogger('silent'), clock: h.clock.now });
+    try {
+      await server.listen({ port: 0, host: '127.0.0.1' });
+      const port = (server.server.address() as { port: number }).port;
+      const maxBytes = h.app.content.profile.files.maxBytes;
+      const url = '/tickets/AB-2026-000001/files';
+
+      const none = await headOnly(port, [`POST /api/v1${url} HTTP/1.1`, 'Content-Type: application/pdf'], maxBytes);
+      expect(none).toMatch(/^HTTP\/1\.1 401 /);
+      const wrong = await headOnly(port, [`POST /api/v1${url} HTTP/1.1`, 'Content-Type: application/pdf', 'Authorization: Bearer nvr_wrong'], maxBytes);
+      expect(wrong).toMatch(/^HTTP\/1\.1 401 /);
+      expect(wrong).toMatch(/www-authenticate: Bearer error="invalid_token"/i);
+
+      const form = await headOnly(port, [`POST ${url} HTTP/1.1`, `Content-Type: multipart/form-data; boundary=${BOUNDARY}`, 'Cookie: nivaran_session=not-a-session'], maxBytes);
+      expect(form).toMatch(/^HTTP\/1\.1 303 /);
+      expect(form).toMatch(/location: \/login\?/i);
+      const noCookie = await headOnly(port, [`POST ${url} HTTP/1.1`, `Content-Type: multipart/form-data; boundary=${BOUNDARY}`], maxBytes);
+      expect(noCookie).toMatch(/^HTTP\/1\.1 303 /);
     } finally {
       await server.close();
     }

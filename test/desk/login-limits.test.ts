@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig, parseTrustProxy } from '../../src/config.ts';
 import type { Officer } from '../../src/desk/accounts.ts';
 import { buildDesk } from '../../src/desk/server.ts';
@@ -89,6 +89,30 @@ describe('log-in limits a forged X-Forwarded-For cannot dodge', () => {
     expect((await login(officer.email, TEST_PASSWORD, '198.51.100.203')).statusCode).toBe(303);
     expect((await login(officer.email, 'one slip', '198.51.100.204')).statusCode).toBe(401);
     expect((await login(officer.email, TEST_PASSWORD, '198.51.100.205')).statusCode).toBe(303);
+  });
+
+  it('wrong passwords sent at once are all counted: at most 5 are checked, then the account is locked', async () => {
+    await build('1', { loginAttempts: 1000 });
+    // Each from its own address, so only the account's lock can stop them; each with its page's CSRF token.
+    const tries = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+      const remote = `198.51.100.${i + 1}`;
+      const page = await desk.inject({ url: '/login', remoteAddress: remote });
+      const cookie = ([] as string[]).concat(page.headers['set-cookie'] as string[]).map((c) => c.split(';')[0]).join('; ');
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+      return { remote, cookie, token };
+    }));
+    const verify = vi.spyOn(h.app.accounts, 'authenticate');
+    const codes = (await Promise.all(tries.map(({ remote, cookie, token }, i) => desk.inject({
+      method: 'POST', url: '/login', remoteAddress: remote,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: token, email: officer.email, password: `wrong ${i}` }).toString(),
+    })))).map((r) => r.statusCode);
+    expect(verify.mock.calls.length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(15);
+    const locked = await login(officer.email, TEST_PASSWORD, undefined, '198.51.100.200');
+    expect(locked.statusCode).toBe(429);
+    verify.mockRestore();
   });
 
   it('one address failing on many accounts is refused for the window, even with a right password', async () => {

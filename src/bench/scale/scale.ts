@@ -5,7 +5,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { signBody } from '../../channels/whatsapp-cloud/webhook.ts';
 import { ScaleGraph, type GraphSent } from './fake-graph.ts';
-import { freePort, Instance } from './instances.ts';
+import { freePort } from '../free-port.ts';
+import { Instance } from './instances.ts';
 
 /**
  * The scale harness (docs/delivery.md): N citizens file a grievance over WhatsApp Cloud against

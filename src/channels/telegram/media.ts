@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readCapped } from '../../files/download.ts';
 import type { InboundFile } from '../../files/intake.ts';
 
 const fileRef = z.object({ file_id: z.string().min(1) });
@@ -26,7 +27,7 @@ const getFileReply = z.object({ ok: z.literal(true), result: z.object({ file_pat
 /** Downloads through the Bot API: getFile for the path, then /file/bot<token>/<path>. */
 export function telegramFile(token: string, fileId: string, apiRoot = 'https://api.telegram.org'): InboundFile {
   return {
-    async fetch() {
+    async fetch(maxBytes) {
       const meta = await fetch(`${apiRoot}/bot${token}/getFile`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file_id: fileId }), signal: AbortSignal.timeout(30_000),
       });
@@ -34,7 +35,7 @@ export function telegramFile(token: string, fileId: string, apiRoot = 'https://a
       if (!parsed.success) throw new Error(`Telegram getFile answered ${meta.status} without a file path`);
       const res = await fetch(`${apiRoot}/file/bot${token}/${parsed.data.result.file_path}`, { signal: AbortSignal.timeout(60_000) });
       if (!res.ok) throw new Error(`Telegram file download answered ${res.status}`);
-      return new Uint8Array(await res.arrayBuffer());
+      return readCapped(res, maxBytes);
     },
   };
 }

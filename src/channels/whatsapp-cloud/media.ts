@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readCapped } from '../../files/download.ts';
 import type { InboundFile } from '../../files/intake.ts';
 
 const mediaRef = z.object({ id: z.string().min(1) });
@@ -17,13 +18,13 @@ const mediaUrl = z.object({ url: z.string().url() });
 export function cloudMediaFile(config: { token: string; apiRoot: string; version: string }, mediaId: string): InboundFile {
   const auth = { authorization: `Bearer ${config.token}` };
   return {
-    async fetch() {
+    async fetch(maxBytes) {
       const meta = await fetch(`${config.apiRoot}/${config.version}/${encodeURIComponent(mediaId)}`, { headers: auth, signal: AbortSignal.timeout(30_000) });
       const parsed = mediaUrl.safeParse(await meta.json());
       if (!meta.ok || !parsed.success) throw new Error(`the Cloud API media endpoint answered ${meta.status} without a URL`);
       const res = await fetch(parsed.data.url, { headers: auth, signal: AbortSignal.timeout(60_000) });
       if (!res.ok) throw new Error(`the Cloud API media download answered ${res.status}`);
-      return new Uint8Array(await res.arrayBuffer());
+      return readCapped(res, maxBytes);
     },
   };
 }

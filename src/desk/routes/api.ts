@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, describeError, ERROR_CODES } from '../../errors.ts';
@@ -16,6 +16,25 @@ import { registerTicketApi } from './api-tickets.ts';
  * carry an officer's API token (no cookies, so no CSRF token); everything the desk audits for a
  * page is audited the same way here, inside DeskService.
  */
+/**
+ * The API's token check, as an `onRequest` hook: sets `request.officer` or answers 401. Also used
+ * by the API's file upload (files.ts), registered apart for its raw body: in `onRequest` it runs
+ * before a body of up to files.maxBytes is read, so no one unauthenticated makes the desk buffer one.
+ */
+export function apiTokenCheck(ctx: DeskContext): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const officer = match ? await ctx.app.accounts.tokenOfficer(match[1]!) : undefined;
+    if (!officer) {
+      return reply
+        .status(401)
+        .header('www-authenticate', match ? 'Bearer error="invalid_token"' : 'Bearer')
+        .send({ code: API_UNAUTHENTICATED, message: UNAUTHENTICATED_MESSAGE });
+    }
+    request.officer = officer;
+  };
+}
+
 export async function registerApiRoutes(server: FastifyInstance, ctx: DeskContext): Promise<void> {
   // Registered, not awaited: fastify loads them in order when the desk becomes ready.
   void server.register(fastifySwagger, {
@@ -61,17 +80,7 @@ export async function registerApiRoutes(server: FastifyInstance, ctx: DeskContex
         else json(request, body.toString(), done);
       });
 
-      api.addHook('onRequest', async (request, reply) => {
-        const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-        const officer = match ? await ctx.app.accounts.tokenOfficer(match[1]!) : undefined;
-        if (!officer) {
-          return reply
-            .status(401)
-            .header('www-authenticate', match ? 'Bearer error="invalid_token"' : 'Bearer')
-            .send({ code: API_UNAUTHENTICATED, message: UNAUTHENTICATED_MESSAGE });
-        }
-        request.officer = officer;
-      });
+      api.addHook('onRequest', apiTokenCheck(ctx));
 
       // The API's own: validation errors and desk input errors are said differently from the pages'.
       api.setErrorHandler(async (error: FastifyError, request, reply) => sendApiError(ctx, error, request, reply));

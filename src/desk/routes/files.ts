@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Officer } from '../accounts.ts';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import { isLang } from '../../engine/session.ts';
 import { parseMultipart } from '../multipart.ts';
 import type { DeskContext } from '../server.ts';
+import { apiTokenCheck } from './api.ts';
 
 const fileParams = z.object({ number: z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6}$/), id: z.coerce.number().int().positive() });
 const ticketParams = z.object({ number: z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6}$/) });
@@ -38,11 +40,12 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
   });
 
   await server.register(async (scope) => {
+    // The API's token check before the body is read: a handler's check came after fastify had
+    // buffered up to maxBytes for anyone who asked.
+    scope.addHook('onRequest', apiTokenCheck(ctx));
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes + 1 }, (_req, body, done) => done(null, body));
     scope.post('/api/v1/tickets/:number/files', { bodyLimit: maxBytes + 1 }, async (request, reply) => {
-      const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const officer = token ? await app.accounts.tokenOfficer(token) : undefined;
-      if (!officer) return reply.status(401).send({ code: 'NIV_API_UNAUTHENTICATED', message: 'Send an API token: Authorization: Bearer nvr_… (create one on the desk under My account).' });
+      const officer = signedIn(request);
       const { number } = ticketParams.parse(request.params);
       if (!Buffer.isBuffer(request.body)) throw new AppError(ERROR_CODES.FILE_REJECTED, 'Send the file itself as the request body.');
       const row = await app.evidence.attach(officer, number, request.body);
@@ -70,9 +73,13 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
       }
       throw error;
     });
+    // The officer's session before the body is read (the cookie plugin has parsed cookies by
+    // onRequest): otherwise anyone could make the desk buffer up to maxBytes before being refused.
+    scope.addHook('onRequest', async (request, reply) => {
+      if (!(await ctx.requireOfficer(request, reply))) return reply;
+    });
     scope.post('/tickets/:number/files', { preHandler: server.csrfProtection, bodyLimit: maxBytes + FORM_OVERHEAD }, async (request, reply) => {
-      const officer = await ctx.requireOfficer(request, reply);
-      if (!officer) return reply;
+      const officer = signedIn(request);
       const { number } = ticketParams.parse(request.params);
       const form = uploadForm.safeParse(request.body);
       if (!form.success) throw new AppError(ERROR_CODES.FILE_REJECTED, form.error.issues[0]?.message ?? 'Choose a file to attach.', { details: { reason: 'empty' } });
@@ -84,6 +91,12 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
       return reply.redirect(`/tickets/${number}?done=file`, 303);
     });
   });
+}
+
+/** The officer the scope's `onRequest` hook found; it answers every request without one. */
+function signedIn(request: FastifyRequest): Officer {
+  if (!request.officer) throw new Error('upload route reached without the onRequest authentication hook');
+  return request.officer;
 }
 
 function extOf(mime: string): string {

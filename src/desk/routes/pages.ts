@@ -108,7 +108,8 @@ export async function registerPageRoutes(server: FastifyInstance, ctx: DeskConte
   }, async (request, reply) => {
     const body = loginBody.parse(request.body ?? {});
     // Limits that a forged X-Forwarded-For cannot dodge: per account, and per address over many accounts.
-    const verdict = await loginGuard.check(body.email, request.ip);
+    // `begin` counts the attempt before the password is checked, so attempts sent at once are all counted.
+    const verdict = await loginGuard.begin(body.email, request.ip);
     if (!verdict.ok) {
       const pc = await ctx.pageContext(request, reply);
       const lang = body.lang && isLang(body.lang) ? body.lang : pc.lang;
