@@ -1,23 +1,23 @@
 import { appendAudit, type AuditEntry } from '../audit/audit-log.ts';
-import { computeMonthlyReport, type MonthlyReport, type ReportRows } from '../reports/compute.ts';
+import { computeMonthlyReport, parseJson, type MonthlyReport, type ReportRows } from '../reports/compute.ts';
 import { loadReportRows, reportContext } from '../reports/load.ts';
 import { parseMonth } from '../reports/month.ts';
 import type { Profile } from '../profile/schema.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { BusinessCalendar } from '../domain/sla/calendar.ts';
-import type { Department, Departments } from './departments.ts';
+import { IMPLICIT_DEPARTMENT, type Department, type Departments } from './departments.ts';
 
 /**
  * The rows of one department's report: its tickets (by the department holding them now) with
  * their events, reviews and ratings, and every transfer into or out of it.
  */
 export function rowsOfDepartment(rows: ReportRows, ids: readonly string[]): ReportRows {
-  const mine = (d: string | null | undefined) => ids.includes(d ?? 'main');
+  const mine = (d: string | null | undefined) => ids.includes(d ?? IMPLICIT_DEPARTMENT);
   return {
     tickets: rows.tickets.filter((t) => mine(t.department)),
     events: rows.events.filter((e) => {
       if (e.kind !== 'transfer') return mine(e.department);
-      const data = safeJson(e.data);
+      const data = parseJson(e.data) ?? {};
       return ids.includes(String(data.from)) || ids.includes(String(data.to));
     }),
     reviews: rows.reviews.filter((r) => mine(r.department)),
@@ -75,11 +75,3 @@ export function departmentSplit(reports: readonly MonthlyReport[]) {
   }));
 }
 
-function safeJson(text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}

@@ -342,7 +342,8 @@ function round4(n: number): number {
   return Math.round(n * 10_000) / 10_000;
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
+/** A JSON object stored as text (an event's data); undefined for anything else or text that does not parse. */
+export function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text);
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;

@@ -77,7 +77,8 @@ export class Router {
 
     if (this.deps.host.profile.directory) await this.prefetchDirectory(key, masked.text, now);
     // A file is downloaded and checked before the unit of work: no network call runs inside it.
-    const fetched = msg.file && this.deps.evidence ? await this.deps.evidence.fetch(msg.file) : undefined;
+    // Only a consenting citizen's file is kept, so no other is downloaded (the unit of work checks again).
+    const fetched = msg.file && this.deps.evidence && (await this.consentedNow(key)) ? await this.deps.evidence.fetch(msg.file) : undefined;
     const jobs: AfterCommitJob[] = [];
     const result = await store.transaction(async (uow): Promise<HandleResult> => {
       // Instances take one citizen's messages one at a time (PostgreSQL), in the order they get the lock.
@@ -99,7 +100,7 @@ export class Router {
       // message is not taken as an answer to a question they have not read yet.
       if (released) return { status: 'processed', replies: 0 };
       // Evidence from a citizen who consented: kept, and the flow stays at its step.
-      if (fetched && this.deps.evidence && session?.consent && session.consent.version === this.deps.host.profile.consent.noticeVersion) {
+      if (fetched && this.deps.evidence && session && this.consented(session)) {
         const replies = await this.deps.evidence.take(uow, { key, lang: session.lang ?? undefined, fetched, channel: msg.channel, messageId: msg.messageId, at });
         return { status: 'processed', replies };
       }
@@ -171,12 +172,21 @@ export class Router {
     if (mobile || email) await host.directory.prefetch(store, { ...(mobile ? { mobile } : {}), ...(email ? { email } : {}) }, now);
   }
 
+  /** Consent to an earlier notice than the one in force counts as none until the new one is accepted. */
+  private consented(session: SessionState | undefined): boolean {
+    return !!session?.consent && session.consent.version === this.deps.host.profile.consent.noticeVersion;
+  }
+
+  /** Whether the conversation's citizen has consented, read before the message's unit of work. */
+  private async consentedNow(key: string): Promise<boolean> {
+    const stored = await this.deps.store.transaction((uow) => uow.sessions.get<SessionState>(key));
+    return this.consented(stored?.v === SESSION_VERSION ? stored.state : undefined);
+  }
+
   /** What the transcript keeps of an inbound message (already masked). */
   private transcriptText(session: SessionState | undefined, text: string, msg: InboundMessage): string {
     if (this.awaitsCode(session)) return CODE_TRANSCRIPT;
-    // Consent to an earlier notice than the one in force counts as none until the new one is accepted.
-    const consented = !!session?.consent && session.consent.version === this.deps.host.profile.consent.noticeVersion;
-    if (!consented && text.length > NO_CONSENT_MAX_CHARS) return NO_CONSENT_TRANSCRIPT;
+    if (!this.consented(session) && text.length > NO_CONSENT_MAX_CHARS) return NO_CONSENT_TRANSCRIPT;
     if (text !== '') return text;
     if (msg.choiceId) return `[choice:${msg.choiceId}]`;
     return msg.media ? MEDIA_TRANSCRIPT(msg.media) : '';

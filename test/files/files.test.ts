@@ -177,9 +177,12 @@ describe('evidence sent in the chat', () => {
 
     // Before consent the file is not taken: the assistant asks for text as before.
     await h.say('hello', { user: 'asha' });
-    const early = await sendFile(h, 'asha', PNG, 'f0');
+    let downloads = 0;
+    const early = await sendFile(h, 'asha', async () => { downloads++; return PNG; }, 'f0');
     expect(early).not.toContain('your file has been received');
     expect(count()).toBe(0);
+    // Nor downloaded from the platform at all.
+    expect(downloads).toBe(0);
 
     await h.say('2', { user: 'asha' });
     await h.say('yes', { user: 'asha' });
