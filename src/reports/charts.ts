@@ -52,7 +52,7 @@ function short(label: string): string {
 }
 
 function frame(id: string, title: string, description: string, height: number, body: Html): Html {
-  return html`<svg class="chart" role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${WIDTH} ${height}" width="100%" style="max-width:${WIDTH}px;height:auto" xmlns="http://www.w3.org/2000/svg" font-family="inherit">
+  return html`<svg class="chart" role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${WIDTH} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg" font-family="inherit">
 <title id="${id}-t">${title}</title>
 <desc id="${id}-d">${description}</desc>
 ${body}

@@ -53,6 +53,11 @@ describe.skipIf(!hasChromium)('quality review in Chromium', () => {
   it('a reviewer scores a conversation with the keyboard; the pages pass axe', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
+    // The desk's CSP refuses inline styles: the browser says so on the console for each one it drops.
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+    });
     await logIn(page, rekha.email);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'quality-queue.png'), fullPage: true });
@@ -81,6 +86,7 @@ describe.skipIf(!hasChromium)('quality review in Chromium', () => {
     expect(await page.getByRole('img', { name: /Overall average by period/ }).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'quality-trends.png'), fullPage: true });
+    expect(refused).toEqual([]);
     await context.close();
   }, 60_000);
 

@@ -86,7 +86,7 @@ describe('the reviewers’ queue and the scores form', () => {
     const bad = await b.post(`/quality/reviews/${ashaReview}`, partial);
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Give a score for Resolution.');
-    expect(bad.body).toMatch(/<fieldset id="c-resolution" style="border:1px solid #b00020/);
+    expect(bad.body).toMatch(/<fieldset id="c-resolution" class="criterion bad">/);
     expect(bad.body).toMatch(/name="score_tone" value="5" required checked/);
     expect(bad.body).toContain('>Good &lt;i&gt;tone&lt;/i&gt;</textarea>');
     expect((await reviewRows(h.app)).find((r) => r.id === ashaReview)!.status).toBe('pending');
@@ -244,5 +244,23 @@ describe('trends', () => {
     expect(handoffs).toMatch(/<code[^>]*>consent\/notice<\/code><\/th>\s*<td[^>]*>Do you consent to Jal Board using your information for these purposes\?<\/td>/);
     const audit = (await auditRows(h.app)).filter((r) => r.action === 'review.trends');
     expect(audit).toHaveLength(1);
+  });
+
+  it('draws its pages with the stylesheet only: no inline style, which the desk’s CSP refuses', async () => {
+    const b = new DeskClient(server);
+    await b.login(rekha.email);
+    const pages = [
+      await b.get('/quality'),
+      await b.get(`/quality/reviews/${ashaReview}`),
+      // The form again with its errors (a criterion outlined in red, the notes too long).
+      await b.post(`/quality/reviews/${ashaReview}`, { score_tone: '3', notes: 'x'.repeat(5000) }),
+      await b.get('/quality/trends'),
+    ];
+    for (const page of pages) {
+      expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+      expect(page.body).toContain('<form');
+      expect(page.body).not.toMatch(/\sstyle=|<style/);
+    }
+    expect(pages[2]!.body).toContain('class="criterion bad"');
   });
 });

@@ -19,7 +19,10 @@ describe('the desk’s security headers', () => {
         const r = await b.get(url);
         const csp = String(r.headers['content-security-policy']);
         expect(csp, url).toContain("script-src 'self'");
-        expect(csp.split(';').find((d) => d.trim().startsWith('script-src')), url).not.toContain('unsafe-inline');
+        // Neither inline script nor inline style: the desk's pages draw with /assets/desk.css only.
+        expect(csp, url).toContain("style-src 'self';");
+        expect(csp, url).not.toContain('unsafe-inline');
+        expect(r.body, url).not.toMatch(/\sstyle=|<style/);
         expect(csp).toContain("frame-ancestors 'none'");
         expect(r.body, url).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
         expect(r.body, url).not.toMatch(/\son[a-z]+="/);

@@ -66,6 +66,17 @@ details.action summary { cursor: pointer; font-weight: 600; min-height: 32px; }
 .transcript .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 .history { padding-left: 1.2rem; }
 code { overflow-wrap: anywhere; }
+code.nowrap { white-space: nowrap; }
+.counts li a[aria-current] { font-weight: 700; border-color: currentColor; }
+fieldset.criterion { border: 1px solid #c8c8c8; border-radius: 6px; padding: .5rem .8rem; margin: 0; }
+fieldset.criterion.bad { border-color: #b00020; }
+fieldset.criterion .hint, fieldset.criterion .notice { margin: .2rem 0; }
+fieldset.criterion .scale { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
+fieldset.criterion .scale label { display: inline-flex; align-items: center; gap: .35rem; min-height: 44px; }
+.tight { margin: 0; }
+.report-figure { margin: 0 0 1.5rem; }
+.report-nav { margin: 0 0 1rem; }
+svg.chart { max-width: 640px; height: auto; }
 @media (max-width: 760px) {
   .columns { grid-template-columns: 1fr; }
   header.top .who { margin-left: 0; }

@@ -26,18 +26,18 @@ function scoreForm(ctx: PageContext, v: Review, rubric: Rubric, state: ScoreForm
 ${rubric.map((c) => {
   const bad = missing.has(c.id);
   const described = [c.description ? `d-${c.id}` : '', bad ? `e-${c.id}` : ''].filter(Boolean).join(' ');
-  return html`<fieldset id="c-${c.id}" style="border:1px solid ${bad ? '#b00020' : '#c8c8c8'};border-radius:6px;padding:.5rem .8rem;margin:0">
+  return html`<fieldset id="c-${c.id}" class="criterion${bad ? ' bad' : ''}">
   <legend><strong>${c.title[ctx.lang]}</strong></legend>
-  ${c.description ? html`<p class="hint" id="d-${c.id}" style="margin:.2rem 0">${c.description[ctx.lang]}</p>` : ''}
-  ${bad ? html`<p class="notice error" id="e-${c.id}" style="margin:.2rem 0">${qt(ctx, 'error.missing_field')}</p>` : ''}
-  <div style="display:flex;flex-wrap:wrap;gap:.3rem 1.2rem">
-  ${[1, 2, 3, 4, 5].map((n) => html`<label style="display:inline-flex;align-items:center;gap:.35rem;min-height:44px"><input type="radio" name="score_${c.id}" value="${n}" required${state?.scores[c.id] === n ? html` checked` : ''}${described ? html` aria-describedby="${described}"` : ''}${bad ? html` aria-invalid="true"` : ''}> ${n} — ${qt(ctx, `review.scale_${n}`)}</label>`)}
+  ${c.description ? html`<p class="hint" id="d-${c.id}">${c.description[ctx.lang]}</p>` : ''}
+  ${bad ? html`<p class="notice error" id="e-${c.id}">${qt(ctx, 'error.missing_field')}</p>` : ''}
+  <div class="scale">
+  ${[1, 2, 3, 4, 5].map((n) => html`<label><input type="radio" name="score_${c.id}" value="${n}" required${state?.scores[c.id] === n ? html` checked` : ''}${described ? html` aria-describedby="${described}"` : ''}${bad ? html` aria-invalid="true"` : ''}> ${n} — ${qt(ctx, `review.scale_${n}`)}</label>`)}
   </div>
 </fieldset>`;
 })}
 <label for="notes">${qt(ctx, 'review.notes')}</label>
-<p class="hint" id="notes-hint" style="margin:0">${qt(ctx, 'review.notes_hint')}</p>
-${state?.notesTooLong ? html`<p class="notice error" id="notes-error" style="margin:0">${qt(ctx, 'error.notes_long', { max: NOTES_MAX })}</p>` : ''}
+<p class="hint tight" id="notes-hint">${qt(ctx, 'review.notes_hint')}</p>
+${state?.notesTooLong ? html`<p class="notice error tight" id="notes-error">${qt(ctx, 'error.notes_long', { max: NOTES_MAX })}</p>` : ''}
 <textarea id="notes" name="notes" rows="4" maxlength="${NOTES_MAX}" aria-describedby="notes-hint${state?.notesTooLong ? ' notes-error' : ''}"${state?.notesTooLong ? html` aria-invalid="true"` : ''}>${state?.notes ?? ''}</textarea>
 <button type="submit">${qt(ctx, 'review.submit')}</button>
 </form>`;

@@ -110,7 +110,7 @@ ${v.giveUps.length === 0
   <th scope="col">${qt(ctx, 'trends.step')}</th><th scope="col">${qt(ctx, 'trends.question')}</th><th scope="col">${qt(ctx, 'trends.conversations')}</th>
 </tr></thead><tbody>
 ${v.giveUps.map((g) => html`<tr>
-  <th scope="row" data-label="${qt(ctx, 'trends.step')}"><code style="white-space:nowrap">${g.flow}/${g.step}</code></th>
+  <th scope="row" data-label="${qt(ctx, 'trends.step')}"><code class="nowrap">${g.flow}/${g.step}</code></th>
   ${stepCell(ctx, promptOf, g.flow, g.step)}
   <td data-label="${qt(ctx, 'trends.conversations')}">${g.count}</td>
 </tr>`)}
@@ -127,7 +127,7 @@ ${v.handoffs.length === 0
 </tr></thead><tbody>
 ${v.handoffs.map((x) => html`<tr>
   ${x.known
-    ? html`<th scope="row" data-label="${qt(ctx, 'trends.step')}"><code style="white-space:nowrap">${x.flow}/${x.step}</code></th>${stepCell(ctx, promptOf, x.flow, x.step)}`
+    ? html`<th scope="row" data-label="${qt(ctx, 'trends.step')}"><code class="nowrap">${x.flow}/${x.step}</code></th>${stepCell(ctx, promptOf, x.flow, x.step)}`
     : html`<th scope="row" data-label="${qt(ctx, 'trends.step')}">${qt(ctx, 'trends.unknown_step')}</th><td data-label="${qt(ctx, 'trends.question')}">—</td>`}
   <td data-label="${qt(ctx, 'trends.asked')}">${x.citizenAsked}</td>
   <td data-label="${qt(ctx, 'trends.stuck')}">${x.stuck}</td>

@@ -35,7 +35,7 @@ export function stratumLabel(ctx: PageContext, stratum: string): string {
 /** The sub-navigation of the quality pages; `current` is marked for assistive technology. */
 export function qualityNav(ctx: PageContext, current: string, links: ReadonlyArray<{ href: string; key: string }>): Html {
   if (links.length < 2) return html``;
-  return html`<nav aria-label="${qt(ctx, 'nav.label')}"><ul class="counts">${links.map((l) => html`<li><a href="${l.href}"${l.href === current ? html` aria-current="page" style="font-weight:700;border-color:currentColor"` : ''}>${qt(ctx, l.key)}</a></li>`)}</ul></nav>`;
+  return html`<nav aria-label="${qt(ctx, 'nav.label')}"><ul class="counts">${links.map((l) => html`<li><a href="${l.href}"${l.href === current ? html` aria-current="page"` : ''}>${qt(ctx, l.key)}</a></li>`)}</ul></nav>`;
 }
 
 export function qualityLinks(opts: { reviewer: boolean; worker: boolean }): Array<{ href: string; key: string }> {

@@ -84,7 +84,7 @@ function countsFigure(ctx: PageContext, id: string, title: string, colKey: strin
     description: rows.map(([name, n]) => `${name}: ${num(ctx, n)}`).join('; '),
     bars: rows.map(([name, n]) => ({ label: name, value: n, text: num(ctx, n) })),
   });
-  return html`<figure class="report-figure" style="margin:0 0 1.5rem">
+  return html`<figure class="report-figure">
 <figcaption><h3>${title}</h3></figcaption>
 ${chart}
 ${countsTable(ctx, title, colKey, rows)}
@@ -272,7 +272,7 @@ function monthNav(ctx: PageContext, month: string, currentMonth: string, typed?:
   const prev = shiftMonth(month, -1);
   const next = shiftMonth(month, 1);
   const dq = department === undefined ? '' : `&department=${encodeURIComponent(department)}`;
-  return html`<nav aria-label="${rt(ctx, 'nav.label')}" class="row" style="margin:0 0 1rem">
+  return html`<nav aria-label="${rt(ctx, 'nav.label')}" class="row report-nav">
 <a href="/reports?month=${prev}${dq}" rel="prev" aria-label="${rt(ctx, 'nav.prev_label', { month: monthName(ctx.lang, prev) })}">${rt(ctx, 'nav.prev', { month: monthName(ctx.lang, prev) })}</a>
 ${next <= currentMonth ? html`<a href="/reports?month=${next}${dq}" rel="next" aria-label="${rt(ctx, 'nav.next_label', { month: monthName(ctx.lang, next) })}">${rt(ctx, 'nav.next', { month: monthName(ctx.lang, next) })}</a>` : ''}
 <form method="get" action="/reports" class="row">
@@ -331,7 +331,7 @@ function dt(ctx: PageContext, key: string, params: Record<string, ParamValue> = 
 function departmentNav(ctx: PageContext, month: string, d: NonNullable<ReportsPageData['departments']>): Html {
   const link = (id: string, name: string) =>
     id === d.current ? html`<strong aria-current="page">${name}</strong>` : html`<a href="/reports?month=${month}&department=${encodeURIComponent(id)}">${name}</a>`;
-  return html`<nav aria-label="${dt(ctx, 'nav_label')}" class="row" style="margin:0 0 1rem">
+  return html`<nav aria-label="${dt(ctx, 'nav_label')}" class="row report-nav">
 ${d.orgWide ? link('', dt(ctx, 'whole')) : ''}
 ${d.choices.map((c) => link(c.id, c.name[ctx.lang]))}
 </nav>`;
