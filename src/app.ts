@@ -31,7 +31,7 @@ import type { Store } from './storage/sqlite-store.ts';
 import { TICKET_NOTICE_KEYS, TicketService } from './tickets/service.ts';
 import { HANDOFF_NOTICE_KEYS, HandoffService } from './handoff/handoff-service.ts';
 import { LiveBus } from './desk/live-bus.ts';
-import { Accounts } from './desk/accounts.ts';
+import { Accounts, organisationWords } from './desk/accounts.ts';
 import { DeskService } from './desk/desk-service.ts';
 import { QualityService } from './quality/quality-service.ts';
 import { RetentionService } from './retention/retention-service.ts';
@@ -293,7 +293,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     scheduler,
     handoffs,
     desk: new DeskService({ store, tickets, handoffs, profile: content.profile, clock, onActivity: activity }),
-    accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12, config.apiTokenDays),
+    accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12, config.apiTokenDays, organisationWords(content.profile)),
     retention,
     quality,
     breaches,

@@ -2,8 +2,9 @@ import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config.ts';
-import { Accounts, checkPassword, isOfficerRole, MIN_PASSWORD_LENGTH, normaliseOfficerEmail } from '../desk/accounts.ts';
+import { Accounts, checkPassword, organisationWords, isOfficerRole, MIN_PASSWORD_LENGTH, normaliseOfficerEmail } from '../desk/accounts.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
+import { loadProfile } from '../profile/load.ts';
 import { openStore } from '../storage/open-store.ts';
 import { OFFICER_ROLES } from '../storage/schema.ts';
 import type { Store } from '../storage/sqlite-store.ts';
@@ -73,7 +74,7 @@ async function withAccounts<T>(opts: CliOptions, work: (accounts: Accounts, stor
   const config = opts.config ?? loadConfig();
   const store = await openStore(config);
   try {
-    return await work(new Accounts(store, () => new Date(), config.desk?.sessionHours ?? 12, config.apiTokenDays), store);
+    return await work(new Accounts(store, () => new Date(), config.desk?.sessionHours ?? 12, config.apiTokenDays, organisationWords(loadProfile(config.profileFile))), store);
   } finally {
     await store.close();
   }

@@ -4,6 +4,7 @@ import type { Options } from '@node-rs/argon2';
 import { appendAudit } from '../audit/audit-log.ts';
 import { redact } from '../text/redact.ts';
 import { passwordWeakness } from '../security/password-strength.ts';
+import type { Profile } from '../profile/schema.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { OfficerRow } from '../storage/desk-queries.ts';
 import { OFFICER_ROLES, type OfficerRole } from '../storage/schema.ts';
@@ -59,6 +60,8 @@ export class Accounts {
     private readonly sessionHours: number,
     /** API_TOKEN_DAYS: how long a new API token works. */
     private readonly tokenDays = DEFAULT_API_TOKEN_DAYS,
+    /** The organisation's names (its profile, both languages): guessable in a password. */
+    private readonly siteWords: readonly string[] = [],
   ) {}
 
   /**
@@ -74,7 +77,7 @@ export class Accounts {
     }
     const name = input.name.trim() || email.split('@')[0]!;
     const lang = input.lang === 'hi' ? 'hi' : 'en';
-    await checkPassword(input.password, [email, name]);
+    await checkPassword(input.password, [email, name], this.siteWords);
     const passwordHash = await hashPassword(input.password);
     const now = this.clock();
     const at = now.toISOString();
@@ -241,7 +244,7 @@ export class Accounts {
   async setPassword(id: number, password: string, actor: string, keepSession?: string): Promise<void> {
     const o = await this.store.transaction((uow) => uow.officers.byId(id));
     if (!o) throw new AppError(ERROR_CODES.OFFICER_INVALID, `There is no officer ${id}.`);
-    await checkPassword(password, [o.email, o.name]);
+    await checkPassword(password, [o.email, o.name], this.siteWords);
     const hash = await hashPassword(password);
     const now = this.clock();
     await this.store.transaction(async (uow) => {
@@ -285,15 +288,20 @@ export class Accounts {
   }
 }
 
+/** The organisation's and its departments' names, in both languages: words a guesser tries. */
+export function organisationWords(profile: Pick<Profile, 'organisation' | 'departments'>): string[] {
+  return [profile.organisation.name, ...(profile.departments ?? []).map((d) => d.name)].flatMap((n) => [n.en, n.hi]);
+}
+
 /**
  * @throws AppError OFFICER_INVALID when the password is too short, too easy to guess (common,
  * leaked, a pattern: see `passwordWeakness`), or contains the account's email or name.
  */
-export async function checkPassword(password: string, personal: readonly string[] = []): Promise<void> {
+export async function checkPassword(password: string, personal: readonly string[] = [], site: readonly string[] = []): Promise<void> {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new AppError(ERROR_CODES.OFFICER_INVALID, `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
   }
   if (password.length > 1024) throw new AppError(ERROR_CODES.OFFICER_INVALID, 'The password must be at most 1024 characters long.');
-  const weak = await passwordWeakness(password, personal);
+  const weak = await passwordWeakness(password, personal, site);
   if (weak) throw new AppError(ERROR_CODES.OFFICER_INVALID, weak);
 }

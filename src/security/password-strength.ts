@@ -16,16 +16,29 @@ async function load(): Promise<ZxcvbnFactory> {
 export const MIN_PASSWORD_SCORE = 3;
 
 /**
- * Why a password is too weak, in a sentence, or undefined when it will do. `personal` are the
- * account's own words (email, name): a password containing them is refused outright.
+ * Words anyone guessing an officer's password tries first: the product's name and what the desk is
+ * for. zxcvbn counts them as the cheapest dictionary words, so "Nivaran@2026" scores as weak as
+ * "Password@2026". The organisation's own names are added by the caller (`site`).
  */
-export async function passwordWeakness(password: string, personal: readonly string[]): Promise<string | undefined> {
-  const words = personal.flatMap((p) => [p, ...p.toLowerCase().split(/[^\p{L}\p{N}]+/u)]).filter((w) => w.length >= 3);
+const SITE_WORDS = ['nivaran', 'निवारण', 'grievance', 'grievances', 'shikayat', 'शिकायत', 'officer', 'desk', 'helpdesk', 'dpdp', 'admin'];
+
+/**
+ * Why a password is too weak, in a sentence, or undefined when it will do. `personal` are the
+ * account's own words (email, name): a password containing them is refused outright. `site` are
+ * the organisation's names (from its profile): guessable, like the product's.
+ */
+export async function passwordWeakness(password: string, personal: readonly string[], site: readonly string[] = []): Promise<string | undefined> {
+  const split = (list: readonly string[]) => list.flatMap((p) => [p, ...p.toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u)]).filter((w) => w.length >= 3);
+  const words = split(personal);
   const lower = password.toLowerCase();
   const own = words.find((w) => lower.includes(w.toLowerCase()));
   if (own) return 'The password must not contain your email address or name.';
   factory ??= load();
-  const result = (await factory).check(password, words);
+  // The organisation's name also as one word ("Jal Board" → "jalboard"), as it is typed in a password.
+  const joined = site.map((n) => n.toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, ''));
+  // First in the list is cheapest to guess (zxcvbn ranks user inputs by position): the names a
+  // guesser tries first come first. (\p{M}: a Devanagari vowel sign or virama is part of its word.)
+  const result = (await factory).check(password, [...joined, ...SITE_WORDS, ...split(site), ...words]);
   if (result.score >= MIN_PASSWORD_SCORE) return undefined;
   const hint = result.feedback.warning ? ` ${result.feedback.warning}` : '';
   return `The password is too easy to guess.${hint} Use a longer phrase of unrelated words.`;

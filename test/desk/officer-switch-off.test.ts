@@ -129,7 +129,30 @@ describe('password strength', () => {
     await expect(checkPassword(password, ['asha.verma@example.org', 'Asha Verma'])).rejects.toMatchObject({ code: ERROR_CODES.OFFICER_INVALID, message: expect.stringContaining(message) as string });
   });
 
+  // The product's name and the organisation's are the first words a guesser tries.
+  it.each(['Nivaran@2026', 'nivaran2026!', 'JalBoard@2026', 'jalboard2026', 'जलबोर्ड@2026'])('refuses %s, a site word and a year', async (password) => {
+    await expect(checkPassword(password, ['asha.verma@example.org', 'Asha Verma'], ['Jal Board', 'जल बोर्ड'])).rejects.toMatchObject({
+      code: ERROR_CODES.OFFICER_INVALID, message: expect.stringContaining('too easy to guess') as string,
+    });
+  });
+
+  it('refuses a password holding a Devanagari name, vowel signs and all', async () => {
+    await expect(checkPassword('वर्मा monsoon lantern orbit', ['asha@example.org', 'आशा वर्मा'])).rejects.toMatchObject({
+      message: expect.stringContaining('must not contain your email address or name') as string,
+    });
+  });
+
+  it('the desk refuses the organisation’s name as a password, as its profile names it', async () => {
+    const h = await startHarness();
+    try {
+      await expect(h.app.accounts.create({ email: 'ravi@example.org', name: 'Ravi Kumar', role: 'officer', lang: 'en', password: 'JalBoard@2026' }, 'test'))
+        .rejects.toMatchObject({ code: ERROR_CODES.OFFICER_INVALID });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('accepts a phrase of unrelated words', async () => {
-    await expect(checkPassword('monsoon lantern quietly orbit', ['asha.verma@example.org'])).resolves.toBeUndefined();
+    await expect(checkPassword('monsoon lantern quietly orbit', ['asha.verma@example.org'], ['Jal Board', 'जल बोर्ड'])).resolves.toBeUndefined();
   });
 });
