@@ -1,5 +1,5 @@
 import type { RedactionKind } from '../text/redact.ts';
-import { cleanText, hasDevanagari, matchForm } from '../text/normalize.ts';
+import { cleanText, hasDevanagari, matchForm, visibleLength } from '../text/normalize.ts';
 import { ticketNumberAtEnd } from '../domain/tickets/ticket-number.ts';
 import type { ActionRegistry } from './actions/registry.ts';
 import type { EngineServices } from './actions/types.ts';
@@ -57,7 +57,7 @@ export const MAX_ATTEMPTS = 3;
 const MAX_STEPS_PER_SPRINT = 200;
 /** The session variable holding a guess the citizen was asked to confirm ("Did you mean …?"). */
 export const GUESS_VAR = '_guess';
-/** Longest description a problem typed at the menu may carry (the grievance flow's own limit). */
+/** Longest description a problem typed at the menu may carry, when the flow has no description question to say. */
 const MAX_DESCRIPTION = 2000;
 const YES_NO_CHOICES: Choice[] = [
   { id: 'yes', label: 'common:answer.yes' },
@@ -395,7 +395,7 @@ class Run {
         return this.waiting ? this.reprompt() : undefined;
       case 'describe': {
         // A problem typed at the menu: it is the description, and its category is a guess the summary shows.
-        const description = cleanText(text).slice(0, MAX_DESCRIPTION);
+        const description = cleanText(text);
         const to = resolveTarget(ENTRY.flow, action.to);
         if (!this.s.consent || description === '') {
           // Without consent nothing typed is kept: the grievance starts from its first question.
@@ -409,13 +409,26 @@ class Run {
         const category = this.env.understanding?.guessCategory(description, offered);
         this.s.stack = [];
         this.resetVars();
-        this.setVar(action.text, description);
-        this.events.push({ type: 'result_set', name: action.text });
+        // Longer than the flow's description question takes: never cut (the citizen would not know
+        // what was dropped). They are told, as that question tells them, and asked to write it shorter.
+        const describe = [...(this.env.flows.flows.get(to.flow)?.steps.values() ?? [])].find(
+          (s): s is StepOf<'ask'> => s.type === 'ask' && s.save === action.text && s.input.kind === 'text',
+        );
+        const max = describe?.input.kind === 'text' ? describe.input.max : MAX_DESCRIPTION;
+        const length = visibleLength(description);
+        const tooLong = length > max;
+        if (tooLong) {
+          this.events.push({ type: 'input_rejected', flow: to.flow, step: describe?.id ?? to.step, reason: 'too_long', attempt: 0 });
+          this.say('common:input.too_long', { max, length });
+        } else {
+          this.setVar(action.text, description);
+          this.events.push({ type: 'result_set', name: action.text });
+        }
         // No category to guess among the organisation's own: the citizen chooses it.
         if (category === undefined || !question) return this.enter({ flow: to.flow, step: question?.id ?? to.step });
         this.setVar(action.category, category);
         this.events.push({ type: 'result_set', name: action.category });
-        return this.enter(to);
+        return this.enter(tooLong && describe ? { flow: to.flow, step: describe.id } : to);
       }
       default:
         return this.runCommand(action, arg);

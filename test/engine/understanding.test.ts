@@ -57,6 +57,26 @@ describe('free-form words in a conversation', () => {
     });
   });
 
+  it('a problem typed at the menu longer than the description question takes is not cut: the citizen is asked to shorten it', async () => {
+    const c = chat();
+    await c.atMenu();
+    // 2,400 letters of a real complaint (a paste from a letter): over the grievance flow's 2,000.
+    const long = `The electricity bill for March was charged twice and the extra amount was never refunded. ${'My meter was read wrongly again. '.repeat(70)}`.trim();
+    let out = (await c.say(long)).join('\n');
+    // A long text may be understood only at middling confidence: "Did you mean …?", yes.
+    if (out.includes('Did you mean')) out = (await c.say('yes')).join('\n');
+    expect(out).toContain(`Your message is ${long.length} characters long`);
+    expect(c.session.at).toEqual({ flow: 'grievance', step: 'ask_description' });
+    expect(c.session.vars.description).toBeUndefined();
+    // The category was still guessed from it (the summary shows it, changeable), and the shorter text is the description.
+    expect(c.session.vars.category).toBeDefined();
+    await c.say('The electricity bill for March was charged twice; the extra amount was never refunded.');
+    const summary = (await c.say('3')).join('\n');
+    expect(summary).toContain('Please check your grievance');
+    expect(summary).not.toContain('My meter was read wrongly again');
+    expect(summary).toContain('The electricity bill for March was charged twice; the extra amount was never refunded.');
+  });
+
   it('never hijacks a free-text answer: a description that mentions "officer" or "status" stays the description', async () => {
     const c = chat();
     await c.atMenu();
