@@ -145,8 +145,8 @@ export async function buildDesk(app: App, options: DeskOptions): Promise<Fastify
     reply.header('x-frame-options', 'DENY');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
-    // No inline or foreign script can run (the desk's one script is /assets/desk.js); inline
-    // style attributes stay allowed. The API's documentation page sets its own.
+    // No inline or foreign script or style (the desk's one script is /assets/desk.js, its one
+    // stylesheet /assets/desk.css). The API's documentation page sets its own.
     if (!request.url.startsWith('/api/docs')) reply.header('content-security-policy', DESK_CSP);
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

@@ -27,6 +27,11 @@ export class DeskClient {
     if (token) this.csrf = token;
   }
 
+  /** The Cookie header this browser sends (for a request made outside `inject`, such as a live stream). */
+  get cookieHeader(): string {
+    return this.cookie();
+  }
+
   async get(url: string) {
     const res = await this.server.inject({ url, headers: { cookie: this.cookie() } });
     this.keep(res);

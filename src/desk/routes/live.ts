@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAudit } from '../../audit/audit-log.ts';
-import type { DeskContext } from '../server.ts';
+import type { Officer } from '../accounts.ts';
+import { SESSION_COOKIE, type DeskContext } from '../server.ts';
 
 const afterQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
 /** How often an open page looks for changes made by another instance (this one pushes at once). */
@@ -17,11 +18,16 @@ interface Update {
  * Server-Sent Events for the desk's live pages: a ticket's or live chat's conversation grows as
  * messages arrive, and the list of live chats refreshes when one changes. A change in this
  * process is pushed at once (LiveBus); polling catches changes made by other instances.
+ *
+ * Each push reads the officer's session again: an officer switched off, logged out or whose
+ * session expired has the stream closed before it carries anything more, and a changed role or
+ * department applies at once (the officer read at the stream's opening is not trusted later).
  */
 export async function registerLiveRoutes(server: FastifyInstance, ctx: DeskContext): Promise<void> {
   const { app } = ctx;
 
-  const stream = (request: FastifyRequest, reply: FastifyReply, matches: (key: string) => boolean, next: () => Promise<string | undefined>) => {
+  const stream = (request: FastifyRequest, reply: FastifyReply, matches: (key: string) => boolean, next: (officer: Officer) => Promise<string | undefined>) => {
+    const token = request.cookies[SESSION_COOKIE] ?? '';
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -45,11 +51,14 @@ export async function registerLiveRoutes(server: FastifyInstance, ctx: DeskConte
       try {
         do {
           again = false;
-          const event = await next();
+          const session = await app.accounts.sessionOfficer(token);
+          if (!session) throw new Error('the session ended');
+          const event = await next(session.officer);
           if (event && !closed) res.write(event);
         } while (again && !closed);
       } catch {
-        // The ticket or chat is gone or no longer visible: end the stream; the page keeps what it has.
+        // The session ended, or the ticket or chat is gone or no longer visible: end the stream;
+        // the page keeps what it has (and its next request is sent to log in).
         close();
         res.end();
       } finally {
@@ -86,7 +95,7 @@ export async function registerLiveRoutes(server: FastifyInstance, ctx: DeskConte
     // Checks visibility (403/404 before the stream opens) and names the conversation to watch.
     const key = await app.desk.watchKey(officer, { ticket: number });
     const lastStatus: { value: string | undefined } = { value: undefined };
-    stream(request, reply, (k) => k === key, async () => rowsEvent(await app.desk.ticketTranscriptAfter(officer, number, cursor.after), lastStatus, cursor));
+    stream(request, reply, (k) => k === key, async (now) => rowsEvent(await app.desk.ticketTranscriptAfter(now, number, cursor.after), lastStatus, cursor));
     return reply;
   });
 
@@ -99,8 +108,8 @@ export async function registerLiveRoutes(server: FastifyInstance, ctx: DeskConte
     // Opening the stream is a read of the conversation: audited once, not per message.
     await app.store.transaction((uow) => appendAudit(uow, { actor: `officer:${officer.id}`, action: 'conversation.watch', subject: `handoff:${id}`, at: ctx.clock() }));
     const lastStatus: { value: string | undefined } = { value: undefined };
-    stream(request, reply, (k) => k === key, async () => {
-      const u = await app.desk.chatAfter(officer, id, cursor.after);
+    stream(request, reply, (k) => k === key, async (now) => {
+      const u = await app.desk.chatAfter(now, id, cursor.after);
       return rowsEvent({ rows: u.rows, status: `${u.status}:${u.officerId ?? ''}` }, lastStatus, cursor);
     });
     return reply;
