@@ -14,11 +14,13 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { redact } from '../text/redact.ts';
 import type { TicketService } from '../tickets/service.ts';
 import { ticketDetail, ticketSummary } from '../tickets/view.ts';
-import { canActOnTicketIn, canSeeChat, canSeeTicketIn, isAdmin, levelSlots, worksTickets, type DeskUser } from './access.ts';
-import { accessFrom, departmentAccess, type OfficerAccess } from '../departments/access.ts';
+import { canActOnTicketIn, canSeeTicketIn, isAdmin, levelSlots, worksTickets, type DeskUser } from './access.ts';
+import { accessFrom, departmentAccess, mayOpenChat, type OfficerAccess } from '../departments/access.ts';
 import { departmentQueries } from '../departments/queries.ts';
 
 export const PAGE_SIZE = 50;
+/** The live chats the chats page lists, oldest first. */
+const CHATS_SHOWN = 200;
 /** The transcript a ticket page shows: the conversation's latest rows. */
 const TRANSCRIPT_ROWS = 500;
 
@@ -110,7 +112,7 @@ export class DeskService {
       const rows = await uow.tickets.queue({ ...base, limit: PAGE_SIZE, offset: (filters.page - 1) * PAGE_SIZE });
       const counts = await uow.tickets.queueCounts({ ...base, now: now.toISOString(), soon });
       const officers = await this.officerMap(uow);
-      const waiting = worksTickets(user.role) ? await this.waitingIn(uow, user) : 0;
+      const waiting = worksTickets(user.role) ? await this.waitingIn(uow, user, access) : 0;
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'queue.view', subject: 'queue', detail: { filters, shown: rows.length }, at: now });
       const items = rows.map((t) => {
         const summary = ticketSummary(t, tickets, profile.ladder, now);
@@ -259,22 +261,25 @@ export class DeskService {
 
   // === live chats
 
-  /** Citizens waiting for an officer in the officer's departments (every one without departments). */
+  /**
+   * Citizens waiting in the chats the officer may open (every one for the admin): the badge of
+   * every desk page, so one count in SQL, whatever the number of chats.
+   */
   async waitingChats(user: DeskUser): Promise<number> {
+    if (!worksTickets(user.role)) return 0;
     return this.deps.store.transaction((uow) => this.waitingIn(uow, user));
   }
 
-  private async waitingIn(uow: UnitOfWork, user: DeskUser): Promise<number> {
-    if (!this.deps.tickets.departments.declared || isAdmin(user)) return uow.handoffs.waitingCount();
-    const open = await uow.handoffs.open(200);
-    return (await this.chatsInScope(uow, user, open.filter((h) => h.status === 'waiting'))).length;
+  private async waitingIn(uow: UnitOfWork, user: DeskUser, access?: OfficerAccess): Promise<number> {
+    if (isAdmin(user)) return uow.handoffs.waitingCount();
+    return uow.handoffs.waitingCountIn((access ?? (await this.access(uow, user))).chatScope);
   }
 
   async chats(user: DeskUser) {
     this.mustWork(user);
     const now = this.deps.clock();
     return this.deps.store.transaction(async (uow) => {
-      const rows = await this.chatsInScope(uow, user, await uow.handoffs.open(200));
+      const rows = isAdmin(user) ? await uow.handoffs.open(CHATS_SHOWN) : await uow.handoffs.openIn((await this.access(uow, user)).chatScope, CHATS_SHOWN);
       const officers = await this.officerMap(uow);
       await appendAudit(uow, { actor: `officer:${user.id}`, action: 'chats.view', subject: 'chats', detail: { shown: rows.length }, at: now });
       return rows.map((h) => chatItem(h, officers));
@@ -373,21 +378,8 @@ export class DeskService {
     });
   }
 
-  /**
-   * A live chat belongs to the department of the conversation's latest ticket (an open one
-   * first); a chat with no ticket yet to the first department, the one that takes what no other claims.
-   */
-  /** The chats the officer may see: the ladder and departments, as for the conversation's tickets (`canSeeChat`). */
-  private async chatsInScope(uow: UnitOfWork, user: DeskUser, rows: HandoffRow[]): Promise<HandoffRow[]> {
-    if (isAdmin(user)) return rows;
-    const access = await this.access(uow, user);
-    const out: HandoffRow[] = [];
-    for (const h of rows) if (canSeeChat(user, h, await uow.tickets.ofConversation(h.conversation_key), access)) out.push(h);
-    return out;
-  }
-
   private async mustSeeChat(uow: UnitOfWork, user: DeskUser, h: HandoffRow): Promise<void> {
-    if ((await this.chatsInScope(uow, user, [h])).length === 0) throw forbidden(CHAT_FORBIDDEN);
+    if (!(await mayOpenChat(uow, this.deps.tickets.departments, user, h))) throw forbidden(CHAT_FORBIDDEN);
   }
 
   private async chatInScope(user: DeskUser, id: number): Promise<void> {

@@ -39,6 +39,24 @@ export interface QueueParams {
   offset: number;
 }
 
+/**
+ * The live chats an officer may open, as `canSeeChat` (src/desk/access.ts) decides, written for
+ * SQL so the desk counts and lists them in one statement whatever their number. Built by
+ * `accessFrom` (src/departments/access.ts); test/desk/chat-scope.test.ts holds the two to the same answers.
+ * - `me`: the officer (their own chat, and tickets assigned to them); -1 for one who takes no chats.
+ * - `departments`: `,id,…,` the departments there are; a ticket stored under any other id (`main`
+ *   from before departments, one no longer declared) is `fallback`'s, as `Departments.get` says.
+ * - `rungs`: `,department:level,…,` each rung the officer sees (ids hold no LIKE wildcards).
+ * - `ticketless`: 1 when they may open a chat whose conversation has no ticket yet.
+ */
+export interface ChatScope {
+  me: number;
+  departments: string;
+  fallback: string;
+  rungs: string;
+  ticketless: number;
+}
+
 export interface QueueCounts {
   total: number;
   breached: number;
@@ -65,6 +83,16 @@ export function compileDeskQueries(db: Kysely<Database>) {
     and ((${p.scope} = '*' and level in (${p.l0}, ${p.l1}, ${p.l2}, ${p.l3}, ${p.l4}))
       or (${p.scope} <> '*' and ${p.scope} like '%,' || department || ':' || cast(level as text) || ',%')
       or assigned_to = ${p.me})`;
+
+  /** A ticket `t` the officer sees: assigned to them, or at one of their rungs of its department. */
+  const ticketSeen = (p: ChatScope) => sql<boolean>`((t.assigned_to is not null and t.assigned_to = ${p.me})
+    or ${p.rungs} like '%,' || (case when ${p.departments} like '%,' || t.department || ',%' then t.department else ${p.fallback} end)
+      || ':' || cast(t.level as text) || ',%')`;
+  /** A chat held by the officer, or whose every ticket they see (with none: `ticketless`). */
+  const chatSeen = (p: ChatScope) => sql<boolean>`((h.officer_id is not null and h.officer_id = ${p.me})
+    or (exists (select 1 from tickets t where t.conversation_key = h.conversation_key)
+      and not exists (select 1 from tickets t where t.conversation_key = h.conversation_key and not ${ticketSeen(p)}))
+    or (${p.ticketless} = 1 and not exists (select 1 from tickets t where t.conversation_key = h.conversation_key)))`;
 
   return {
     ticketQueue: prepare<QueueParams, TicketRow & { next_due: string }>((p) =>
@@ -139,6 +167,13 @@ export function compileDeskQueries(db: Kysely<Database>) {
         .orderBy('id', 'desc').limit(1)),
     waitingHandoffCount: prepare<Record<string, never>, { n: number }>(() =>
       db.selectFrom('handoffs').select(sql<number>`count(*)`.as('n')).where('status', '=', 'waiting')),
+    /** The desk's badge: citizens waiting in the chats this officer may open (see `ChatScope`). */
+    waitingHandoffCountIn: prepare<ChatScope, { n: number }>((p) =>
+      db.selectFrom('handoffs as h').select(sql<number>`count(*)`.as('n')).where('h.status', '=', 'waiting').where(chatSeen(p))),
+    /** The open chats this officer may open, oldest first. */
+    openHandoffsIn: prepare<ChatScope & { limit: number }, HandoffRow>((p) =>
+      db.selectFrom('handoffs as h').selectAll('h').where('h.status', 'in', ['waiting', 'taken']).where(chatSeen(p))
+        .orderBy('h.created_at').orderBy('h.id').limit(p.limit)),
     handoffById: prepare<{ id: number }, HandoffRow>((p) => db.selectFrom('handoffs').selectAll().where('id', '=', p.id)),
     openHandoffs: prepare<{ limit: number }, HandoffRow>((p) =>
       db.selectFrom('handoffs').selectAll().where('status', 'in', ['waiting', 'taken']).orderBy('created_at').orderBy('id').limit(p.limit)),

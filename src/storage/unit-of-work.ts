@@ -1,5 +1,5 @@
 import type Keyv from 'keyv';
-import type { ApiTokenRow, AuditRow, HandoffRow, OfficerRow, QueueCounts, QueueParams } from './desk-queries.ts';
+import type { ApiTokenRow, AuditRow, ChatScope, HandoffRow, OfficerRow, QueueCounts, QueueParams } from './desk-queries.ts';
 import type { Dialect } from './db.ts';
 import type { Executor } from './prepared.ts';
 import { createSessionRepository, type SessionCache, type SessionQueries, type SessionRepository } from './session-repository.ts';
@@ -87,8 +87,12 @@ export interface UnitOfWork {
     active(conversationKey: string): Promise<HandoffRow | undefined>;
     byId(id: number): Promise<HandoffRow | undefined>;
     open(limit: number): Promise<HandoffRow[]>;
-    /** Citizens waiting for an officer (the desk's badge and the queue's notice). */
+    /** The open chats an officer may open (`ChatScope`), oldest first. */
+    openIn(scope: ChatScope, limit: number): Promise<HandoffRow[]>;
+    /** Citizens waiting for an officer, all of them (the admin's badge, /metrics). */
     waitingCount(): Promise<number>;
+    /** Citizens waiting in the chats an officer may open: one statement, however many there are. */
+    waitingCountIn(scope: ChatScope): Promise<number>;
     /** True for the one officer whose take succeeded. */
     take(id: number, officerId: number, at: string): Promise<boolean>;
     close(id: number, at: string): Promise<boolean>;
@@ -263,7 +267,9 @@ export function createUnitOfWork(
       active: async (conversation_key) => (await ex.all(q.activeHandoffOf, { conversation_key }))[0],
       byId: async (id) => (await ex.all(q.handoffById, { id }))[0],
       open: (limit) => ex.all(q.openHandoffs, { limit }),
+      openIn: (scope, limit) => ex.all(q.openHandoffsIn, { ...scope, limit }),
       waitingCount: async () => Number((await ex.all(q.waitingHandoffCount, {}))[0]?.n ?? 0),
+      waitingCountIn: async (scope) => Number((await ex.all(q.waitingHandoffCountIn, scope))[0]?.n ?? 0),
       take: async (id, officer_id, at) => (await ex.run(q.takeHandoff, { id, officer_id, at })).changes === 1,
       close: async (id, at) => (await ex.run(q.closeHandoff, { id, at })).changes === 1,
       waitingSince: (before, limit) => ex.all(q.waitingHandoffsBefore, { before, limit }),
