@@ -256,7 +256,6 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const notifier = new OfficerNotifier({
     store,
     translator: content.translator,
-    profile: content.profile,
     clock,
     logger: options.logger,
     mailer: officerMailer,

@@ -3,12 +3,11 @@ import { isLang, type Lang } from '../engine/session.ts';
 import { describeError } from '../errors.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
-import type { Profile } from '../profile/schema.ts';
 import type { OfficerRow } from '../storage/desk-queries.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
-import { worksTickets } from '../desk/access.ts';
-import { departmentAccess } from '../departments/access.ts';
+import { canSeeChat, worksTickets } from '../desk/access.ts';
+import { departmentAccess, type OfficerAccess } from '../departments/access.ts';
 import type { Departments } from '../departments/departments.ts';
 import { DEFAULT_SETTINGS, modeOf, NOTIFY_KINDS, nextDigestAt, settingsSchema, type NotifySettings } from './kinds.ts';
 import { notifyQueries, type DeliveryRow } from './queries.ts';
@@ -17,7 +16,6 @@ import type { OfficerMailer, OfficersChat } from './transports.ts';
 export interface NotifierDeps {
   store: Store;
   translator: Translator;
-  profile: Profile;
   clock: () => Date;
   logger: Logger;
   /** Absent when SMTP_URL / SMTP_FROM are not set: nothing is queued for email. */
@@ -26,8 +24,11 @@ export interface NotifierDeps {
   chat?: OfficersChat | undefined;
   /** The desk's public address (links in the emails); absent when the desk is off. */
   deskUrl?: string | undefined;
-  /** With departments declared, an officer is told about the tickets of their departments only. */
-  departments?: Departments | undefined;
+  /**
+   * The organisation's departments (one implicit department where none are declared): an officer
+   * is told about the tickets and chats of their departments only.
+   */
+  departments: Departments;
   newId?: () => string;
 }
 
@@ -47,7 +48,8 @@ const CHAT_RECIPIENT = 0;
  *
  * Two steps, each run with the scheduler's sweep:
  * 1. fan out: each new notification becomes one delivery per recipient (officers of the rung's
- *    role and the ticket's assignee), due now or at the officer's digest time. The delivery's
+ *    role in the ticket's department and the ticket's assignee; for a waiting chat, the
+ *    first-rung officers who may open it), due now or at the officer's digest time. The delivery's
  *    unique key makes a repeated fan-out (a restart, a second instance) queue nothing new.
  * 2. send: the deliveries due for one recipient are claimed (one UPDATE each, which exactly one
  *    process wins), sent as one email, then marked sent. A refusal or an unreachable server
@@ -103,18 +105,12 @@ export class OfficerNotifier {
       count++;
     };
 
-    // The role each officer holds in a department (their own role without departments).
-    const roleCache = new Map<number, Awaited<ReturnType<typeof departmentAccess>>>();
+    // Each officer's departments and role in each (their own role in the one implicit department without departments).
+    const accessCache = new Map<number, OfficerAccess>();
     const accessOf = async (o: OfficerRow) => {
-      const deps = this.deps.departments;
-      if (!deps) return undefined;
-      let a = roleCache.get(o.id);
-      if (!a) roleCache.set(o.id, (a = await departmentAccess(uow, deps, o)));
+      let a = accessCache.get(o.id);
+      if (!a) accessCache.set(o.id, (a = await departmentAccess(uow, this.deps.departments, o)));
       return a;
-    };
-    const roleIn = async (o: OfficerRow, department: string | undefined) => {
-      const a = await accessOf(o);
-      return a ? a.roleIn(department) : o.role;
     };
 
     for (const n of notes) {
@@ -124,23 +120,25 @@ export class OfficerNotifier {
         const department = departmentOfNote(n.data);
         for (const o of officers) {
           if (!worksTickets(o.role)) continue;
-          if (o.id === ticket.assigned_to || (await roleIn(o, department)) === n.role) await queue(o, d);
+          if (o.id === ticket.assigned_to || (await accessOf(o)).roleIn(department) === n.role) await queue(o, d);
         }
         await queue(undefined, d);
       }
       await uow.exec.run(q.markDispatched, { id: n.id, at });
     }
-    // A citizen waiting in a live chat: the officers at the first rung of a ladder answer the chats.
-    const frontRole = this.deps.profile.ladder[0]!.role;
-    const atFront = async (o: OfficerRow) => {
-      const a = await accessOf(o);
-      if (!a) return o.role === frontRole;
-      return [...a.roles].some(([dept, role]) => a.ladderOf(dept)[0]?.role === role);
-    };
+    // A citizen waiting in a live chat: the officers at the first rung of a ladder answer the
+    // chats, and of those only the ones the desk lets open this chat (its department, the
+    // rungs of its tickets: `canSeeChat`) are told.
+    const atFront = (a: OfficerAccess) => [...a.roles].some(([dept, role]) => a.ladderOf(dept)[0]?.role === role);
     for (const h of handoffs) {
       if (h.status === 'waiting') {
         const d = { source: `h:${h.id}`, kind: 'chat_waiting', ticket_number: null, handoff_id: h.id };
-        for (const o of officers) if (worksTickets(o.role) && (await atFront(o))) await queue(o, d);
+        const tickets = await uow.tickets.ofConversation(h.conversation_key);
+        for (const o of officers) {
+          if (!worksTickets(o.role)) continue;
+          const a = await accessOf(o);
+          if (atFront(a) && canSeeChat(o, h, tickets, a)) await queue(o, d);
+        }
         await queue(undefined, d);
       }
       await uow.exec.run(q.markHandoffNotified, { id: h.id, at });

@@ -12,8 +12,8 @@ export const notifyQueries = featureQueries((db) => ({
       .where('dispatched_at', 'is', null).orderBy('id').limit(p.limit)),
   markDispatched: prepare<{ id: number; at: string }, never>((p) =>
     db.updateTable('officer_notifications').set({ dispatched_at: p.at }).where('id', '=', p.id).where('dispatched_at', 'is', null)),
-  unnotifiedHandoffs: prepare<{ limit: number }, { id: number; status: string; created_at: string }>((p) =>
-    db.selectFrom('handoffs').select(['id', 'status', 'created_at']).where('officers_notified_at', 'is', null).orderBy('id').limit(p.limit)),
+  unnotifiedHandoffs: prepare<{ limit: number }, { id: number; status: string; created_at: string; conversation_key: string; officer_id: number | null }>((p) =>
+    db.selectFrom('handoffs').select(['id', 'status', 'created_at', 'conversation_key', 'officer_id']).where('officers_notified_at', 'is', null).orderBy('id').limit(p.limit)),
   markHandoffNotified: prepare<{ id: number; at: string }, never>((p) =>
     db.updateTable('handoffs').set({ officers_notified_at: p.at }).where('id', '=', p.id).where('officers_notified_at', 'is', null)),
   ticketOf: prepare<{ id: number }, { number: string; kind: string; assigned_to: number | null }>((p) =>

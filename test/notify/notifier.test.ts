@@ -74,8 +74,9 @@ describe('officers are told by email', () => {
     // Again, and from a second notifier (another process on the same database): nothing new.
     await h.app.scheduler.sweep();
     const other = new OfficerNotifier({
-      store: h.app.store, translator: h.app.content.translator, profile: h.app.content.profile, clock: h.clock.now,
+      store: h.app.store, translator: h.app.content.translator, clock: h.clock.now,
       logger: (await import('../../src/logger.ts')).createLogger('silent'), mailer: { send: async () => { throw new Error('must not send'); } }, deskUrl: DESK,
+      departments: h.app.tickets.departments,
     });
     expect(await other.run()).toBe(0);
     expect(mail.received).toHaveLength(2);
@@ -152,8 +153,9 @@ describe('officers are told by email', () => {
     const { h } = await setup();
     const posts: string[] = [];
     const notifier = new OfficerNotifier({
-      store: h.app.store, translator: h.app.content.translator, profile: h.app.content.profile, clock: h.clock.now,
+      store: h.app.store, translator: h.app.content.translator, clock: h.clock.now,
       logger: (await import('../../src/logger.ts')).createLogger('silent'), chat: { post: async (t) => void posts.push(t) }, deskUrl: DESK,
+      departments: h.app.tickets.departments,
     });
     const number = await fileGrievance(h);
     await notifier.run();
@@ -223,6 +225,47 @@ describe('with departments', () => {
     const number = /GRV-\d{4}-\d{6}/.exec(last)![0];
     await h.app.scheduler.sweep();
     expect(mail.received.map((m) => [m.to[0], m.subject])).toEqual([[power.email, `Nivaran ${number}: New ticket at your level`]]);
+  });
+
+  it('a citizen waiting in a live chat: only the first-rung officers who may open it are told', async () => {
+    const path = await import('node:path');
+    const { setMembership } = await import('../../src/departments/memberships.ts');
+    const mail = await startMailServer();
+    cleanups.push(mail.close);
+    const h = await startHarness({
+      clock: new FakeClock(START),
+      env: {
+        SMTP_URL: mail.url, SMTP_FROM: 'no-reply@example.in', DESK_PUBLIC_URL: DESK,
+        PROFILE_FILE: path.join(import.meta.dirname, '..', '..', 'profiles', 'examples', 'state-portal.yaml'),
+      },
+    });
+    cleanups.push(() => h.close());
+    const member = (o: { id: number }, department: string, role: string) =>
+      h.app.store.transaction((uow) => setMembership(uow, h.app.tickets.departments, o.id, department, role, 'test', h.clock.now()));
+    const power = await addOfficer(h.app, 'officer', 'Power');
+    const water = await addOfficer(h.app, 'officer', 'Water');
+    const waterHead = await addOfficer(h.app, 'grievance_officer', 'Water head');
+    await member(power, 'power', 'officer');
+    await member(water, 'water', 'officer');
+    await member(waterHead, 'water', 'grievance_officer');
+    // A Water Supply grievance (menu 3), then the citizen asks for an officer.
+    for (const t of ['hi', '2', 'yes', '1', '3', 'No water in Ward 12 for three days now.', '3', 'yes']) await h.say(t, { user: 'ravi' });
+    await h.app.scheduler.sweep();
+    mail.received.splice(0);
+    await h.say('officer', { user: 'ravi' });
+    await h.app.scheduler.sweep();
+    const told = (m: { subject: string }) => m.subject === 'Nivaran: A citizen is waiting for an officer in a live chat';
+    // Not the Electricity officer, whom the desk would refuse the chat; not the second rung.
+    expect(mail.received.filter(told).map((m) => m.to[0])).toEqual([water.email]);
+    const chatId = Number(/\/chats\/(\d+)/.exec(mail.received.find(told)!.body)![1]);
+    await expect(h.app.desk.chat(power, chatId)).rejects.toMatchObject({ code: 'NIV_DESK_FORBIDDEN' });
+    expect((await h.app.desk.chat(water, chatId)).id).toBe(chatId);
+
+    // A citizen with no ticket yet: the first department's (Electricity) chat.
+    mail.received.splice(0);
+    for (const t of ['hi', '2', 'yes', 'officer']) await h.say(t, { user: 'asha' });
+    await h.app.scheduler.sweep();
+    expect(mail.received.filter(told).map((m) => m.to[0])).toEqual([power.email]);
   });
 });
 
