@@ -1,8 +1,7 @@
 import type { BusinessCalendar } from '../domain/sla/calendar.ts';
 import type { SlaPolicy } from '../domain/sla/presets.ts';
 import type { Lang } from '../engine/session.ts';
-import { AppError, ERROR_CODES } from '../errors.ts';
-import { resolvePolicies, TICKET_KINDS, type Profile, type TicketKind } from '../profile/schema.ts';
+import { TICKET_KINDS, type Profile, type TicketKind } from '../profile/schema.ts';
 
 /** The id of the one department of a profile that declares none (and of tickets from before 0015). */
 export const IMPLICIT_DEPARTMENT = 'main';
@@ -43,22 +42,16 @@ export class Departments {
   }
 
   /**
-   * Resolves the profile's departments. `calendarOf` loads a calendar by id (the organisation's
-   * is given already); each department's policies fall back on the organisation's kind by kind.
-   *
-   * @throws AppError CONFIG_INVALID naming the department and field
+   * Builds the profile's departments. `calendarOf` loads a calendar by id (the organisation's
+   * is given already). Their policies come resolved from `loadProfile`, which refuses an unknown
+   * preset naming the department and field; a department without its own takes the organisation's.
    */
   static fromProfile(profile: Profile, calendar: BusinessCalendar, calendarOf: (id: string) => BusinessCalendar): Departments {
     const declared = profile.departments;
     if (!declared || declared.length === 0) return Departments.implicit(profile, calendar);
     const calendars = new Map<string, BusinessCalendar>([[calendar.id, calendar], [profile.calendar, calendar]]);
     const list = declared.map((d): Department => {
-      let policies = profile.policies;
-      if (d.policies) {
-        const r = resolvePolicies({ ...profile.policies, ...d.policies });
-        if (!r.policies) throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile is invalid: departments.${d.id}.${r.error}`);
-        policies = r.policies;
-      }
+      const policies = d.policies ?? profile.policies;
       let cal = calendar;
       if (d.calendar) {
         cal = calendars.get(d.calendar) ?? calendarOf(d.calendar);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import { parseYamlFile } from '../yaml-file.ts';
-import { profileSchema, resolvePolicies, type Profile } from './schema.ts';
+import { profileSchema, resolvePolicies, type Profile, type ProfileDepartment } from './schema.ts';
 
 /** Reads and validates the profile YAML; every problem names the file and the field. */
 export function loadProfile(file: string): Profile {
@@ -18,10 +18,13 @@ export function loadProfile(file: string): Profile {
   }
   const { policies, error } = resolvePolicies(parsed.data.policies);
   if (!policies) throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile ${file} (PROFILE_FILE) is invalid: ${error}`);
-  for (const d of parsed.data.departments ?? []) {
-    if (!d.policies) continue;
-    const r = resolvePolicies({ ...parsed.data.policies, ...d.policies });
+  // Resolved here, once: the departments are built from these (`Departments.fromProfile`).
+  const departments = parsed.data.departments?.map((d): ProfileDepartment => {
+    if (!d.policies) return { ...d, policies: undefined };
+    // Kind by kind, a department falls back on the organisation's resolved policy.
+    const r = resolvePolicies({ ...policies, ...d.policies });
     if (!r.policies) throw new AppError(ERROR_CODES.CONFIG_INVALID, `The organisation profile ${file} (PROFILE_FILE) is invalid: departments.${d.id}.${r.error}`);
-  }
-  return Object.freeze({ ...parsed.data, policies });
+    return { ...d, policies: r.policies };
+  });
+  return Object.freeze({ ...parsed.data, policies, departments });
 }

@@ -256,9 +256,15 @@ export const profileSchema = z.object({
 });
 
 export type ProfileInput = z.input<typeof profileSchema>;
-export type Profile = Omit<z.infer<typeof profileSchema>, 'policies'> & {
+/** A department as the profile declares it, its own policies resolved (see `loadProfile`). */
+export type ProfileDepartment = Omit<DepartmentInput, 'policies'> & {
+  /** Every ticket kind, the organisation's policy where the department sets none; absent: the organisation's. */
+  policies?: Record<TicketKind, SlaPolicy> | undefined;
+};
+export type Profile = Omit<z.infer<typeof profileSchema>, 'policies' | 'departments'> & {
   /** Every ticket kind resolved to its full policy. */
   policies: Record<TicketKind, SlaPolicy>;
+  departments?: ProfileDepartment[] | undefined;
 };
 
 /** Resolves preset ids; an unknown id is reported with the known ones. */

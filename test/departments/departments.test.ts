@@ -75,4 +75,20 @@ describe('departments in the profile', () => {
     expect(() => loadProfile(profileWith(dept('Bad_Id')))).toThrow('lower-case letters, digits and -');
     expect(() => loadProfile(profileWith(dept('a', '', Array.from({ length: 6 }, (_, i) => `a${i}`)) + dept('b', '', Array.from({ length: 5 }, (_, i) => `b${i}`))))).toThrow('a menu shows at most 10');
   });
+
+  it('resolves a department’s policies once, in the profile, and builds the departments from them', () => {
+    const file = profileWith(
+      '  - id: a\n    name: { en: A, hi: क }\n    categories: [{ id: c_a, name: { en: X, hi: क } }]\n    policies: { data_rights: it-rules }\n'
+      + '  - id: b\n    name: { en: B, hi: ख }\n    categories: [{ id: c_b, name: { en: Y, hi: ख } }]\n',
+    );
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^policies:\n  grievance: dpdp\n/m, 'policies:\n  grievance: cpgrams\n'));
+    const { profile, departments } = load(file);
+    expect([profile.policies.grievance.id, profile.policies.data_rights.id]).toEqual(['cpgrams', 'dpdp']);
+    // The kind a department leaves out is the organisation's, resolved: not its own other kind.
+    expect(profile.departments![0]!.policies).toMatchObject({ grievance: { id: 'cpgrams' }, data_rights: { id: 'it-rules' } });
+    expect(profile.departments![1]!.policies).toBeUndefined();
+    // The departments take what the profile resolved, not a second resolution of their own.
+    expect(departments.get('a').policies).toBe(profile.departments![0]!.policies);
+    expect(departments.get('b').policies).toBe(profile.policies);
+  });
 });
