@@ -1,10 +1,10 @@
+import { CHAT_CHANNELS, conversationKeysOfMobile } from '../channels/by-number.ts';
 import { normaliseEmail, normaliseMobile } from '../identity/directory.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { breachQueries } from './queries.ts';
 
-/** Channels whose conversation keys may be pasted as they are (`telegram:12345`). */
-export const CONVERSATION_CHANNELS = ['console', 'telegram', 'whatsapp', 'whatsapp-web'] as const;
-const CONVERSATION_KEY = new RegExp(`^(${CONVERSATION_CHANNELS.join('|')}):\\S+$`);
+/** Conversation keys may be pasted as they are (`telegram:12345`), on any channel there is. */
+const CONVERSATION_KEY = new RegExp(`^(${CHAT_CHANNELS.join('|')}):\\S+$`);
 const HEADER_WORDS = new Set(['identifier', 'external_ref', 'mobile', 'email', 'conversation', 'conversation_key', 'ref']);
 /** One paste is at most this many lines: a larger list is split into several pastes. */
 export const MAX_IDENTIFIERS = 100_000;
@@ -59,7 +59,7 @@ export interface Resolved {
 /**
  * The conversations an identifier leads to: the conversation itself; for a principal on file
  * (by reference, mobile or email) every conversation that proved to be theirs; for a mobile,
- * also the WhatsApp chat from that number if they wrote to us from it.
+ * also the chats the channels name by that number (WhatsApp) if they wrote to us from one.
  */
 export async function resolveIdentifier(uow: UnitOfWork, id: Identifier): Promise<Resolved> {
   const q = breachQueries(uow.dialect);
@@ -73,8 +73,7 @@ export async function resolveIdentifier(uow: UnitOfWork, id: Identifier): Promis
   const keys = new Set<string>();
   for (const p of principals) for (const c of await uow.exec.all(q.conversationsOf, { principal_id: p.id })) keys.add(c.conversation_key);
   if (id.kind === 'mobile') {
-    const digits = id.value.replace(/^\+/, '');
-    for (const key of [`whatsapp:${digits}`, `whatsapp-web:${digits}@c.us`]) if (await spoke(key)) keys.add(key);
+    for (const key of conversationKeysOfMobile(id.value)) if (await spoke(key)) keys.add(key);
   }
   if (keys.size > 0) return { identifier, conversations: [...keys].sort() };
   return { identifier, conversations: [], reason: principals.length > 0 ? 'no_channel' : 'not_found' };

@@ -11,9 +11,9 @@ import { BREACH } from './fixture.ts';
  * exactly once, in their language. Counts, never timings.
  */
 const N = 10_000;
-const CHANNELS = ['console', 'telegram', 'whatsapp'] as const;
+const CHANNELS = ['console', 'telegram', 'whatsapp-cloud'] as const;
 const DPO = { id: 1, role: 'dpo' };
-const keyOf = (i: number) => (i % 3 === 0 ? `console:c${i}` : i % 3 === 1 ? `telegram:${100000 + i}` : `whatsapp:9198${String(10_000_000 + i)}`);
+const keyOf = (i: number) => (i % 3 === 0 ? `console:c${i}` : i % 3 === 1 ? `telegram:${100000 + i}` : `whatsapp-cloud:9198${String(10_000_000 + i)}`);
 
 for (const backend of [{ name: 'sqlite', skip: false }, { name: 'postgres', skip: postgresBackend.skip }]) {
   describe.skipIf(backend.skip)(`breach notices at scale on ${backend.name}`, () => {

@@ -1,9 +1,17 @@
 import { cloudMediaId } from './media.ts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { InboundMessage } from '../types.ts';
+import { conversationKey, type InboundMessage } from '../types.ts';
 import { changeValueSchema, messageSchema, statusSchema, webhookBodySchema, type WaMessage } from './schema.ts';
 
 export const WHATSAPP_CLOUD_CHANNEL = 'whatsapp-cloud';
+
+/**
+ * The conversation key of the chat with a mobile number (E.164, `+919812345678`): the Cloud API
+ * names the sender by their number without the `+` (`from`, see `toInbound`).
+ */
+export function whatsappCloudKeyOf(mobile: string): string {
+  return conversationKey(WHATSAPP_CLOUD_CHANNEL, mobile.replace(/^\+/, ''));
+}
 
 /** A choice sent as `#n` (its id was too long or empty) comes back as the typed number n. */
 export const NUMBERED_CHOICE = /^#(\d{1,2})$/;

@@ -1,8 +1,17 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { InboundMessage } from '../types.ts';
+import { conversationKey, type InboundMessage } from '../types.ts';
 
 /** The adapter name: the `channel` of every message and the outbox's channel. */
 export const WHATSAPP_WEB_CHANNEL = 'whatsapp-web';
+
+/**
+ * The conversation key of the one-to-one chat with a mobile number (E.164, `+919812345678`):
+ * WhatsApp Web names a person's chat by their number, `919812345678@c.us` (see `parseWwebMessage`).
+ * A person whose number WhatsApp hides (`@lid`) has no key to find by number.
+ */
+export function whatsappWebKeyOf(mobile: string): string {
+  return conversationKey(WHATSAPP_WEB_CHANNEL, `${mobile.replace(/^\+/, '')}@c.us`);
+}
 
 /**
  * The fields of a whatsapp-web.js `Message` that Nivaran reads. Declared here so the library's
