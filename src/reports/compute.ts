@@ -1,3 +1,4 @@
+import { CHAT_CHANNELS } from '../channels/by-number.ts';
 import type { BusinessCalendar } from '../domain/sla/calendar.ts';
 import type { Duration, DurationUnit } from '../domain/sla/duration.ts';
 import type { SlaPolicy } from '../domain/sla/presets.ts';
@@ -21,7 +22,8 @@ import { parseMonth } from './month.ts';
 /** A grievance counts as its own "right" beside the DPDP rights, in this order. */
 export const RIGHTS = ['grievance', 'access', 'correction', 'erasure', 'withdraw_consent', 'nomination'] as const;
 /** Shown with 0 when a month has none, so a chart's bars keep their places from month to month. */
-export const KNOWN_CHANNELS = ['console', 'telegram', 'whatsapp', 'whatsapp-web'] as const;
+/** Every channel a report counts, zero or not: the names the channels give their tickets. */
+export const KNOWN_CHANNELS = CHAT_CHANNELS;
 export const KNOWN_LANGUAGES = ['en', 'hi'] as const;
 
 export const PERCENTILE_METHOD =

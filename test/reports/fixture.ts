@@ -47,20 +47,20 @@ const D = (spec: TicketSpec) => ({ ...spec, kind: 'data_rights', policy: 'dpdp' 
 export const TICKETS = [
   // Grievances. Times to acknowledge in hours; to resolve in working days.
   G({ number: 'GRV-2026-000101', channel: 'telegram', language: 'hi', created: ist('2026-11-02 10:00'), ack: ist('2026-11-02 16:00'), resolved: ist('2026-11-06 12:00'), due: endOf('2026-11-13') }),
-  G({ number: 'GRV-2026-000102', channel: 'whatsapp', language: 'en', created: ist('2026-11-06 15:00'), ack: ist('2026-11-09 15:00'), resolved: ist('2026-11-25 11:00'), due: endOf('2026-11-20') }),
+  G({ number: 'GRV-2026-000102', channel: 'whatsapp-cloud', language: 'en', created: ist('2026-11-06 15:00'), ack: ist('2026-11-09 15:00'), resolved: ist('2026-11-25 11:00'), due: endOf('2026-11-20') }),
   G({ number: 'GRV-2026-000103', channel: 'console', language: 'en', created: ist('2026-11-19 09:00'), ack: ist('2026-11-19 21:00'), resolved: ist('2026-11-23 10:00'), due: endOf('2026-12-04') }),
   G({ number: 'GRV-2026-000104', channel: 'telegram', language: 'hi', created: ist('2026-11-23 10:00'), ack: ist('2026-11-25 10:00'), due: endOf('2026-12-15') }),
-  G({ number: 'GRV-2026-000105', channel: 'whatsapp', language: 'hi', created: ist('2026-10-28 10:00'), ack: ist('2026-10-29 10:00'), resolved: ist('2026-11-03 17:00'), due: endOf('2026-11-11') }),
+  G({ number: 'GRV-2026-000105', channel: 'whatsapp-cloud', language: 'hi', created: ist('2026-10-28 10:00'), ack: ist('2026-10-29 10:00'), resolved: ist('2026-11-03 17:00'), due: endOf('2026-11-11') }),
   G({ number: 'GRV-2026-000106', channel: 'telegram', language: 'en', created: ist('2026-10-12 10:00'), ack: ist('2026-10-13 10:00'), due: endOf('2026-10-27'), board: ist('2026-11-16 10:00') }),
-  G({ number: 'GRV-2026-000107', channel: 'whatsapp', language: 'hi', created: ist('2026-11-21 10:00'), ack: ist('2026-11-21 11:30'), resolved: ist('2026-11-28 12:00'), due: endOf('2026-12-07') }),
+  G({ number: 'GRV-2026-000107', channel: 'whatsapp-cloud', language: 'hi', created: ist('2026-11-21 10:00'), ack: ist('2026-11-21 11:30'), resolved: ist('2026-11-28 12:00'), due: endOf('2026-12-07') }),
   // Data-rights requests, in calendar days.
   D({ number: 'DPR-2026-000201', right: 'access', channel: 'console', language: 'en', created: ist('2026-11-01 00:30'), ack: ist('2026-11-02 10:00'), resolved: ist('2026-11-05 10:00'), due: endOf('2026-12-01') }),
   D({ number: 'DPR-2026-000202', right: 'erasure', channel: 'telegram', language: 'hi', created: ist('2026-11-30 23:50'), due: endOf('2026-12-30') }),
   D({ number: 'DPR-2026-000203', right: 'correction', channel: 'console', language: 'en', created: ist('2026-10-31 23:59'), ack: ist('2026-11-02 09:00'), due: endOf('2026-12-15') }),
-  D({ number: 'DPR-2026-000204', right: 'withdraw_consent', channel: 'whatsapp', language: 'hi', created: ist('2026-11-03 10:00'), ack: ist('2026-11-03 11:00'), resolved: ist('2026-11-03 12:00'), due: endOf('2026-12-03') }),
+  D({ number: 'DPR-2026-000204', right: 'withdraw_consent', channel: 'whatsapp-cloud', language: 'hi', created: ist('2026-11-03 10:00'), ack: ist('2026-11-03 11:00'), resolved: ist('2026-11-03 12:00'), due: endOf('2026-12-03') }),
   D({ number: 'DPR-2026-000205', right: 'nomination', channel: 'whatsapp-web', language: 'hi', created: ist('2026-11-10 10:00'), ack: ist('2026-11-13 10:00'), resolved: ist('2026-12-12 10:00'), due: endOf('2026-12-10') }),
   D({ number: 'DPR-2026-000206', right: 'access', channel: 'console', language: 'en', created: ist('2026-10-01 10:00'), ack: ist('2026-10-02 10:00'), resolved: ist('2026-11-04 10:00'), due: endOf('2026-10-31'), board: ist('2026-11-30 23:59:59') }),
-  D({ number: 'DPR-2026-000207', right: 'erasure', channel: 'whatsapp', language: 'en', created: ist('2026-11-15 10:00'), ack: ist('2026-11-16 10:00'), resolved: ist('2026-11-30 23:00'), due: endOf('2026-12-15') }),
+  D({ number: 'DPR-2026-000207', right: 'erasure', channel: 'whatsapp-cloud', language: 'en', created: ist('2026-11-15 10:00'), ack: ist('2026-11-16 10:00'), resolved: ist('2026-11-30 23:00'), due: endOf('2026-12-15') }),
   D({ number: 'DPR-2026-000208', right: 'access', channel: 'telegram', language: 'en', created: ist('2026-10-20 10:00'), ack: ist('2026-10-21 10:00'), resolved: ist('2026-12-02 10:00'), due: endOf('2026-11-19'), board: ist('2026-12-01 00:00') }),
   D({ number: 'DPR-2026-000209', right: 'access', channel: 'telegram', language: 'en', created: ist('2026-12-01 00:00'), due: endOf('2026-12-31') }),
   // Withdrawn by the citizen before its due date passed unnoticed: closed, so not open past due.

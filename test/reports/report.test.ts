@@ -32,7 +32,7 @@ function expectNovember(r: MonthlyReport): void {
   // (1 Dec 00:00 IST), nor the October tickets.
   expect(r.requests.total).toBe(10);
   expect(r.requests.byRight).toEqual({ grievance: 5, access: 1, correction: 0, erasure: 2, withdraw_consent: 1, nomination: 1 });
-  expect(r.requests.byChannel).toEqual({ console: 2, telegram: 3, whatsapp: 4, 'whatsapp-web': 1 });
+  expect(r.requests.byChannel).toEqual({ console: 2, telegram: 3, 'whatsapp-cloud': 4, 'whatsapp-web': 1 });
   expect(r.requests.byLanguage).toEqual({ en: 4, hi: 6 });
 
   const [grv, dpdp] = r.times;

@@ -1,3 +1,4 @@
+import { CHAT_CHANNELS } from '../../channels/by-number.ts';
 import { TICKET_KINDS } from '../../profile/schema.ts';
 import { OPEN_STATUSES } from '../../storage/desk-queries.ts';
 import type { DeskService, QueueFilters } from '../desk-service.ts';
@@ -8,7 +9,8 @@ import { layout, type Notice } from './layout.ts';
 
 type Queue = Awaited<ReturnType<DeskService['queue']>>;
 
-const CHANNELS = ['console', 'telegram', 'whatsapp', 'whatsapp-web'] as const;
+/** The channels a ticket may come from, as the channels name themselves (a filter on any other matches nothing). */
+const CHANNELS = CHAT_CHANNELS;
 
 function select(ctx: PageContext, name: string, labelKey: string, current: string, options: ReadonlyArray<{ value: string; text: string }>): Html {
   return html`<div class="field"><label for="f-${name}">${t(ctx, labelKey)}</label>
