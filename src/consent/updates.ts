@@ -3,8 +3,7 @@ import type { OutboundMessage } from '../channels/types.ts';
 import type { Lang } from '../engine/session.ts';
 import type { Translator } from '../i18n/i18n.ts';
 import { deliver, type Recipient } from '../outbox/enqueue.ts';
-import { featureQueries } from '../storage/feature-queries.ts';
-import { prepare } from '../storage/prepared.ts';
+import { optedInAction, optedOutAction, optedOutOf, type OptionalPurpose } from '../outbox/purposes.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 
 /**
@@ -18,9 +17,9 @@ import type { UnitOfWork } from '../storage/unit-of-work.ts';
  * time, channel, language, the consent notice's version in force and the SHA-256 of the reply the
  * citizen was shown; the latest such row decides.
  */
-export const UPDATES_PURPOSE = 'updates';
-export const OPTED_OUT = `opted_out:${UPDATES_PURPOSE}` as const;
-export const OPTED_IN = `opted_in:${UPDATES_PURPOSE}` as const;
+export const UPDATES_PURPOSE = 'updates' satisfies OptionalPurpose;
+export const OPTED_OUT = optedOutAction(UPDATES_PURPOSE);
+export const OPTED_IN = optedInAction(UPDATES_PURPOSE);
 
 /** Whole messages (after `normaliseCommand`) that opt out or back in, in English, romanised Hindi and Hindi. */
 const STOP_WORDS = new Set([
@@ -47,16 +46,9 @@ export function updatesCommand(text: string): 'stop' | 'start' | undefined {
   return undefined;
 }
 
-const queries = featureQueries((db) => ({
-  latest: prepare<{ conversation_key: string }, { action: string }>((p) =>
-    db.selectFrom('consent_ledger').select('action').where('conversation_key', '=', p.conversation_key)
-      .where('action', 'in', [OPTED_OUT, OPTED_IN]).orderBy('id', 'desc').limit(1)),
-}));
-
 /** Whether the citizen of this conversation has opted out of updates (and not back in). */
-export async function updatesOptedOut(uow: UnitOfWork, conversationKey: string): Promise<boolean> {
-  const [row] = await uow.exec.all(queries(uow.dialect).latest, { conversation_key: conversationKey });
-  return row?.action === OPTED_OUT;
+export function updatesOptedOut(uow: UnitOfWork, conversationKey: string): Promise<boolean> {
+  return optedOutOf(uow, conversationKey, UPDATES_PURPOSE);
 }
 
 export interface UpdatesChoice {
@@ -79,12 +71,13 @@ export async function recordUpdatesChoice(uow: UnitOfWork, command: 'stop' | 'st
 }
 
 /**
- * The enqueue path of a message sent for the `updates` purpose: not sent (nor written to the
- * transcript) to a citizen who opted out; otherwise sent with the hint saying how to stop them.
- * Returns whether it was queued.
+ * The enqueue path of a message sent for the `updates` purpose: not queued (nor written to the
+ * transcript) for a citizen who opted out; otherwise queued marked `updates`, with the hint saying
+ * how to stop them. The sender asks again before it goes out, so a STOP that arrives while it
+ * waits in the outbox stops it too (src/outbox/purposes.ts). Returns whether it was queued.
  */
 export async function deliverUpdate(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string, hint: string): Promise<boolean> {
   if (await updatesOptedOut(uow, to.conversationKey)) return false;
-  await deliver(uow, to, { ...message, text: `${message.text}\n${hint}` }, at);
+  await deliver(uow, to, { ...message, text: `${message.text}\n${hint}` }, at, UPDATES_PURPOSE);
   return true;
 }

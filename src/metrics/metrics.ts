@@ -62,7 +62,9 @@ export class Metrics {
         await adapter.send(...args);
         m.messagesOut.inc({ channel: adapter.name });
       } catch (err) {
-        const f = (err && typeof err === 'object' ? err : {}) as { retryAfterMs?: unknown; retryable?: unknown };
+        const f = (err && typeof err === 'object' ? err : {}) as { retryAfterMs?: unknown; retryable?: unknown; outboxStop?: unknown };
+        // The outbox stopped the reply itself (taken over, or the citizen opted out): not the channel's failure.
+        if (f.outboxStop === true) throw err;
         const reason = typeof f.retryAfterMs === 'number' ? 'rate_limited' : f.retryable === false ? 'hopeless' : 'retried';
         m.sendFailures.inc({ channel: adapter.name, reason });
         throw err;

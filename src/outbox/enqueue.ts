@@ -1,5 +1,6 @@
 import type { OutboundMessage } from '../channels/types.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
+import type { OptionalPurpose } from './purposes.ts';
 
 // The outbox's enqueue port: the one way into the queue, for the effects of a citizen's message,
 // tickets, hand-offs, the desk, the scheduler and citizen-data alike. It sits with the outbox (not
@@ -15,22 +16,24 @@ export interface Recipient {
 
 /**
  * Every message to a citizen takes this path: written to the transcript (what they saw,
- * choices included) and queued in the outbox, in the caller's unit of work.
+ * choices included) and queued in the outbox, in the caller's unit of work. `purpose`: a purpose
+ * the citizen may opt out of (`updates`), checked again by the sender before it goes out; none
+ * for a reply to the citizen's own message or a statutory notice.
  */
-export async function deliver(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string): Promise<void> {
+export async function deliver(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string, purpose?: OptionalPurpose): Promise<void> {
   await uow.transcripts.append({ conversation_key: to.conversationKey, direction: 'out', message_id: null, text: renderForTranscript(message), at });
-  await enqueue(uow, to, message, at);
+  await enqueue(uow, to, message, at, purpose);
 }
 
 /**
  * Queues the message only, for a caller that writes the transcript its own way (a download link's
  * token hidden from officers). The queued payload is the message as the channel will send it.
  */
-export async function enqueue(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string): Promise<void> {
+export async function enqueue(uow: UnitOfWork, to: Recipient, message: OutboundMessage, at: string, purpose?: OptionalPurpose): Promise<void> {
   await uow.outbox.enqueue({
     channel: to.channel,
     conversation_key: to.conversationKey,
-    payload: JSON.stringify({ to: to.conversationId, ...message }),
+    payload: JSON.stringify({ to: to.conversationId, ...message, ...(purpose ? { purpose } : {}) }),
     created_at: at,
   });
 }

@@ -4,6 +4,7 @@ import type { ChannelAdapter, Delivery, OutboundMessage } from '../channels/type
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../storage/sqlite-store.ts';
+import { isOptionalPurpose, optedOutOf } from './purposes.ts';
 import { claim, outboxQueries, type ClaimedRow } from './queue.ts';
 
 /** Queue rows looked at per claim. */
@@ -41,6 +42,11 @@ export interface SenderStats {
   inDoubt: number;
   /** Replies another instance took over while this one still held them (a lease ran out). */
   leaseLost: number;
+  /**
+   * Messages for a purpose the citizen opted out of after they were queued (STOP while an update
+   * waited): deleted unsent, or with the parts already sent, the rest not sent.
+   */
+  optedOut: number;
 }
 
 /**
@@ -56,7 +62,7 @@ export class OutboxSender {
   private readonly busy = new Map<string, Promise<number>>();
   readonly owner: string;
   private readonly leaseMs: number;
-  readonly stats: SenderStats = { sent: 0, inDoubt: 0, leaseLost: 0 };
+  readonly stats: SenderStats = { sent: 0, inDoubt: 0, leaseLost: 0, optedOut: 0 };
   private started = false;
 
   constructor(
@@ -153,6 +159,8 @@ export class OutboxSender {
         this.stats.sent++;
         continue;
       }
+      // Not sent and gone from the queue: the conversation's next reply goes on.
+      if (outcome === 'opted_out') continue;
       // Failed, held or taken over: the rest of the conversation waits behind it, unclaimed.
       if (outcome !== 'lost') {
         await this.store.transaction((uow) => uow.exec.run(outboxQueries(uow.dialect).releaseConversation, { conversation_key: key, owner: this.owner }))
@@ -163,8 +171,9 @@ export class OutboxSender {
     return sent;
   }
 
-  private async sendOne(adapter: ChannelAdapter, row: ClaimedRow, conversation: { windowClosed: boolean }): Promise<'sent' | 'held' | 'lost'> {
-    const { to, ...message } = JSON.parse(row.payload) as OutboundMessage & { to: string };
+  private async sendOne(adapter: ChannelAdapter, row: ClaimedRow, conversation: { windowClosed: boolean }): Promise<'sent' | 'held' | 'lost' | 'opted_out'> {
+    const { to, purpose, ...message } = JSON.parse(row.payload) as OutboundMessage & { to: string; purpose?: unknown };
+    const optional = isOptionalPurpose(purpose) ? purpose : undefined;
     if (row.sending_part !== null) {
       this.stats.inDoubt++;
       this.logger.warn(
@@ -174,6 +183,7 @@ export class OutboxSender {
     }
     let held = false;
     let lost = false;
+    let optedOut = false;
     const q = (dialect: 'sqlite' | 'postgres') => outboxQueries(dialect);
     const delivery: Delivery = {
       partsSent: row.parts_sent,
@@ -181,11 +191,20 @@ export class OutboxSender {
       sending: async (index) => {
         // Under the conversation's lock, so a claim elsewhere either sees this renewal or has
         // already taken the row (then this instance stops: the other one sends it).
-        const changes = await this.store.transaction(async (uow) => {
+        // The citizen's choice is read here, under the same lock as the router's STOP, not only
+        // when the message was queued: a STOP committed before this part stops it (and the rest).
+        const outcome = await this.store.transaction(async (uow) => {
           await uow.lockConversation(row.conversation_key);
-          return (await uow.exec.run(q(uow.dialect).sendingPart, { id: row.id, owner: this.owner, part: index, until: this.leaseUntil() })).changes;
+          if (optional && (await optedOutOf(uow, row.conversation_key, optional))) {
+            return (await uow.exec.run(q(uow.dialect).sent, { id: row.id, owner: this.owner })).changes === 0 ? 'lost' : 'opted_out';
+          }
+          return (await uow.exec.run(q(uow.dialect).sendingPart, { id: row.id, owner: this.owner, part: index, until: this.leaseUntil() })).changes === 0 ? 'lost' : 'go';
         });
-        if (changes === 0) {
+        if (outcome === 'opted_out') {
+          optedOut = true;
+          throw new OptedOut();
+        }
+        if (outcome === 'lost') {
           lost = true;
           throw new LeaseLost();
         }
@@ -210,6 +229,13 @@ export class OutboxSender {
         await adapter.send(to, message, delivery);
       }
     } catch (err) {
+      if (optedOut) {
+        this.stats.optedOut++;
+        // No conversation key or text: which reply, on which channel, and why is enough to trace it.
+        this.logger.info({ channel: adapter.name, outboxId: row.id, purpose: optional, partsSent: row.parts_sent },
+          'not sent: the citizen opted out of this purpose after the message was queued');
+        return 'opted_out';
+      }
       if (lost) {
         this.stats.leaseLost++;
         this.logger.warn({ channel: adapter.name, outboxId: row.id }, 'another instance took this reply over (the lease ran out); it sends it');
@@ -266,9 +292,24 @@ export class OutboxSender {
   }
 }
 
-/** Thrown out of `Delivery.sending` when another instance took the reply over. */
-class LeaseLost extends Error {
+/**
+ * Thrown out of `Delivery.sending` when the sender stops a reply on purpose, not because the
+ * platform failed: `outboxStop` tells the metrics not to count it as a send failure.
+ */
+class OutboxStop extends Error {
+  readonly outboxStop = true;
+}
+
+/** Another instance took the reply over. */
+class LeaseLost extends OutboxStop {
   constructor() {
     super('the outbox lease ran out and another instance took the reply over');
+  }
+}
+
+/** The citizen opted out of the reply's purpose after it was queued; the row is already deleted. */
+class OptedOut extends OutboxStop {
+  constructor() {
+    super('the citizen opted out of this message’s purpose after it was queued; it is not sent');
   }
 }

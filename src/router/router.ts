@@ -96,19 +96,12 @@ export class Router {
       // An officer holds the chat: the message is theirs (the desk shows it from the transcript),
       // and the assistant stays quiet until the chat is handed back.
       if (stored?.live) return { status: 'relayed' };
-      // The citizen wrote to read the replies a template announced: they go out now, and this
-      // message is not taken as an answer to a question they have not read yet.
-      if (released) return { status: 'processed', replies: 0 };
-      // Evidence from a citizen who consented: kept, and the flow stays at its step.
-      if (fetched && this.deps.evidence && session && this.consented(session)) {
-        const replies = await this.deps.evidence.take(uow, { key, lang: session.lang ?? undefined, fetched, channel: msg.channel, messageId: msg.messageId, at });
-        return { status: 'processed', replies };
-      }
-
       // STOP / "बंद करें" (and START) work at any step, before the flows and the understanding
       // see the message: a purpose-level choice, recorded in the ledger; the flow stays where it was.
       // START is that command only for a citizen who opted out: otherwise it is a greeting (WhatsApp's
       // first message is often "Start") and goes to the engine, which asks the language and shows the notice.
+      // Also when the message releases replies a template announced: a STOP written in answer to
+      // it is still a STOP, and the sender then drops the updates among them (src/outbox/purposes.ts).
       const updates = updatesCommand(masked.text);
       if (updates === 'stop' || (updates === 'start' && (await updatesOptedOut(uow, key)))) {
         const lang: Lang = session?.lang ?? (/[\u0900-\u097F]/u.test(masked.text) ? 'hi' : 'en');
@@ -117,6 +110,14 @@ export class Router {
         }, translator);
         await deliver(uow, { channel: msg.channel, conversationId: msg.conversationId, conversationKey: key }, { text, choices: [] }, at);
         return { status: 'processed', replies: 1 };
+      }
+      // The citizen wrote to read the replies a template announced: they go out now, and this
+      // message is not taken as an answer to a question they have not read yet.
+      if (released) return { status: 'processed', replies: 0 };
+      // Evidence from a citizen who consented: kept, and the flow stays at its step.
+      if (fetched && this.deps.evidence && session && this.consented(session)) {
+        const replies = await this.deps.evidence.take(uow, { key, lang: session.lang ?? undefined, fetched, channel: msg.channel, messageId: msg.messageId, at });
+        return { status: 'processed', replies };
       }
 
       const sprint = await resume(this.env(uow, key, now, jobs), session, {

@@ -103,7 +103,10 @@ export interface OutboxTable {
   id: Generated<number>;
   channel: string;
   conversation_key: string;
-  /** The rendered `OutboundMessage` as JSON. */
+  /**
+   * The rendered `OutboundMessage` as JSON, with `to` (the chat) and, for a message of a purpose
+   * the citizen may opt out of, `purpose` (src/outbox/purposes.ts).
+   */
   payload: string;
   /**
    * Sent rows are deleted; `failed` ones stay for an operator to see; `held` ones wait for the

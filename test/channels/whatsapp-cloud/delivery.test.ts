@@ -5,6 +5,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import { conversationKey } from '../../../src/channels/types.ts';
 import { liveWhatsAppCloud } from '../../../src/channels/whatsapp-cloud/live.ts';
 import { signBody, WHATSAPP_WEBHOOK_PATH } from '../../../src/channels/whatsapp-cloud/webhook.ts';
+import { deliverUpdate } from '../../../src/consent/updates.ts';
 import { deliver, recipientOf } from '../../../src/outbox/enqueue.ts';
 import { WebhookServer } from '../../../src/http/webhook-server.ts';
 import { createLogger } from '../../../src/logger.ts';
@@ -129,6 +130,39 @@ describe('WhatsApp Cloud replies across restarts', () => {
     // The conversation goes on where it was: the language question is still the open one.
     expect((await post(buttonReply('en', 'English', CITIZEN, at()))).status).toBe(200);
     await waitFor(graph, 5);
+  });
+
+  it('STOP in answer to a template holding an update: STOP is recorded and confirmed, the held update is not sent', { timeout: 60_000 }, async () => {
+    const graph = new FakeGraph();
+    const apiRoot = await graph.listen();
+    cleanups.push(() => graph.close());
+    const clock = new FakeClock();
+    const at = () => Math.floor(clock.now().getTime() / 1000);
+    const { app, post } = await instance(graph, apiRoot, tempDataDir(), clock, profileWithTemplates());
+    expect((await post(text('Hello', CITIZEN, at()))).status).toBe(200);
+    await waitFor(graph, 1);
+
+    // A day later an update too long for the template: its short form goes, the update is held.
+    clock.advance(25 * HOUR);
+    const key = conversationKey('whatsapp-cloud', CITIZEN);
+    const update = `${'Your ticket is now under examination by the officer. '.repeat(30)}`;
+    await app.store.transaction((u) => deliverUpdate(u, recipientOf(key), { text: update, choices: [] }, clock.now().toISOString(), 'Reply STOP to stop updates'));
+    await app.sender.drain('whatsapp-cloud');
+    expect(graph.sent.map((s) => s.type)).toEqual(['interactive', 'template']);
+
+    // The citizen answers the short form with STOP: that is their choice, not "show me".
+    clock.advance(60_000);
+    expect((await post(text('STOP', CITIZEN, at()))).status).toBe(200);
+    await waitFor(graph, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    await app.sender.drain('whatsapp-cloud');
+    const after = graph.sent.slice(2).map((s) => readable(s));
+    expect(after).toEqual([expect.stringContaining('You will no longer receive updates from us.')]);
+    expect(after.join('\n')).not.toContain('under examination');
+    expect((await app.store.transaction((u) => u.consent.of(key))).map((r) => r.action)).toContain('opted_out:updates');
+    expect(app.sender.stats.optedOut).toBe(1);
+    // Stopped by the outbox, not refused by WhatsApp: not a send failure.
+    expect((await app.metrics.render()).body).not.toMatch(/nivaran_send_failures_total\{[^}]*\} [1-9]/);
   });
 
   it('answers a retryable status when the database is unavailable, so Meta delivers the message again', { timeout: 60_000 }, async () => {
