@@ -291,7 +291,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     tickets,
     scheduler,
     handoffs,
-    desk: new DeskService({ store, tickets, handoffs, profile: content.profile, clock, onActivity: activity }),
+    desk: new DeskService({ store, tickets, handoffs, profile: content.profile, clock, onActivity: activity, evidence }),
     accounts: new Accounts(store, clock, config.desk?.sessionHours ?? 12, config.apiTokenDays, organisationWords(content.profile)),
     retention,
     quality,

@@ -3,7 +3,9 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { DURATION_UNITS } from '../domain/sla/duration.ts';
 import type { TicketStatus } from '../domain/tickets/state-machine.ts';
 import { allowedFrom, isOpen as isOpenStatus, isTicketStatus } from '../domain/tickets/state-machine.ts';
-import { isLang } from '../engine/session.ts';
+import { isLang, type Lang } from '../engine/session.ts';
+import type { CheckedFile } from '../files/checks.ts';
+import type { EvidenceFiles } from '../files/evidence.ts';
 import { AppError, ERROR_CODES } from '../errors.ts';
 import type { HandoffService } from '../handoff/handoff-service.ts';
 import type { Profile } from '../profile/schema.ts';
@@ -74,6 +76,8 @@ export interface DeskServiceDeps {
   clock: () => Date;
   /** After a commit that queued a message to a citizen. */
   onActivity: (conversationKey: string) => void;
+  /** Evidence files, for the upload form's attach-and-reply (`attachAndReply`). */
+  evidence?: EvidenceFiles | undefined;
 }
 
 export interface OfficerRef {
@@ -173,70 +177,100 @@ export class DeskService {
    * @throws AppError TICKET_NOT_FOUND, DESK_FORBIDDEN, DESK_INPUT, TICKET_TRANSITION
    */
   async act(user: DeskUser & { name: string }, number: string, action: DeskAction): Promise<TicketRow> {
-    const { tickets, profile, clock } = this.deps;
-    const now = clock();
-    const actor = `officer:${user.id}`;
-    const t = await this.deps.store.transaction(async (uow) => {
-      const access = await this.access(uow, user);
-      const t = await this.visible(uow, user, number, access);
-      const audit = (detail: Record<string, unknown>) =>
-        appendAudit(uow, { actor, action: `ticket.${action.type}`, subject: `ticket:${t.number}`, detail, at: now });
-      if (action.type === 'take') {
-        if (t.assigned_to !== null && t.assigned_to !== user.id && !isAdmin(user)) throw forbidden('Another officer holds this ticket.');
-        const after = await tickets.assign(uow, t.number, user.id, { actor, now });
-        await audit({ from: t.assigned_to, to: user.id });
-        return after;
-      }
-      if (!canActOnTicketIn(user, t, access)) throw forbidden('Another officer holds this ticket; ask them or the admin to reassign it.');
-      if (action.type === 'assign') {
-        const to = action.officerId === 0 ? null : await uow.officers.byId(action.officerId);
-        if (to === undefined || (to !== null && (to.active !== 1 || !(await this.assignable(uow, t, [{ id: to.id, name: to.name, role: to.role }])).length))) {
-          throw new AppError(ERROR_CODES.DESK_INPUT, 'error.officer_unknown');
-        }
-        const after = await tickets.assign(uow, t.number, to?.id ?? null, { actor, now });
-        await audit({ from: t.assigned_to, to: to?.id ?? null });
-        return after;
-      }
-      // Acting on a ticket nobody holds takes it.
-      if (t.assigned_to === null) await tickets.assign(uow, t.number, user.id, { actor, now, reason: 'taken by acting on it' });
-      const lang = isLang(t.language) ? t.language : 'en';
-      const rung = tickets.rungOf(t);
-      let after: TicketRow;
-      switch (action.type) {
-        case 'acknowledge':
-          after = await tickets.transition(uow, t.number, 'acknowledged', { actor, now });
-          break;
-        case 'reply':
-          after = await tickets.officerReply(uow, t.number, redact(action.text).text, { actor, now, officerTitle: rung.title[lang] });
-          break;
-        case 'ask': {
-          const question = redact(action.question).text;
-          after = await tickets.transition(uow, t.number, 'awaiting_citizen', { actor, now, reason: question, question });
-          break;
-        }
-        case 'extend':
-          after = await tickets.extend(uow, t.number, { unit: action.unit, value: action.value }, { actor, now, reason: redact(action.reason).text });
-          break;
-        case 'resolve':
-          after = await tickets.transition(uow, t.number, 'resolved', { actor, now, reason: redact(action.reason).text });
-          break;
-        case 'escalate':
-          after = await tickets.transition(uow, t.number, 'escalated', { actor, now, reason: redact(action.reason).text });
-          break;
-        case 'close':
-          after = await tickets.transition(uow, t.number, 'closed', { actor, now, reason: action.reason ? redact(action.reason).text : 'closed by the officer' });
-          break;
-        case 'transfer':
-          if (!tickets.departments.declared || !tickets.departments.has(action.department)) throw new AppError(ERROR_CODES.DESK_INPUT, 'error.department_unknown');
-          after = await tickets.transfer(uow, t.number, action.department, { actor, now, reason: redact(action.reason).text });
-          await audit({ from: tickets.departmentOf(t).id, to: action.department, status: after.status });
-          return after;
-      }
-      await audit({ from: t.status, to: after.status, level: after.level });
-      return after;
-    });
+    const now = this.deps.clock();
+    const t = await this.deps.store.transaction((uow) => this.actIn(uow, user, number, action, now));
     this.deps.onActivity(t.conversation_key);
     return t;
+  }
+
+  /**
+   * The ticket page's upload form, as one unit of work: the file attached (checked before, by the
+   * caller, outside it) and the citizen told, with the officer's note. `idempotencyKey` is the
+   * form's token: the same submission sent again (pressed again after a timeout, resubmitted by
+   * the browser) finds the file it attached and neither attaches nor replies again. Returns
+   * false for such a repeat.
+   *
+   * @throws AppError as `act`, and DESK_INPUT `error.form_other_ticket` for a token used on another ticket
+   */
+  async attachAndReply(
+    user: DeskUser & { name: string }, number: string,
+    input: { file: { bytes: Uint8Array; checked: CheckedFile }; note?: string | undefined; idempotencyKey?: string | undefined; told: (lang: Lang) => string },
+  ): Promise<boolean> {
+    const evidence = this.deps.evidence;
+    if (!evidence) throw new Error('DeskService.attachAndReply needs the evidence files (DeskServiceDeps.evidence)');
+    const now = this.deps.clock();
+    const t = await this.deps.store.transaction(async (uow) => {
+      const { row, fresh } = await evidence.attachIn(uow, user, number, input.file, input.idempotencyKey);
+      if (!fresh) return undefined;
+      const ticket = await uow.tickets.byId(Number(row.ticket_id));
+      const told = input.told(ticket && isLang(ticket.language) ? ticket.language : 'en');
+      return this.actIn(uow, user, number, { type: 'reply', text: input.note ? `${input.note}\n\n${told}` : told }, now);
+    });
+    if (t) this.deps.onActivity(t.conversation_key);
+    return t !== undefined;
+  }
+
+  /** `act` in the caller's unit of work (its `onActivity` is the caller's, after the commit). */
+  private async actIn(uow: UnitOfWork, user: DeskUser & { name: string }, number: string, action: DeskAction, now: Date): Promise<TicketRow> {
+    const { tickets } = this.deps;
+    const actor = `officer:${user.id}`;
+    const access = await this.access(uow, user);
+    const t = await this.visible(uow, user, number, access);
+    const audit = (detail: Record<string, unknown>) =>
+      appendAudit(uow, { actor, action: `ticket.${action.type}`, subject: `ticket:${t.number}`, detail, at: now });
+    if (action.type === 'take') {
+      if (t.assigned_to !== null && t.assigned_to !== user.id && !isAdmin(user)) throw forbidden('Another officer holds this ticket.');
+      const after = await tickets.assign(uow, t.number, user.id, { actor, now });
+      await audit({ from: t.assigned_to, to: user.id });
+      return after;
+    }
+    if (!canActOnTicketIn(user, t, access)) throw forbidden('Another officer holds this ticket; ask them or the admin to reassign it.');
+    if (action.type === 'assign') {
+      const to = action.officerId === 0 ? null : await uow.officers.byId(action.officerId);
+      if (to === undefined || (to !== null && (to.active !== 1 || !(await this.assignable(uow, t, [{ id: to.id, name: to.name, role: to.role }])).length))) {
+        throw new AppError(ERROR_CODES.DESK_INPUT, 'error.officer_unknown');
+      }
+      const after = await tickets.assign(uow, t.number, to?.id ?? null, { actor, now });
+      await audit({ from: t.assigned_to, to: to?.id ?? null });
+      return after;
+    }
+    // Acting on a ticket nobody holds takes it.
+    if (t.assigned_to === null) await tickets.assign(uow, t.number, user.id, { actor, now, reason: 'taken by acting on it' });
+    const lang = isLang(t.language) ? t.language : 'en';
+    const rung = tickets.rungOf(t);
+    let after: TicketRow;
+    switch (action.type) {
+      case 'acknowledge':
+        after = await tickets.transition(uow, t.number, 'acknowledged', { actor, now });
+        break;
+      case 'reply':
+        after = await tickets.officerReply(uow, t.number, redact(action.text).text, { actor, now, officerTitle: rung.title[lang] });
+        break;
+      case 'ask': {
+        const question = redact(action.question).text;
+        after = await tickets.transition(uow, t.number, 'awaiting_citizen', { actor, now, reason: question, question });
+        break;
+      }
+      case 'extend':
+        after = await tickets.extend(uow, t.number, { unit: action.unit, value: action.value }, { actor, now, reason: redact(action.reason).text });
+        break;
+      case 'resolve':
+        after = await tickets.transition(uow, t.number, 'resolved', { actor, now, reason: redact(action.reason).text });
+        break;
+      case 'escalate':
+        after = await tickets.transition(uow, t.number, 'escalated', { actor, now, reason: redact(action.reason).text });
+        break;
+      case 'close':
+        after = await tickets.transition(uow, t.number, 'closed', { actor, now, reason: action.reason ? redact(action.reason).text : 'closed by the officer' });
+        break;
+      case 'transfer':
+        if (!tickets.departments.declared || !tickets.departments.has(action.department)) throw new AppError(ERROR_CODES.DESK_INPUT, 'error.department_unknown');
+        after = await tickets.transfer(uow, t.number, action.department, { actor, now, reason: redact(action.reason).text });
+        await audit({ from: tickets.departmentOf(t).id, to: action.department, status: after.status });
+        return after;
+    }
+    await audit({ from: t.status, to: after.status, level: after.level });
+    return after;
   }
 
   /** A ticket row (as `act` returns it) with its clock at the desk's time, for the JSON API. */

@@ -8,17 +8,19 @@ import { prepare } from '../storage/prepared.ts';
 import type { EvidenceFilesTable } from '../storage/schema.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
-import { checkEvidence } from './checks.ts';
+import { checkEvidence, type CheckedFile } from './checks.ts';
 import type { FileStore } from './file-store.ts';
 
 export type EvidenceRow = Omit<EvidenceFilesTable, 'id'> & { id: number };
 
 export const evidenceQueries = featureQueries((db) => ({
+  /** Nothing returned: a file with this idempotency key exists (on PostgreSQL, after waiting for its writer). */
   insert: prepare<Omit<EvidenceFilesTable, 'id'>, { id: number }>((p) =>
     db.insertInto('evidence_files').values({
       conversation_key: p.conversation_key, ticket_id: p.ticket_id, sha256: p.sha256, mime: p.mime, size: p.size,
-      added_by: p.added_by, channel: p.channel, message_id: p.message_id, created_at: p.created_at,
-    }).returning('id')),
+      added_by: p.added_by, channel: p.channel, message_id: p.message_id, created_at: p.created_at, idempotency_key: p.idempotency_key,
+    }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id')),
+  byIdempotencyKey: prepare<{ key: string }, EvidenceRow>((p) => db.selectFrom('evidence_files').selectAll().where('idempotency_key', '=', p.key)),
   /** The ticket's files, and those its conversation sent before any ticket was open (while the grievance was being written). */
   ofTicket: prepare<{ ticket_id: number; key: string }, EvidenceRow>((p) =>
     db.selectFrom('evidence_files').selectAll()
@@ -49,19 +51,36 @@ const forbidden = (message: string) => new AppError(ERROR_CODES.DESK_FORBIDDEN, 
 export class EvidenceFiles {
   constructor(private readonly deps: EvidenceDeps) {}
 
-  /** A citizen's (or an officer's) file, checked then stored in one unit of work with its record. */
-  async add(input: { conversationKey: string; ticketId: number | null; bytes: Uint8Array; addedBy: string; channel: string; messageId: string | null }, uow?: UnitOfWork): Promise<EvidenceRow> {
-    const checked = await checkEvidence(input.bytes, this.deps.maxBytes);
+  /**
+   * A citizen's (or an officer's) file, stored in one unit of work with its record. `checked`:
+   * what `checkEvidence` found in these bytes, when the caller checked them already (outside the
+   * unit of work: the check reads the whole file and is not repeated); otherwise checked here.
+   */
+  async add(
+    input: { conversationKey: string; ticketId: number | null; bytes: Uint8Array; addedBy: string; channel: string; messageId: string | null; checked?: CheckedFile },
+    uow?: UnitOfWork,
+  ): Promise<EvidenceRow> {
+    const checked = input.checked ?? (await checkEvidence(input.bytes, this.deps.maxBytes));
     const work = async (u: UnitOfWork) => {
-      const { sha256 } = await this.deps.files.put(input.bytes, u);
-      const row: Omit<EvidenceFilesTable, 'id'> = {
-        conversation_key: input.conversationKey, ticket_id: input.ticketId, sha256, mime: checked.mime, size: checked.size,
-        added_by: input.addedBy, channel: input.channel, message_id: input.messageId, created_at: this.deps.clock().toISOString(),
-      };
-      const [{ id }] = (await u.exec.all(evidenceQueries(u.dialect).insert, row)) as [{ id: number }];
-      return { ...row, id: Number(id) };
+      const row = await this.record(u, input, checked, null);
+      if (!row) throw new Error('a file without an idempotency key was not inserted');
+      return row;
     };
     return uow ? work(uow) : this.deps.store.transaction(work);
+  }
+
+  /** Stores the bytes and inserts the record; undefined when `key` is already taken (nothing inserted). */
+  private async record(
+    u: UnitOfWork, input: { conversationKey: string; ticketId: number | null; bytes: Uint8Array; addedBy: string; channel: string; messageId: string | null },
+    checked: CheckedFile, key: string | null,
+  ): Promise<EvidenceRow | undefined> {
+    const { sha256 } = await this.deps.files.put(input.bytes, u);
+    const row: Omit<EvidenceFilesTable, 'id'> = {
+      conversation_key: input.conversationKey, ticket_id: input.ticketId, sha256, mime: checked.mime, size: checked.size,
+      added_by: input.addedBy, channel: input.channel, message_id: input.messageId, created_at: this.deps.clock().toISOString(), idempotency_key: key,
+    };
+    const [inserted] = await u.exec.all(evidenceQueries(u.dialect).insert, row);
+    return inserted ? { ...row, id: Number(inserted.id) } : undefined;
   }
 
   /** The files of a ticket the officer may see (its page already audits the view). */
@@ -86,18 +105,48 @@ export class EvidenceFiles {
     });
   }
 
-  /** An officer attaches a file to a ticket they may act on; audited. */
+  /** An officer attaches a file to a ticket they may act on (the API); audited. */
   async attach(user: DeskUser, number: string, bytes: Uint8Array): Promise<EvidenceRow> {
-    await checkEvidence(bytes, this.deps.maxBytes);
-    return this.deps.store.transaction(async (uow) => {
-      const t = await uow.tickets.byNumber(number);
-      if (!t) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `There is no ticket ${number}.`);
-      const access = await departmentAccess(uow, this.deps.departments, user);
-      if (!canActOnTicketIn(user, t, access)) throw forbidden('You may not act on this ticket.');
-      const row = await this.add({ conversationKey: t.conversation_key, ticketId: t.id, bytes, addedBy: `officer:${user.id}`, channel: 'desk', messageId: null }, uow);
-      await appendAudit(uow, { actor: `officer:${user.id}`, action: 'ticket.file_attach', subject: `ticket:${t.number}`, detail: { file: row.id, mime: row.mime, size: row.size }, at: this.deps.clock() });
-      return row;
-    });
+    const checked = await this.check(bytes);
+    return this.deps.store.transaction(async (uow) => (await this.attachIn(uow, user, number, { bytes, checked })).row);
+  }
+
+  /** The checks a file must pass, run before (outside) the unit of work that stores it. */
+  check(bytes: Uint8Array): Promise<CheckedFile> {
+    return checkEvidence(bytes, this.deps.maxBytes);
+  }
+
+  /**
+   * `attach` in the caller's unit of work, with the file already checked. With `idempotencyKey`
+   * (the desk form's token), a second call with the same key attaches nothing and returns the
+   * file the first attached, `fresh: false`, so the caller does not repeat what came with it.
+   *
+   * @throws AppError TICKET_NOT_FOUND, DESK_FORBIDDEN; DESK_INPUT when the key was used for another ticket
+   */
+  async attachIn(uow: UnitOfWork, user: DeskUser, number: string, file: { bytes: Uint8Array; checked: CheckedFile }, idempotencyKey?: string): Promise<{ row: EvidenceRow; fresh: boolean }> {
+    const t = await uow.tickets.byNumber(number);
+    if (!t) throw new AppError(ERROR_CODES.TICKET_NOT_FOUND, `There is no ticket ${number}.`);
+    const access = await departmentAccess(uow, this.deps.departments, user);
+    if (!canActOnTicketIn(user, t, access)) throw forbidden('You may not act on this ticket.');
+    const earlier = async () => {
+      if (!idempotencyKey) return undefined;
+      const row = (await uow.exec.all(evidenceQueries(uow.dialect).byIdempotencyKey, { key: idempotencyKey }))[0];
+      if (row && Number(row.ticket_id) !== t.id) {
+        throw new AppError(ERROR_CODES.DESK_INPUT, 'error.form_other_ticket');
+      }
+      return row && { row: { ...row, id: Number(row.id), size: Number(row.size) }, fresh: false };
+    };
+    const before = await earlier();
+    if (before) return before;
+    const row = await this.record(uow, { conversationKey: t.conversation_key, ticketId: t.id, bytes: file.bytes, addedBy: `officer:${user.id}`, channel: 'desk', messageId: null }, file.checked, idempotencyKey ?? null);
+    // Not inserted: the same submission, on another instance, committed it meanwhile.
+    if (!row) {
+      const after = await earlier();
+      if (!after) throw new Error('an evidence file with this idempotency key was neither inserted nor found');
+      return after;
+    }
+    await appendAudit(uow, { actor: `officer:${user.id}`, action: 'ticket.file_attach', subject: `ticket:${t.number}`, detail: { file: row.id, mime: row.mime, size: row.size }, at: this.deps.clock() });
+    return { row, fresh: true };
   }
 
   /** A file's bytes, in the caller's unit of work (the citizen's own-data export). */

@@ -33,6 +33,7 @@ import { migration0014 } from './migrations/0014-session-vars.ts';
 import { migration0015 } from './migrations/0015-departments.ts';
 import { migration0016 } from './migrations/0016-conversation-tail.ts';
 import { migration0017 } from './migrations/0017-audit-keying.ts';
+import { migration0018 } from './migrations/0018-file-form-keys.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -55,6 +56,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0015-departments': migration0015(dialect),
     '0016-conversation-tail': migration0016(dialect),
     '0017-audit-keying': migration0017(),
+    '0018-file-form-keys': migration0018(),
   };
 }
 

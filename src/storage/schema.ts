@@ -423,6 +423,8 @@ export interface EvidenceFilesTable {
   channel: string;
   message_id: string | null;
   created_at: string;
+  /** The desk upload form's token for this submission (migration 0018); null otherwise. */
+  idempotency_key: string | null;
 }
 
 export interface Database {

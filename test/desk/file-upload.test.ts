@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildDesk } from '../../src/desk/server.ts';
 import { parseMultipart } from '../../src/desk/multipart.ts';
 import { createLogger } from '../../src/logger.ts';
+import { backends, pgTestSchema } from '../helpers/backends.ts';
 import { addOfficer, auditRows, fileGrievance } from '../helpers/desk.ts';
 import { DeskClient } from '../helpers/desk-client.ts';
 import { FakeClock, startHarness, texts, type Harness } from '../helpers/harness.ts';
@@ -117,6 +118,69 @@ describe('attaching a file on the ticket page', () => {
     }
   });
 });
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`the upload form sent again, on ${backend.name}`, () => {
+    let h: Harness | undefined;
+    let schema: Awaited<ReturnType<typeof pgTestSchema>> | undefined;
+    afterEach(async () => {
+      await h?.close();
+      h = undefined;
+      await schema?.drop();
+      schema = undefined;
+    });
+
+    it('with the same form token (pressed again, resubmitted, or twice at once): one file, one audit row, one reply; a new page’s token attaches again', { timeout: 60_000 }, async () => {
+      if (backend.name === 'postgres') schema = await pgTestSchema();
+      h = await startHarness({ clock: new FakeClock(START), ...(schema ? { env: { DATABASE_URL: schema.url } } : {}) });
+      const server = await buildDesk(h.app, { secret: 'desk-test-secret-of-32-characters!!', trustProxy: false, sessionHours: 12, logger: createLogger('silent'), clock: h.clock.now });
+      try {
+        const meena = await addOfficer(h.app, 'officer', 'Meena');
+        const number = await fileGrievance(h, { user: 'asha', lang: 'hi' });
+        const b = new DeskClient(server);
+        await b.login(meena.email);
+        const formKey = async () => {
+          const key = /name="form_key" value="([^"]+)"/.exec((await b.get(`/tickets/${number}`)).body)?.[1];
+          expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+          return key!;
+        };
+        await h.app.sender.drain('console');
+        h.adapter.take();
+        const upload = (body: Buffer) =>
+          server.inject({ method: 'POST', url: `/tickets/${number}/files`, payload: body, headers: { cookie: (b as unknown as { cookie(): string }).cookie(), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
+        const outRows = async () => (await h!.app.store.transaction((u) => u.transcripts.of('console:asha'))).filter((r) => r.direction === 'out' && r.text.includes('कृपया संलग्न आदेश देखें।'));
+
+        const key = await formKey();
+        const form = multipart({ _csrf: b.csrf, form_key: key, text: 'कृपया संलग्न आदेश देखें।' }, PDF);
+        const first = await upload(form);
+        expect(first.statusCode).toBe(303);
+        // The browser sends it again (and again, twice at once): the same outcome, nothing more.
+        const again = [await upload(form), ...(await Promise.all([upload(form), upload(form)]))];
+        expect(again.map((r) => [r.statusCode, r.headers.location])).toEqual(Array(3).fill([303, `/tickets/${number}?done=file`]));
+        expect(await h.app.evidence.ofTicket(meena, number)).toHaveLength(1);
+        expect((await auditRows(h.app)).filter((r) => r.action === 'ticket.file_attach')).toHaveLength(1);
+        expect((await auditRows(h.app)).filter((r) => r.action === 'ticket.reply')).toHaveLength(1);
+        expect(await outRows()).toHaveLength(1);
+        await h.app.sender.drain('console');
+        expect(h.adapter.take().filter((m) => m.text.includes('कृपया संलग्न आदेश देखें।'))).toHaveLength(1);
+
+        // Another page, another token: a second attachment is the officer's wish.
+        const second = await upload(multipart({ _csrf: b.csrf, form_key: await formKey(), text: 'कृपया संलग्न आदेश देखें।' }, PDF));
+        expect(second.statusCode).toBe(303);
+        expect(await h.app.evidence.ofTicket(meena, number)).toHaveLength(2);
+        expect(await outRows()).toHaveLength(2);
+
+        // One unit of work: a reply that cannot go (the ticket is resolved) attaches nothing either.
+        await h.app.desk.act(meena, number, { type: 'resolve', reason: 'Resolved in person.' });
+        const refused = await upload(multipart({ _csrf: b.csrf, form_key: 'k'.repeat(43), text: 'कृपया संलग्न आदेश देखें।' }, PDF));
+        expect(refused.statusCode).toBe(409);
+        expect(await h.app.evidence.ofTicket(meena, number)).toHaveLength(2);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+}
 
 /**
  * Sends only a request's head (announcing `length` bytes of body, none sent) and resolves with the

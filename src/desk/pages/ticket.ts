@@ -59,7 +59,7 @@ ${textarea('reason', 'action.transfer_reason')}`, t(ctx, 'action.confirm'), fail
 }
 
 /** A ticket: its clock, the request, the conversation (updated live), the history, and the actions. */
-export function ticketPage(ctx: PageContext, v: TicketView, opts: { notice?: Notice; values?: FormValues; failed?: string; files?: readonly EvidenceRow[] } = {}): Html {
+export function ticketPage(ctx: PageContext, v: TicketView, opts: { notice?: Notice; values?: FormValues; failed?: string; files?: readonly EvidenceRow[]; formKey?: string } = {}): Html {
   const ext = v.extension;
   const lastId = v.transcript.at(-1)?.id ?? 0;
   const hours = Math.round(v.pausedMs / 3_600_000);
@@ -88,7 +88,7 @@ ${v.boardNotifiedAt ? html`<p>${t(ctx, 'ticket.board', { at: when(ctx, v.boardNo
 <section aria-labelledby="req-h"><h2 id="req-h">${t(ctx, 'ticket.request')}</h2>
 ${fieldList(ctx, v.fields)}
 </section>
-${opts.files ? ticketFilesSection(ctx, v.number, opts.files, v.actions.includes('reply')) : ''}
+${opts.files ? ticketFilesSection(ctx, v.number, opts.files, v.actions.includes('reply'), opts.formKey) : ''}
 <section aria-labelledby="act-h"><h2 id="act-h">${t(ctx, 'ticket.actions')}</h2>
 ${actions(ctx, v, opts.values ?? {}, opts.failed)}
 </section>

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Officer } from '../accounts.ts';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
-import { isLang } from '../../engine/session.ts';
 import { parseMultipart } from '../multipart.ts';
 import type { DeskContext } from '../server.ts';
 import { apiTokenCheck } from './api.ts';
@@ -13,6 +12,8 @@ const ticketParams = z.object({ number: z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6
 const uploadForm = z.object({
   file: z.instanceof(Buffer, { message: 'Choose a file to attach.' }),
   text: z.string().trim().max(3000).optional(),
+  /** The page's token for this form (a page from before it had one sends none: no retry protection). */
+  form_key: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/).optional(),
 });
 /** Room for the form's other fields and the multipart headers beside the file. */
 const FORM_OVERHEAD = 64 * 1024;
@@ -83,11 +84,16 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
       const { number } = ticketParams.parse(request.params);
       const form = uploadForm.safeParse(request.body);
       if (!form.success) throw new AppError(ERROR_CODES.FILE_REJECTED, form.error.issues[0]?.message ?? 'Choose a file to attach.', { details: { reason: 'empty' } });
-      await app.evidence.attach(officer, number, form.data.file);
-      const t = await app.store.transaction((uow) => uow.tickets.byNumber(number));
-      const lang = t && isLang(t.language) ? t.language : 'en';
-      const told = app.content.translator.t(lang, 'operations:files.attached_reply', { number });
-      await app.desk.act(officer, number, { type: 'reply', text: form.data.text ? `${form.data.text}\n\n${told}` : told });
+      // Checked before the unit of work (it reads the whole file); attached and replied in one,
+      // keyed by the form's token, so a retried submission does neither twice.
+      const checked = await app.evidence.check(form.data.file);
+      await app.desk.attachAndReply(officer, number, {
+        file: { bytes: form.data.file, checked },
+        note: form.data.text || undefined,
+        idempotencyKey: form.data.form_key && `desk-form:${officer.id}:${form.data.form_key}`,
+        told: (lang) => app.content.translator.t(lang, 'operations:files.attached_reply', { number }),
+      });
+      // A repeat lands where the first submission did: the file is there, the citizen was told once.
       return reply.redirect(`/tickets/${number}?done=file`, 303);
     });
   });

@@ -15,6 +15,7 @@ import { ticketPage } from '../pages/ticket.ts';
 import { anonymousLang, errorKey, errorStatus, SESSION_COOKIE, type DeskContext } from '../server.ts';
 import { LoginGuard } from '../login-guard.ts';
 import { sendPage as send } from './page-reply.ts';
+import { randomToken } from '../../security/token.ts';
 
 const loginBody = z.object({
   email: z.string().trim().max(320).default(''),
@@ -162,7 +163,8 @@ export async function registerPageRoutes(server: FastifyInstance, ctx: DeskConte
     const v = await desk.ticket(officer, number);
     const notice = doneNotice(pc, request);
     const files = await app.evidence.ofTicket(officer, number);
-    return send(reply, ticketPage(pc, v, { files, ...(notice ? { notice } : {}) }));
+    // A new token per page: the upload form sends it, so a repeat of that submission is recognised.
+    return send(reply, ticketPage(pc, v, { files, formKey: randomToken(), ...(notice ? { notice } : {}) }));
   });
 
   server.post('/tickets/:number/actions/:type', { preHandler: csrf }, async (request, reply) => {
