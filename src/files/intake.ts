@@ -5,7 +5,7 @@ import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { isOpen, isTicketStatus } from '../domain/tickets/state-machine.ts';
-import { checkEvidence } from './checks.ts';
+import { checkEvidence, type CheckedFile } from './checks.ts';
 import type { EvidenceFiles } from './evidence.ts';
 
 /** A file a citizen sent, as a channel adapter hands it over: downloaded only when wanted. */
@@ -17,8 +17,11 @@ export interface InboundFile {
   fetch(maxBytes: number): Promise<Uint8Array>;
 }
 
-/** The outcome of downloading and checking, done before the message's unit of work (no network inside it). */
-export type FetchedFile = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too_large' | 'type' | 'empty' | 'download' };
+/**
+ * The outcome of downloading and checking, done before the message's unit of work (no network,
+ * and no reading of the whole file, inside it); `checked` is kept so `take` does not check again.
+ */
+export type FetchedFile = { ok: true; bytes: Uint8Array; checked: CheckedFile } | { ok: false; reason: 'too_large' | 'type' | 'empty' | 'download' };
 
 /**
  * Evidence sent in the chat. The router downloads and checks the file first (`fetch`), then in
@@ -40,8 +43,7 @@ export class EvidenceIntake {
       return { ok: false, reason: 'download' };
     }
     try {
-      await checkEvidence(bytes, this.deps.maxBytes);
-      return { ok: true, bytes };
+      return { ok: true, bytes, checked: await checkEvidence(bytes, this.deps.maxBytes) };
     } catch (err) {
       if (err instanceof AppError && err.code === ERROR_CODES.FILE_REJECTED) {
         const reason = (err.details?.reason as 'too_large' | 'type' | 'empty' | undefined) ?? 'type';
@@ -63,7 +65,7 @@ export class EvidenceIntake {
     const tickets = (await uow.tickets.ofConversation(input.key)).filter((t) => isTicketStatus(t.status) && isOpen(t.status)).sort((a, b) => b.id - a.id);
     const ticket = tickets.find((t) => t.status === 'awaiting_citizen') ?? tickets[0];
     await this.deps.evidence.add(
-      { conversationKey: input.key, ticketId: ticket?.id ?? null, bytes: input.fetched.bytes, addedBy: 'citizen', channel: input.channel, messageId: input.messageId },
+      { conversationKey: input.key, ticketId: ticket?.id ?? null, bytes: input.fetched.bytes, checked: input.fetched.checked, addedBy: 'citizen', channel: input.channel, messageId: input.messageId },
       uow,
     );
     await (ticket ? say('files.received_ticket', { number: ticket.number }) : say('files.received'));

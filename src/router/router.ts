@@ -77,8 +77,9 @@ export class Router {
 
     if (this.deps.host.profile.directory) await this.prefetchDirectory(key, masked.text, now);
     // A file is downloaded and checked before the unit of work: no network call runs inside it.
-    // Only a consenting citizen's file is kept, so no other is downloaded (the unit of work checks again).
-    const fetched = msg.file && this.deps.evidence && (await this.consentedNow(key)) ? await this.deps.evidence.fetch(msg.file) : undefined;
+    // Only a consenting citizen's file is kept, and a redelivered message's is dropped, so neither
+    // is downloaded (the unit of work checks both again: `markProcessed` is the authority).
+    const fetched = msg.file && this.deps.evidence && (await this.fileWanted(key, msg)) ? await this.deps.evidence.fetch(msg.file) : undefined;
     const jobs: AfterCommitJob[] = [];
     const result = await store.transaction(async (uow): Promise<HandleResult> => {
       // Instances take one citizen's messages one at a time (PostgreSQL), in the order they get the lock.
@@ -178,10 +179,17 @@ export class Router {
     return !!session?.consent && session.consent.version === this.deps.host.profile.consent.noticeVersion;
   }
 
-  /** Whether the conversation's citizen has consented, read before the message's unit of work. */
-  private async consentedNow(key: string): Promise<boolean> {
-    const stored = await this.deps.store.transaction((uow) => uow.sessions.get<SessionState>(key));
-    return this.consented(stored?.v === SESSION_VERSION ? stored.state : undefined);
+  /**
+   * Whether a file message's file is worth downloading, read before the message's unit of work in
+   * one short read-only one: the message is not a redelivery already handled, and the citizen has
+   * consented.
+   */
+  private async fileWanted(key: string, msg: InboundMessage): Promise<boolean> {
+    return this.deps.store.transaction(async (uow) => {
+      if (await uow.processed(msg.channel, msg.messageId)) return false;
+      const stored = await uow.sessions.get<SessionState>(key);
+      return this.consented(stored?.v === SESSION_VERSION ? stored.state : undefined);
+    });
   }
 
   /** What the transcript keeps of an inbound message (already masked). */

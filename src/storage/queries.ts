@@ -45,6 +45,8 @@ type NewHandoff = Pick<HandoffsTable, 'conversation_key' | 'channel' | 'language
 export function compileQueries(db: Kysely<Database>) {
   return {
     ...compileDeskQueries(db),
+    isProcessed: prepare<{ channel: string; message_id: string }, { one: number }>((p) =>
+      db.selectFrom('processed_messages').select(sql<number>`1`.as('one')).where('channel', '=', p.channel).where('message_id', '=', p.message_id)),
     markProcessed: prepare<{ channel: string; message_id: string; at: string }, never>((p) =>
       db.insertInto('processed_messages').values({ channel: p.channel, message_id: p.message_id, at: p.at })
         .onConflict((oc) => oc.columns(['channel', 'message_id']).doNothing()),

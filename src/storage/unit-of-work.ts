@@ -34,6 +34,11 @@ export interface UnitOfWork {
   lockConversation(conversationKey: string): Promise<void>;
   /** Records a platform message id; false when it was processed before (a redelivery). */
   markProcessed(channel: string, messageId: string, at: string): Promise<boolean>;
+  /**
+   * Whether a platform message id was processed already, without recording it: a cheap look
+   * before work done outside the unit of work (a download). `markProcessed` stays the authority.
+   */
+  processed(channel: string, messageId: string): Promise<boolean>;
   readonly tickets: {
     nextNumber(prefix: string, year: number): Promise<number>;
     /** The new row; undefined when a ticket with the same idempotency key already exists. */
@@ -190,6 +195,7 @@ export function createUnitOfWork(
     dialect,
     lockConversation,
     markProcessed: async (channel, message_id, at) => (await ex.run(q.markProcessed, { channel, message_id, at })).changes === 1,
+    processed: async (channel, message_id) => (await ex.all(q.isProcessed, { channel, message_id })).length > 0,
     tickets: {
       nextNumber: async (prefix, year) => {
         const [row] = await ex.all(q.nextTicketSeq, { prefix, year });

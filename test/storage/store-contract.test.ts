@@ -57,6 +57,15 @@ for (const backend of backends) {
       expect(await store.transaction((u) => u.markProcessed('console', '55', T0))).toBe(true);
     });
 
+    it('processed: reads whether a channel message id was marked, without marking it', async () => {
+      const { store } = await open();
+      expect(await store.transaction((u) => u.processed('telegram', '56'))).toBe(false);
+      expect(await store.transaction((u) => u.processed('telegram', '56'))).toBe(false);
+      await store.transaction((u) => u.markProcessed('telegram', '56', T0));
+      expect(await store.transaction((u) => u.processed('telegram', '56'))).toBe(true);
+      expect(await store.transaction((u) => u.processed('console', '56'))).toBe(false);
+    });
+
     it('tickets.insert ignores a second ticket with the same idempotency key', async () => {
       const { store } = await open();
       expect(await store.transaction((u) => u.tickets.insert(ticket('GRV-2026-000001', 'same')))).toMatchObject({ number: 'GRV-2026-000001', id: expect.any(Number) });
