@@ -183,7 +183,8 @@ export class OutboxSender {
     }
     let held = false;
     let lost = false;
-    let optedOut = false;
+    /** The part before which the citizen's opt-out stopped the reply (the parts before it were sent). */
+    let optedOutAt: number | undefined;
     const q = (dialect: 'sqlite' | 'postgres') => outboxQueries(dialect);
     const delivery: Delivery = {
       partsSent: row.parts_sent,
@@ -201,7 +202,7 @@ export class OutboxSender {
           return (await uow.exec.run(q(uow.dialect).sendingPart, { id: row.id, owner: this.owner, part: index, until: this.leaseUntil() })).changes === 0 ? 'lost' : 'go';
         });
         if (outcome === 'opted_out') {
-          optedOut = true;
+          optedOutAt = index;
           throw new OptedOut();
         }
         if (outcome === 'lost') {
@@ -229,10 +230,10 @@ export class OutboxSender {
         await adapter.send(to, message, delivery);
       }
     } catch (err) {
-      if (optedOut) {
+      if (optedOutAt !== undefined) {
         this.stats.optedOut++;
         // No conversation key or text: which reply, on which channel, and why is enough to trace it.
-        this.logger.info({ channel: adapter.name, outboxId: row.id, purpose: optional, partsSent: row.parts_sent },
+        this.logger.info({ channel: adapter.name, outboxId: row.id, purpose: optional, partsSent: optedOutAt },
           'not sent: the citizen opted out of this purpose after the message was queued');
         return 'opted_out';
       }

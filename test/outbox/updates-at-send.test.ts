@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ChannelAdapter, Delivery, OutboundMessage } from '../../src/channels/types.ts';
 import { deliverUpdate, OPTED_OUT } from '../../src/consent/updates.ts';
@@ -84,7 +85,9 @@ for (const backend of backends) {
 
 describe('STOP while a ticket update waits in the outbox (the whole app)', () => {
   it('the update is not sent; the STOP confirmation is', { timeout: 60_000 }, async () => {
-    const h = await startHarness({ clock: new FakeClock('2026-11-23T04:30:00.000Z') });
+    let logs = '';
+    const sink = new Writable({ write(chunk, _enc, done) { logs += String(chunk); done(); } });
+    const h = await startHarness({ clock: new FakeClock('2026-11-23T04:30:00.000Z'), logs: sink });
     try {
       for (const t of ['hi', '2', 'yes', '1', '1', 'No water in Sector 4 since Friday morning.', '3', 'yes']) await h.say(t);
       const number = 'GRV-2026-000001';
@@ -102,6 +105,11 @@ describe('STOP while a ticket update waits in the outbox (the whole app)', () =>
       await h.app.sender.drain('console');
       expect(h.adapter.take()).toEqual([]);
       expect(h.app.sender.stats.optedOut).toBe(1);
+      // Logged, as which reply and why, with no personal data: neither the chat nor the text.
+      const line = logs.split('\n').find((l) => l.includes('opted out of this purpose'));
+      expect(line).toBeDefined();
+      expect(JSON.parse(line!)).toMatchObject({ channel: 'console', purpose: 'updates', outboxId: expect.any(Number) });
+      expect(line).not.toMatch(/citizen-1|under examination|GRV-/);
     } finally {
       await h.close();
     }
