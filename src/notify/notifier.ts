@@ -128,17 +128,21 @@ export class OfficerNotifier {
     }
     // A citizen waiting in a live chat: the officers at the first rung of a ladder answer the
     // chats, and of those only the ones the desk lets open this chat (its department, the
-    // rungs of its tickets: `canSeeChat`) are told.
+    // rungs of its tickets: `canSeeChat`) are told. When no first-rung officer may open it (the
+    // citizen's ticket was escalated), those who may are told instead, so someone always is.
     const atFront = (a: OfficerAccess) => [...a.roles].some(([dept, role]) => a.ladderOf(dept)[0]?.role === role);
     for (const h of handoffs) {
       if (h.status === 'waiting') {
         const d = { source: `h:${h.id}`, kind: 'chat_waiting', ticket_number: null, handoff_id: h.id };
         const tickets = await uow.tickets.ofConversation(h.conversation_key);
+        const able: Array<{ o: (typeof officers)[number]; front: boolean }> = [];
         for (const o of officers) {
           if (!worksTickets(o.role)) continue;
           const a = await accessOf(o);
-          if (atFront(a) && canSeeChat(o, h, tickets, a)) await queue(o, d);
+          if (canSeeChat(o, h, tickets, a)) able.push({ o, front: atFront(a) });
         }
+        const front = able.filter((x) => x.front);
+        for (const { o } of front.length > 0 ? front : able) await queue(o, d);
         await queue(undefined, d);
       }
       await uow.exec.run(q.markHandoffNotified, { id: h.id, at });

@@ -261,6 +261,22 @@ describe('with departments', () => {
     await expect(h.app.desk.chat(power, chatId)).rejects.toMatchObject({ code: 'NIV_DESK_FORBIDDEN' });
     expect((await h.app.desk.chat(water, chatId)).id).toBe(chatId);
 
+    // Ravi's ticket goes up to the Water head; Ravi asks for an officer again. The Water officer may
+    // no longer open the chat: the Water head, who may, is told (not nobody).
+    await h.app.desk.takeChat(water, chatId);
+    await h.app.desk.releaseChat(water, chatId);
+    const [ravisTicket] = await h.app.store.transaction((uow) => uow.tickets.ofConversation('console:ravi'));
+    await h.app.desk.act(water, ravisTicket!.number, { type: 'escalate', reason: 'Three days without water: the Water head decides.' });
+    mail.received.splice(0);
+    await h.say('officer', { user: 'ravi' });
+    await h.app.scheduler.sweep();
+    // (The Water head's email may also carry the escalation: one email then holds both.)
+    const second = mail.received.filter((m) => /\/chats\/\d+/.test(m.body));
+    expect(second.map((m) => m.to[0])).toEqual([waterHead.email]);
+    const secondId = Number(/\/chats\/(\d+)/.exec(second[0]!.body)![1]);
+    expect((await h.app.desk.chat(waterHead, secondId)).id).toBe(secondId);
+    await expect(h.app.desk.chat(water, secondId)).rejects.toMatchObject({ code: 'NIV_DESK_FORBIDDEN' });
+
     // A citizen with no ticket yet: the first department's (Electricity) chat.
     mail.received.splice(0);
     for (const t of ['hi', '2', 'yes', 'officer']) await h.say(t, { user: 'asha' });
