@@ -37,7 +37,10 @@ export function ticketSummary(t: TicketRow, tickets: TicketService, profileLadde
 
 /** Everything about one ticket: its summary, request fields, history, timers and officers' notes. */
 export async function ticketDetail(uow: UnitOfWork, t: TicketRow, tickets: TicketService, ladder: ReadonlyArray<{ role: string }>, now: Date) {
-  const [events, timers, notes] = await Promise.all([uow.tickets.events(t.id), uow.timers.pendingOf(t.id), uow.officerNotifications.of(t.id)]);
+  // One after the other: a unit of work holds one PostgreSQL connection, which answers one query at a time.
+  const events = await uow.tickets.events(t.id);
+  const timers = await uow.timers.pendingOf(t.id);
+  const notes = await uow.officerNotifications.of(t.id);
   return {
     ...ticketSummary(t, tickets, ladder, now),
     fields: JSON.parse(t.fields) as unknown,
