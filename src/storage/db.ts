@@ -34,6 +34,7 @@ import { migration0015 } from './migrations/0015-departments.ts';
 import { migration0016 } from './migrations/0016-conversation-tail.ts';
 import { migration0017 } from './migrations/0017-audit-keying.ts';
 import { migration0018 } from './migrations/0018-file-form-keys.ts';
+import { migration0019 } from './migrations/0019-session-answers.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -57,6 +58,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0016-conversation-tail': migration0016(dialect),
     '0017-audit-keying': migration0017(),
     '0018-file-form-keys': migration0018(),
+    '0019-session-answers': migration0019(dialect),
   };
 }
 

@@ -46,5 +46,10 @@ export function prepare<P extends object, R>(build: (p: Placeholders<P>) => Comp
 /** What a repository needs from the unit of work it runs in. */
 export interface Executor {
   all<P extends object, R>(q: Prepared<P, R>, params: P): Promise<R[]>;
-  run<P extends object>(q: Prepared<P, unknown>, params: P): Promise<{ changes: number }>;
+  /**
+   * `lastId`: on SQLite, the rowid of the last row inserted on the connection (better-sqlite3's
+   * `lastInsertRowid`), which spares an INSERT its RETURNING (a read cursor, about twice the
+   * cost). PostgreSQL leaves it out: use RETURNING there.
+   */
+  run<P extends object>(q: Prepared<P, unknown>, params: P): Promise<{ changes: number; lastId?: number }>;
 }

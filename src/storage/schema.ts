@@ -176,9 +176,17 @@ export interface KeyvTable {
   value: string;
 }
 
-/** One answer of a conversation's session (its `vars`), the value as JSON; see migration 0014. */
-export interface SessionVarsTable {
-  /** The conversation key (the keyv key without its `session:` namespace). */
+/**
+ * One answer of a conversation's session (its `vars`), the value as JSON: an append-only log
+ * whose live rows the session's head lists by id (migration 0019, `session-repository.ts`).
+ */
+export interface SessionAnswersTable {
+  id: Generated<number>;
+  /**
+   * The conversation key (the keyv key without its `session:` namespace). Never read on the
+   * message path, which goes by id: it says whose answer a row is, so an operator, an erasure
+   * check or a sweep can find a citizen's rows, or rows no head lists, without parsing every head.
+   */
   session_key: string;
   name: string;
   value: string;
@@ -437,7 +445,7 @@ export interface Database {
   processed_messages: ProcessedMessagesTable;
   handoffs: HandoffsTable;
   keyv: KeyvTable;
-  session_vars: SessionVarsTable;
+  session_answers: SessionAnswersTable;
   ticket_events: TicketEventsTable;
   timers: TimersTable;
   officer_notifications: OfficerNotificationsTable;

@@ -54,7 +54,9 @@ export class SqliteStore implements Store {
       run: async <P extends object>(q: Prepared<P, unknown>, params: P) => {
         const s = this.prepared(q);
         // Statements with RETURNING are readers in better-sqlite3 and must be run with all().
-        return s.reader ? { changes: s.all(q.bind(params)).length } : { changes: s.run(q.bind(params)).changes };
+        if (s.reader) return { changes: s.all(q.bind(params)).length };
+        const r = s.run(q.bind(params));
+        return { changes: r.changes, lastId: Number(r.lastInsertRowid) };
       },
     };
     const sessions = new Keyv({

@@ -4,15 +4,18 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pgCompiler, sqliteCompiler } from '../../src/storage/db.ts';
 import { PgStore } from '../../src/storage/pg-store.ts';
+import { prepare } from '../../src/storage/prepared.ts';
 import { compileSessionQueries } from '../../src/storage/session-repository.ts';
 import { SqliteStore, type Store } from '../../src/storage/sqlite-store.ts';
 import type { StoredSession, UnitOfWork } from '../../src/storage/unit-of-work.ts';
 import { backends, pgTestSchema, type Backend } from '../helpers/backends.ts';
 
 /**
- * The session's head and its answers are stored apart (migration 0014), and a cache spares the
- * re-read of unchanged answers. Attacked here: answers that stay, change or go; a write that rolls
- * back; a second process (or instance) writing the same conversation; sessions written before 0014.
+ * The session's head and its answers are stored apart (the answers log, migration 0019; the head
+ * lists its rows' ids), and a cache spares the re-read of unchanged answers. Attacked here: answers
+ * that stay, change or go, read back by a store with no cache; a write that rolls back; a second
+ * process (or instance) writing the same conversation; a write with nothing cached; sessions
+ * written before 0014. Every check of the rows also fails on a row the head does not list.
  */
 
 interface State {
@@ -27,10 +30,21 @@ const KEY = 'telegram:42';
 const state = (vars: Record<string, unknown>, step = 'q1'): State => ({ lang: 'hi', at: { flow: 'long', step }, status: 'waiting', vars, attempts: 0, stack: [] });
 const stored = (rev: number, s: State): StoredSession<State> => ({ v: 1, rev, state: s });
 
-const queries = (u: UnitOfWork) => compileSessionQueries(u.dialect === 'postgres' ? pgCompiler() : sqliteCompiler(), u.dialect);
-const rows = (store: Store) =>
-  store.transaction(async (u) =>
-    Object.fromEntries((await u.exec.all(queries(u).vars, { session_key: KEY })).map((r) => [r.name, JSON.parse(r.value) as unknown])));
+const compiler = (u: UnitOfWork) => (u.dialect === 'postgres' ? pgCompiler() : sqliteCompiler());
+const queries = (u: UnitOfWork) => compileSessionQueries(compiler(u), u.dialect);
+/** Every answer row of the conversation, whether or not its head lists it. */
+const rowsOf = (u: UnitOfWork, key = KEY) =>
+  u.exec.all(prepare<{ key: string }, { id: number; name: string; value: string }>((p) =>
+    compiler(u).selectFrom('session_answers').select(['id', 'name', 'value']).where('session_key', '=', p.key).orderBy('id')), { key });
+/** The conversation's answers as stored; fails if any row is left that its head does not list. */
+const rows = (store: Store, key = KEY) =>
+  store.transaction(async (u) => {
+    const all = await rowsOf(u, key);
+    const [h] = await u.exec.all(queries(u).head, { key: `session:${key}` });
+    const listed = ((JSON.parse(h?.value ?? '{}') as { value?: { a?: string } }).value?.a ?? '').split(',').filter(Boolean).map((id) => parseInt(id, 36));
+    expect(all.map((r) => r.id).sort((x, y) => x - y)).toEqual([...listed].sort((x, y) => x - y));
+    return Object.fromEntries(all.map((r) => [r.name, JSON.parse(r.value) as unknown]));
+  });
 const head = (store: Store) => store.transaction(async (u) => (await u.exec.all(queries(u).head, { key: `session:${KEY}` }))[0]?.value);
 const get = (store: Store) => store.transaction((u) => u.sessions.get<State>(KEY));
 /** A read-modify-write as the router does it. */
@@ -162,6 +176,79 @@ for (const backend of backends) {
       written.state.at = { flow: 'main', step: 'menu' };
       expect(await get(a)).toEqual(stored(1, state({ name: 'Asha' })));
       expect(await head(a)).not.toContain('"vars"');
+    });
+
+    it('answers added, replaced, removed and reset read back the same from a store with no cache (another process), in the order written, with no row left over', async () => {
+      const { a, b } = await two();
+      const fresh = async () => (await b.transaction((u) => u.sessions.get<State>(KEY)))!;
+      /** The router's way: the answers lent, changed in place, the changed names given back. */
+      const lent = (names: string[], change: (vars: Record<string, unknown>) => void, reset = false) =>
+        a.transaction(async (u) => {
+          const s = (await u.sessions.get<State>(KEY, { lend: true }))!;
+          change(s.state.vars);
+          await u.sessions.set(KEY, stored(s.rev + 1, s.state), { reset, names: new Set(names) });
+        });
+      await a.transaction((u) => u.sessions.set(KEY, stored(1, state({ name: 'Asha', ward: 12 }))));
+      await lent(['mobile'], (v) => { v.mobile = '+919800000000'; });
+      await lent(['ward'], (v) => { v.ward = 13; });
+      expect(Object.keys((await fresh()).state.vars)).toEqual(['name', 'ward', 'mobile']);
+      expect((await fresh()).state.vars).toEqual({ name: 'Asha', ward: 13, mobile: '+919800000000' });
+      expect(await rows(a)).toEqual({ name: 'Asha', ward: 13, mobile: '+919800000000' });
+      await lent(['mobile', 'never'], (v) => { delete v.mobile; });
+      expect(await rows(a)).toEqual({ name: 'Asha', ward: 13 });
+      // A new answers object (the hand-off, a session move): what is not the value read is written.
+      await update(a, (s) => ({ ...s, vars: { ...s.vars, name: 'Asha Devi', city: 'Lucknow' } }));
+      expect((await fresh()).state.vars).toEqual({ name: 'Asha Devi', ward: 13, city: 'Lucknow' });
+      expect(await rows(a)).toEqual({ name: 'Asha Devi', ward: 13, city: 'Lucknow' });
+      // A reset (a flow started over): every old row goes, whatever names are given.
+      await lent([], (v) => {
+        for (const k of Object.keys(v)) delete v[k];
+        v.topic = 'water';
+      }, true);
+      expect((await fresh()).state.vars).toEqual({ topic: 'water' });
+      expect(await rows(a)).toEqual({ topic: 'water' });
+      // A state with no answers at all is kept whole in the head, and leaves no row.
+      await a.transaction(async (u) => {
+        const s = (await u.sessions.get<State>(KEY))!;
+        const { vars: _gone, ...rest } = s.state;
+        await u.sessions.set(KEY, { v: 1, rev: s.rev + 1, state: rest });
+      });
+      expect(await a.transaction((u) => rowsOf(u))).toEqual([]);
+      expect((await fresh()).state).not.toHaveProperty('vars');
+    });
+
+    it('a write with nothing cached (the entry dropped since the read) replaces every row the stored head lists', async () => {
+      const { a, b } = await two();
+      await a.transaction((u) => u.sessions.set(KEY, stored(1, state({ name: 'Asha', ward: 12, mobile: '+919800000000' }))));
+      await b.transaction((u) => u.sessions.set(KEY, stored(2, state({ name: 'Asha', ward: 14 }))));
+      expect(await rows(a)).toEqual({ name: 'Asha', ward: 14 });
+      expect((await get(a))!.state.vars).toEqual({ name: 'Asha', ward: 14 });
+      await b.transaction(async (u) => {
+        const s = (await u.sessions.get<State>(KEY))!;
+        await u.sessions.set(KEY, { v: 1, rev: 3, state: { lang: s.state.lang } });
+      });
+      expect(await a.transaction((u) => rowsOf(u))).toEqual([]);
+    });
+
+    it('a unit of work that rolls back after replacing, adding and removing answers leaves every row as it was, for this process and another', async () => {
+      const { a, b } = await two();
+      await a.transaction((u) => u.sessions.set(KEY, stored(1, state({ name: 'Asha', ward: 12, old: 'x' }))));
+      const before = await a.transaction((u) => rowsOf(u));
+      await expect(a.transaction(async (u) => {
+        const s = (await u.sessions.get<State>(KEY, { lend: true }))!;
+        s.state.vars.ward = 13;
+        s.state.vars.note = 'new';
+        delete s.state.vars.old;
+        await u.sessions.set(KEY, stored(2, s.state), { reset: false, names: new Set(['ward', 'note', 'old']) });
+        throw new Error('the effects failed');
+      })).rejects.toThrow('the effects failed');
+      expect(await a.transaction((u) => rowsOf(u))).toEqual(before);
+      expect(await get(a)).toEqual(stored(1, state({ name: 'Asha', ward: 12, old: 'x' })));
+      expect(await get(b)).toEqual(stored(1, state({ name: 'Asha', ward: 12, old: 'x' })));
+      // The ids the rolled-back inserts had may be handed out again: the next write is still right.
+      await update(a, (s) => ({ ...s, vars: { ...s.vars, ward: 15 } }));
+      expect((await get(b))!.state.vars).toEqual({ name: 'Asha', ward: 15, old: 'x' });
+      expect(await rows(a)).toEqual({ name: 'Asha', ward: 15, old: 'x' });
     });
 
     it('reads a session written before migration 0014 (answers inline in the head), and its next write moves the answers to rows', async () => {
