@@ -105,10 +105,14 @@ export class EvidenceFiles {
     });
   }
 
-  /** An officer attaches a file to a ticket they may act on (the API); audited. */
-  async attach(user: DeskUser, number: string, bytes: Uint8Array): Promise<EvidenceRow> {
+  /**
+   * An officer attaches a file to a ticket they may act on (the API); audited. With
+   * `idempotencyKey` (the request's Idempotency-Key), a retried request attaches nothing more
+   * and gets the first one's file, `fresh: false`.
+   */
+  async attach(user: DeskUser, number: string, bytes: Uint8Array, idempotencyKey?: string): Promise<{ row: EvidenceRow; fresh: boolean }> {
     const checked = await this.check(bytes);
-    return this.deps.store.transaction(async (uow) => (await this.attachIn(uow, user, number, { bytes, checked })).row);
+    return this.deps.store.transaction((uow) => this.attachIn(uow, user, number, { bytes, checked }, idempotencyKey));
   }
 
   /** The checks a file must pass, run before (outside) the unit of work that stores it. */

@@ -108,9 +108,26 @@ describe('evidence on the desk', () => {
       expect((await post(PDF, `Bearer ${gitaToken}`)).statusCode).toBe(403);
       expect((await auditRows(h.app)).filter((r) => r.action === 'ticket.file_attach')).toHaveLength(1);
       expect((await h.app.evidence.ofTicket(meena, number)).map((f) => [f.mime, f.added_by])).toEqual([['image/png', 'citizen'], ['application/pdf', `officer:${meena.id}`]]);
+      // A client retrying after a timeout with the same Idempotency-Key attaches once; the retry gets the first file.
+      const keyed = (body: Buffer, key: string, to = number) =>
+        server.inject({ method: 'POST', url: `/api/v1/tickets/${to}/files`, payload: body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'idempotency-key': key } });
+      const first = await keyed(PDF, 'upload-7f3a');
+      expect(first.statusCode).toBe(201);
+      const [again, atOnce] = await Promise.all([keyed(PDF, 'upload-7f3a'), keyed(PDF, 'upload-7f3a')]);
+      for (const r of [again, atOnce]) {
+        expect(r.statusCode).toBe(200);
+        expect(r.json()).toEqual(first.json());
+      }
 
-      // Erasure of the conversation takes its files and, once unreferenced, their bytes.
-      expect(await h.app.store.transaction((uow) => h!.app.evidence.erase(uow, t.conversation_key))).toBe(2);
+      expect((await auditRows(h.app)).filter((r) => r.action === 'ticket.file_attach')).toHaveLength(2);
+      expect((await keyed(PDF, 'has space')).json()).toMatchObject({ code: ERROR_CODES.DESK_INPUT, message: expect.stringContaining('Idempotency-Key') as string });
+      const otherTicket = await fileGrievance(h, { user: 'c-other' });
+      const reused = await keyed(PDF, 'upload-7f3a', otherTicket);
+      expect(reused.statusCode).toBe(400);
+      expect(reused.json().message).toBe('This form was already used on another ticket. Open the ticket again and attach the file from its page.');
+
+      // Erasure of the conversation takes its files (the citizen's and the two attached) and, once unreferenced, their bytes.
+      expect(await h.app.store.transaction((uow) => h!.app.evidence.erase(uow, t.conversation_key))).toBe(3);
       expect(await h.app.evidence.ofTicket(meena, number)).toEqual([]);
     } finally {
       await server.close();

@@ -94,7 +94,7 @@ export async function registerApiRoutes(server: FastifyInstance, ctx: DeskContex
 }
 
 /** Validation errors name the field and why; desk input errors are said in English; the rest as the desk answers them. */
-async function sendApiError(ctx: DeskContext, error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function sendApiError(ctx: DeskContext, error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const english = (message: string) => (message.startsWith('error.') ? ctx.app.content.translator.t('en', `desk:${message}`) : message);
   const invalid = (message: string) => reply.status(400).send({ code: API_INVALID, message });
   if (error.validation) {

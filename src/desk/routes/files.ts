@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Officer } from '../accounts.ts';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
 import { parseMultipart } from '../multipart.ts';
 import type { DeskContext } from '../server.ts';
-import { apiTokenCheck } from './api.ts';
+import { apiTokenCheck, sendApiError } from './api.ts';
 
 const fileParams = z.object({ number: z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6}$/), id: z.coerce.number().int().positive() });
 const ticketParams = z.object({ number: z.string().regex(/^[A-Z]{2,6}-\d{4}-\d{6}$/) });
@@ -16,6 +16,8 @@ const uploadForm = z.object({
   form_key: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/).optional(),
 });
 /** Room for the form's other fields and the multipart headers beside the file. */
+/** The API upload's optional Idempotency-Key header (as Stripe's and the IETF draft's). */
+const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/).optional();
 const FORM_OVERHEAD = 64 * 1024;
 
 /**
@@ -44,13 +46,19 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
     // The API's token check before the body is read: a handler's check came after fastify had
     // buffered up to maxBytes for anyone who asked.
     scope.addHook('onRequest', apiTokenCheck(ctx));
+    // Answered as the rest of the API answers (an input error in English, not a locale key).
+    scope.setErrorHandler(async (error: FastifyError, request, reply) => sendApiError(ctx, error, request, reply));
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes + 1 }, (_req, body, done) => done(null, body));
     scope.post('/api/v1/tickets/:number/files', { bodyLimit: maxBytes + 1 }, async (request, reply) => {
       const officer = signedIn(request);
       const { number } = ticketParams.parse(request.params);
       if (!Buffer.isBuffer(request.body)) throw new AppError(ERROR_CODES.FILE_REJECTED, 'Send the file itself as the request body.');
-      const row = await app.evidence.attach(officer, number, request.body);
-      return reply.status(201).send({ id: row.id, mime: row.mime, size: row.size, sha256: row.sha256, createdAt: row.created_at });
+      // A client that retries after a timeout sends the same Idempotency-Key: the file is attached
+      // once, and the retry answers 200 with the first one's file. Keys are the officer's own.
+      const key = idempotencyKey.safeParse(request.headers['idempotency-key']);
+      if (!key.success) throw new AppError(ERROR_CODES.DESK_INPUT, 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.');
+      const { row, fresh } = await app.evidence.attach(officer, number, request.body, key.data === undefined ? undefined : `api:${officer.id}:${key.data}`);
+      return reply.status(fresh ? 201 : 200).send({ id: row.id, mime: row.mime, size: row.size, sha256: row.sha256, createdAt: row.created_at });
     });
   });
 
