@@ -160,7 +160,7 @@ export class EvidenceFiles {
 
   /** Bytes nothing refers to any more, after an erasure or a purge: a job of the scheduler. */
   sweep(): Promise<number> {
-    return this.deps.store.transaction((uow) => this.deps.files.sweep(uow));
+    return this.deps.files.sweep(this.deps.store);
   }
 
   /** The citizen's own files (their copy of their data): metadata and bytes. */
@@ -171,12 +171,14 @@ export class EvidenceFiles {
     return out;
   }
 
-  /** Erasure: the conversation's files go, and their bytes once nothing else refers to them. */
+  /**
+   * Erasure: the conversation's files go. Their bytes go with the next `sweep`, once nothing else
+   * refers to them: never inside this unit of work, whose commit could still fail.
+   */
   async erase(uow: UnitOfWork, conversationKey: string): Promise<number> {
     const q = evidenceQueries(uow.dialect);
     const n = (await uow.exec.all(q.ofConversation, { key: conversationKey })).length;
     await uow.exec.run(q.deleteOfConversation, { key: conversationKey });
-    await this.deps.files.sweep(uow);
     return n;
   }
 

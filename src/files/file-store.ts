@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { featureQueries } from '../storage/feature-queries.ts';
 import { prepare } from '../storage/prepared.ts';
+import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 
 /**
@@ -16,8 +18,12 @@ export interface FileStore {
   readonly kind: 'disk' | 'database';
   put(bytes: Uint8Array, uow?: UnitOfWork): Promise<{ sha256: string; size: number }>;
   get(sha256: string, uow: UnitOfWork): Promise<Buffer | undefined>;
-  /** Removes blobs that no evidence row references any more (after erasure or retention). */
-  sweep(uow: UnitOfWork): Promise<number>;
+  /**
+   * Removes blobs that no evidence row references any more (after erasure or retention), at most
+   * SWEEP_BATCH a call; returns how many. It runs its own units of work, never the caller's: bytes
+   * may only go once the removal of their last reference is committed (see DiskFileStore.sweep).
+   */
+  sweep(store: Pick<Store, 'transaction'>): Promise<number>;
 }
 
 /** Blobs a sweep removes at most per call (a caller loops while it gets this many). */
@@ -38,8 +44,52 @@ const queries = featureQueries((db) => ({
     db.selectFrom('file_blobs').select('sha256')
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('evidence_files').select('id').whereRef('evidence_files.sha256', '=', 'file_blobs.sha256'))))
       .limit(p.limit)),
-  deleteBlob: prepare<{ sha256: string }, never>((p) => db.deleteFrom('file_blobs').where('sha256', '=', p.sha256)),
+  /** Deletes the blob's row only while no evidence row refers to it (re-checked under the blob's lock). */
+  deleteIfUnreferenced: prepare<{ sha256: string }, never>((p) =>
+    db.deleteFrom('file_blobs').where('sha256', '=', p.sha256)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('evidence_files').select('id').where('evidence_files.sha256', '=', p.sha256))))),
+  /** Anything still naming the blob: its row (every put writes one) or an evidence row. */
+  referenced: prepare<{ sha256: string }, { n: number }>((p) =>
+    db.selectFrom('file_blobs').select((eb) => eb.lit(1).as('n')).where('sha256', '=', p.sha256)
+      .unionAll(db.selectFrom('evidence_files').select((eb) => eb.lit(1).as('n')).where('sha256', '=', p.sha256))
+      .limit(1)),
+  /** PostgreSQL only: the blob's advisory lock, held to the end of the transaction. */
+  lockBlob: prepare<{ key: string }, { locked: unknown }>((p) => db.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext(${p.key}))`.as('locked'))),
 }));
+
+/**
+ * Serialises, per blob, a put (which may reuse bytes already there) and a sweep's removal, until
+ * the end of their units of work. On PostgreSQL an advisory lock, shared by every instance; on
+ * SQLite nothing is needed: its one connection runs units of work one at a time, each to its end.
+ */
+async function lockBlob(uow: UnitOfWork, sha256: string): Promise<void> {
+  if (uow.dialect === 'postgres') await uow.exec.all(queries(uow.dialect).lockBlob, { key: `blob:${sha256}` });
+}
+
+/**
+ * Deletes the rows of blobs no evidence row refers to (at most SWEEP_BATCH); returns their hashes.
+ * Another instance may be uploading the same content meanwhile: its put found the row and wrote
+ * none, and its evidence row is not yet committed. So each candidate is deleted under the blob's
+ * lock (which that put holds to its commit), by a statement that checks again for evidence rows
+ * (on PostgreSQL a new snapshot, after the wait). Locks are taken in hash order, so two sweeps
+ * cannot deadlock.
+ */
+async function deleteUnreferencedRows(uow: UnitOfWork): Promise<string[]> {
+  const q = queries(uow.dialect);
+  const candidates = (await uow.exec.all(q.unreferenced, { limit: SWEEP_BATCH })).map((r) => r.sha256).sort();
+  const deleted: string[] = [];
+  for (const sha256 of candidates) {
+    await lockBlob(uow, sha256);
+    if ((await uow.exec.run(q.deleteIfUnreferenced, { sha256 })).changes === 1) deleted.push(sha256);
+  }
+  return deleted;
+}
+
+/** Test seams: where a sweep may be interleaved with other work, deterministically. */
+export interface SweepHooks {
+  /** After the sweep's rows are committed, before any bytes are removed. */
+  afterCommit?: (sha256s: readonly string[]) => Promise<void>;
+}
 
 /**
  * The embedded default: DATA_DIR/files/ab/abcdef… (mode 0600, folders 0700), written to a temporary
@@ -48,7 +98,7 @@ const queries = featureQueries((db) => ({
  */
 export class DiskFileStore implements FileStore {
   readonly kind = 'disk' as const;
-  constructor(private readonly dir: string, private readonly clock: () => Date) {}
+  constructor(private readonly dir: string, private readonly clock: () => Date, private readonly hooks: SweepHooks = {}) {}
 
   private pathOf(sha256: string): string {
     return path.join(this.dir, sha256.slice(0, 2), sha256);
@@ -57,6 +107,9 @@ export class DiskFileStore implements FileStore {
   async put(bytes: Uint8Array, uow?: UnitOfWork): Promise<{ sha256: string; size: number }> {
     const sha256 = sha256Of(bytes);
     const file = this.pathOf(sha256);
+    // Under the blob's lock, so a sweep cannot remove the bytes this put found already there
+    // before this put's row is committed (see sweep).
+    if (uow) await lockBlob(uow, sha256);
     if (!fs.existsSync(file)) {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
@@ -75,12 +128,37 @@ export class DiskFileStore implements FileStore {
     }
   }
 
-  async sweep(uow: UnitOfWork): Promise<number> {
-    const q = queries(uow.dialect);
-    const gone = await uow.exec.all(q.unreferenced, { limit: SWEEP_BATCH });
-    for (const { sha256 } of gone) {
-      await uow.exec.run(q.deleteBlob, { sha256 });
-      fs.rmSync(this.pathOf(sha256), { force: true });
+  /**
+   * Two steps, because a file cannot join a transaction:
+   *
+   * 1. One unit of work deletes the rows of blobs no evidence row refers to, and commits. Bytes
+   *    are never removed inside it: had its commit (or, on SQLite, the group commit it shares with
+   *    other units of work, such as the erasure that deleted the evidence rows) failed, the rows
+   *    would come back and refer to bytes gone. Evidence lost.
+   * 2. Then, per blob, a unit of work of its own takes the blob's lock, checks that nothing names
+   *    the blob any more (no `file_blobs` row, no evidence row), and only then removes the bytes.
+   *    Content-addressed: the same file may be uploaded again between step 1's commit and the
+   *    removal. Its put takes the same lock, finds the bytes still there and keeps them, and writes
+   *    the blob's row again; the check sees that row (put before the check: the lock makes the
+   *    check wait for the put's commit on PostgreSQL, and on SQLite the put's unit of work ran
+   *    whole before this one) and leaves the bytes. A put after the removal finds no file and
+   *    writes it again. A unit of work in step 2 writes nothing, so its rollback cannot bring a
+   *    reference back; it sees every row, committed or not yet, of the units before it.
+   *
+   * A crash between the steps leaves bytes on disk that no row names (as does an upload whose
+   * unit of work rolled back): no evidence refers to them; the same content uploaded again
+   * reuses them.
+   */
+  async sweep(store: Pick<Store, 'transaction'>): Promise<number> {
+    const gone = await store.transaction(deleteUnreferencedRows);
+    if (gone.length === 0) return 0;
+    await this.hooks.afterCommit?.(gone);
+    for (const sha256 of gone) {
+      await store.transaction(async (uow) => {
+        await lockBlob(uow, sha256);
+        if ((await uow.exec.all(queries(uow.dialect).referenced, { sha256 })).length > 0) return;
+        fs.rmSync(this.pathOf(sha256), { force: true });
+      });
     }
     return gone.length;
   }
@@ -94,6 +172,7 @@ export class DatabaseFileStore implements FileStore {
   async put(bytes: Uint8Array, uow?: UnitOfWork): Promise<{ sha256: string; size: number }> {
     if (!uow) throw new Error('DatabaseFileStore.put needs the unit of work');
     const sha256 = sha256Of(bytes);
+    await lockBlob(uow, sha256);
     await uow.exec.run(queries(uow.dialect).putBlob, { sha256, size: bytes.byteLength, bytes: Buffer.from(bytes), at: this.clock().toISOString() });
     return { sha256, size: bytes.byteLength };
   }
@@ -103,10 +182,8 @@ export class DatabaseFileStore implements FileStore {
     return row?.bytes ? Buffer.from(row.bytes) : undefined;
   }
 
-  async sweep(uow: UnitOfWork): Promise<number> {
-    const q = queries(uow.dialect);
-    const gone = await uow.exec.all(q.unreferenced, { limit: SWEEP_BATCH });
-    for (const { sha256 } of gone) await uow.exec.run(q.deleteBlob, { sha256 });
-    return gone.length;
+  /** The bytes are the row: one unit of work removes both (see deleteUnreferencedRows). */
+  async sweep(store: Pick<Store, 'transaction'>): Promise<number> {
+    return (await store.transaction(deleteUnreferencedRows)).length;
   }
 }

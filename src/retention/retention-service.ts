@@ -320,7 +320,7 @@ export class RetentionService {
     const files = this.deps.files;
     if (dryRun || !files || report.files.deleted === 0) return;
     for (;;) {
-      const n = await this.deps.store.transaction((uow) => files.sweep(uow));
+      const n = await files.sweep(this.deps.store);
       report.files.blobs += n;
       if (n < SWEEP_BATCH) break;
     }

@@ -54,7 +54,7 @@ for (const backend of backends) {
         expect(fs.statSync(onDisk).mode & 0o777).toBe(0o600);
       }
       // Nothing refers to it: the sweep removes it (bytes and row).
-      expect(await store.transaction((uow) => files.sweep(uow))).toBe(1);
+      expect(await files.sweep(store)).toBe(1);
       expect(await count('file_blobs')).toBe(0);
       expect(await store.transaction((uow) => files.get(a.sha256, uow))).toBeUndefined();
     });
