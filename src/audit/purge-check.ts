@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { RULE_8_3_FLOOR_MONTHS, retentionCutoff } from '../retention/retention-service.ts';
 
 /**
- * What a `retention.purge` audit row says about the audit log itself. Only the fields the check
- * needs; the row is inside the keyed chain, so it cannot be forged without AUDIT_SECRET.
+ * What a `retention.purge` audit row (a whole run) or a `retention.audit_purge` row (one step of
+ * the audit log's purge, written in the step's own transaction) says about the audit log itself.
+ * Only the fields the check needs; the row is inside the keyed chain, so it cannot be forged
+ * without AUDIT_SECRET.
  */
+const PURGE_ACTIONS: ReadonlySet<string> = new Set(['retention.purge', 'retention.audit_purge']);
+
 const purgeDetail = z.object({
   auditPurgedThrough: z.number().int().nonnegative(),
   months: z.object({ audit: z.number() }).partial().optional(),
@@ -24,7 +28,7 @@ export interface PurgeRecord {
 
 /** The purge record in `detail`, or undefined when the row records none. */
 export function purgeRecordOf(row: { seq: number; at: string; action: string; detail: string }): PurgeRecord | undefined {
-  if (row.action !== 'retention.purge') return undefined;
+  if (!PURGE_ACTIONS.has(row.action)) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(row.detail);

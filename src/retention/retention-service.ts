@@ -1,4 +1,4 @@
-import { appendAudit, auditPoint, sealAuditHead } from '../audit/audit-log.ts';
+import { appendAudit, auditPoint } from '../audit/audit-log.ts';
 import { addCalendarMonths, endOfIstDayMs, istDayNumber } from '../domain/time/ist.ts';
 import { breachQueries } from '../breach/queries.ts';
 import { describeError } from '../errors.ts';
@@ -174,7 +174,7 @@ export class RetentionService {
       await this.purgeTickets(now, opts.dryRun, report);
       await this.purgeBreachIdentifiers(opts.dryRun, report);
       await this.sweepFileBytes(opts.dryRun, report);
-      await this.purgeAudit(opts.dryRun, report);
+      await this.purgeAudit(opts.dryRun, report, opts.actor ?? 'system', now);
     } catch (error) {
       // What was deleted before the failure is still recorded, marked as an unfinished purge.
       if (!opts.dryRun) await this.record(report, opts.actor, now, true).catch(() => undefined);
@@ -379,10 +379,15 @@ export class RetentionService {
 
   /**
    * The audit log's rows older than its period, in steps of at most ROWS_PER_BATCH: each step
-   * moves the purge point (and the hash verification starts from) and deletes up to it in one
-   * transaction, the only delete the table's trigger lets through.
+   * moves the purge point (and the hash verification starts from), deletes up to it (the only
+   * delete the table's trigger lets through) and records where it left the point (a
+   * `retention.audit_purge` row), in one transaction. `audit verify` accepts a purge point only
+   * when a kept row recorded it; with the record in the step's own transaction, a purge cut off
+   * after any step (a crash, a lost connection: nothing more written, not even the run's
+   * `retention.purge` row) leaves a log that verifies, never one that reads as tampered. The next
+   * run goes on from the point.
    */
-  private async purgeAudit(dryRun: boolean, report: PurgeReport): Promise<void> {
+  private async purgeAudit(dryRun: boolean, report: PurgeReport, actor: string, now: Date): Promise<void> {
     const out = report.classes.audit;
     const { store } = this.deps;
     const target = await store.transaction(async (uow) => {
@@ -409,8 +414,15 @@ export class RetentionService {
         if ((await uow.exec.run(q.setPurgePoint, { seq, hash: row.hash, old: point.purgeBelow })).changes !== 1) {
           return { done: false, deleted: 0, through: point.purgeBelow };
         }
-        await sealAuditHead(uow);
         const deleted = (await uow.exec.run(q.deleteAuditThrough, { seq, old: point.purgeBelow })).changes;
+        // Appended after the point, so always among the kept rows; it seals the moved head too.
+        await appendAudit(uow, {
+          actor,
+          action: 'retention.audit_purge',
+          subject: 'retention',
+          detail: { auditPurgedThrough: seq, deleted, months: { audit: out.months }, cutoffs: { audit: out.cutoff } },
+          at: now,
+        });
         return { done: seq >= target.through, deleted, through: seq };
       });
       out.deleted += step.deleted;

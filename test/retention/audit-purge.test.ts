@@ -19,6 +19,8 @@ import { NOW, profileWithRetention, T_NEW, T_OLD } from './helpers.ts';
 
 const OLD_ROWS = 1200; // more than one purge step (500 rows per transaction)
 const NEW_ROWS = 10;
+/** Each step (500, 500, 200 rows) records where it left the purge point: one `retention.audit_purge` row each. */
+const STEPS = 3;
 
 async function fill(store: Store): Promise<void> {
   const at = (base: string, i: number) => new Date(Date.parse(base) + i * 1000);
@@ -76,17 +78,20 @@ for (const backend of backends) {
       const report = await service(store).run({ dryRun: false, actor: 'cli' });
       expect(report.classes.audit.deleted).toBe(OLD_ROWS);
       expect(report.auditPurgedThrough).toBe(OLD_ROWS);
-      expect(await store.transaction(auditPoint)).toMatchObject({ purgeBelow: OLD_ROWS, baseHash: kept.hash, seq: OLD_ROWS + NEW_ROWS + 1 });
+      expect(await store.transaction(auditPoint)).toMatchObject({ purgeBelow: OLD_ROWS, baseHash: kept.hash, seq: OLD_ROWS + NEW_ROWS + STEPS + 1 });
       const rows = await store.transaction((u) => u.audit.after(0, 5000));
       expect(rows[0]!.seq).toBe(OLD_ROWS + 1);
-      expect(rows.at(-1)).toMatchObject({ seq: OLD_ROWS + NEW_ROWS + 1, actor: 'cli', action: 'retention.purge', subject: 'retention' });
+      expect(rows.slice(NEW_ROWS, NEW_ROWS + STEPS).map((r) => [r.actor, r.action, JSON.parse(r.detail).auditPurgedThrough, JSON.parse(r.detail).deleted])).toEqual([
+        ['cli', 'retention.audit_purge', 500, 500], ['cli', 'retention.audit_purge', 1000, 500], ['cli', 'retention.audit_purge', OLD_ROWS, 200],
+      ]);
+      expect(rows.at(-1)).toMatchObject({ seq: OLD_ROWS + NEW_ROWS + STEPS + 1, actor: 'cli', action: 'retention.purge', subject: 'retention' });
       expect(JSON.parse(rows.at(-1)!.detail)).toMatchObject({ counts: { audit_log: OLD_ROWS }, auditPurgedThrough: OLD_ROWS });
-      expect(await verifyAudit(store)).toEqual({ ok: true, rows: NEW_ROWS + 1, headSeq: OLD_ROWS + NEW_ROWS + 1, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
+      expect(await verifyAudit(store)).toEqual({ ok: true, rows: NEW_ROWS + STEPS + 1, headSeq: OLD_ROWS + NEW_ROWS + STEPS + 1, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
 
       // Nothing more has expired: a second run leaves the log alone (and appends its own row).
       const again = await service(store).run({ dryRun: false });
       expect(again.classes.audit.deleted).toBe(0);
-      expect(await verifyAudit(store)).toMatchObject({ ok: true, rows: NEW_ROWS + 2, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
+      expect(await verifyAudit(store)).toMatchObject({ ok: true, rows: NEW_ROWS + STEPS + 2, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
     });
 
     it('the database still refuses to delete or change the rows kept', async () => {
@@ -142,7 +147,7 @@ for (const backend of backends) {
         },
         close: () => store.close(),
       };
-      expect(await verifyAudit(busy)).toEqual({ ok: true, rows: NEW_ROWS + 1, headSeq: OLD_ROWS + NEW_ROWS + 1, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
+      expect(await verifyAudit(busy)).toEqual({ ok: true, rows: NEW_ROWS + STEPS + 1, headSeq: OLD_ROWS + NEW_ROWS + STEPS + 1, purgedThrough: OLD_ROWS, purgeCutoff: expect.any(String) });
     });
   });
 }
