@@ -22,14 +22,25 @@ export type CodeLang = 'en' | 'hi';
 /** What starting a challenge did. `destination` is masked; `expiresAt` and `until` are ISO instants. */
 export type ChallengeStart =
   | { status: 'sent'; destination: string; expiresAt: string }
+  /** This conversation is locked out for this destination (too many wrong codes). */
   | { status: 'locked'; until: string }
   /** The current code was already resent {@link MAX_RESENDS} times; it stays valid until `expiresAt`. */
-  | { status: 'resend_limit'; destination: string; expiresAt: string };
+  | { status: 'resend_limit'; destination: string; expiresAt: string }
+  /** {@link MAX_SENDS_PER_DESTINATION} codes went to this destination (or principal) within the hour, from any conversation; none is sent before `until`. */
+  | { status: 'send_limit'; destination: string; until: string };
 
 /**
- * Who a challenge is about, beyond the conversation asking. Counts of codes sent and of wrong codes,
- * and lock-outs, are kept per conversation AND per destination AND per principal, so a new chat
- * account gets neither fresh codes nor fresh guesses against the same person.
+ * Who a challenge is about, beyond the conversation asking. Two limits, of two kinds:
+ *
+ * - Guesses: wrong codes and lock-outs are kept per (conversation, destination). Someone who knows
+ *   a citizen's number and fails codes for it from another chat locks out only that chat, never
+ *   the citizen's own (before, the count was per destination and per principal, so a stranger
+ *   could keep a citizen from ever verifying).
+ * - Codes sent: at most {@link MAX_SENDS_PER_DESTINATION} an hour per destination and per principal,
+ *   whichever conversation asks. Every guess needs a code sent for its own conversation (a code is
+ *   bound to it), and a conversation gets {@link DEFAULT_MAX_ATTEMPTS} wrong codes per destination
+ *   however many codes it asks for, so at most N × M guesses an hour reach one number (5 × 3 = 15
+ *   against a million six-digit codes), and the cap bounds SMS bombing too.
  */
 export interface ChallengeSubject {
   /** The principal on file; absent for a decoy. */
@@ -72,7 +83,7 @@ export interface OtpOptions {
   codeLength?: number;
   /** How long a code is valid; 5 minutes by default. */
   ttlMs?: number;
-  /** Wrong codes allowed before the conversation is locked out; 3 by default. */
+  /** Wrong codes allowed before the conversation is locked out for the destination; {@link DEFAULT_MAX_ATTEMPTS} by default. */
   maxAttempts?: number;
   /** A string of `digits` decimal digits; injectable for tests. Defaults to `crypto.randomInt`. */
   random?: (digits: number) => string;
@@ -98,7 +109,7 @@ interface StoredChallenge {
   attempts: number;
   /** Times this challenge's code was resent (a new code to the same destination before expiry). */
   resends?: number;
-  /** Counter keys of the destination and principal (hashes; no personal data). */
+  /** Counter keys of the destination (first) and principal (hashes; no personal data): what codes sent are capped per. */
   subjects?: string[];
   /** Masked destination, for the resend-limit answer. */
   destination?: string;
@@ -113,14 +124,18 @@ interface StoredLockout {
 }
 
 const challengeKey = (conversationKey: string) => `otp:challenge:${conversationKey}`;
-/** `subject` is `c:<conversation>`, `d:<destination hash>` or `p:<principal id>`. */
+/**
+ * Wrong codes and lock-outs are kept per `g:<hash of conversation and destination>`; codes sent per
+ * `d:<destination hash>` and `p:<principal id>`.
+ */
 const lockoutKey = (subject: string) => `otp:lockout:${subject}`;
 const failsKey = (subject: string) => `otp:fails:${subject}`;
 const sendsKey = (subject: string) => `otp:sends:${subject}`;
-const conv = (conversationKey: string) => `c:${conversationKey}`;
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22);
 /** The destination as a hash, so counters hold no phone number or address. */
-const destSubject = (via: 'sms' | 'email', address: string) =>
-  `d:${createHash('sha256').update(`${via}:${address.toLowerCase()}`).digest('base64url').slice(0, 22)}`;
+const destSubject = (via: 'sms' | 'email', address: string) => `d:${digest(`${via}:${address.toLowerCase()}`)}`;
+/** One conversation's guesses at one destination's codes. */
+const guessSubject = (conversationKey: string, destination: string) => `g:${digest(`${conversationKey}\u0000${destination}`)}`;
 
 function defaultRandom(digits: number): string {
   return String(randomInt(0, 10 ** digits)).padStart(digits, '0');
@@ -136,12 +151,14 @@ function isLockout(v: unknown): v is StoredLockout {
   return typeof l?.count === 'number' && typeof l.until === 'string' && typeof l.forgetAt === 'string';
 }
 
-/** Codes sent to one destination (phone or mailbox), or to one principal, within an hour, whichever conversation asks. */
+/** Codes sent to one destination (phone or mailbox), or to one principal, within an hour, whichever conversation asks (N). */
 export const MAX_SENDS_PER_DESTINATION = 5;
 const DESTINATION_WINDOW_MS = 60 * 60_000;
 /** New codes asked for while the current one is still valid ("resend"). */
 export const MAX_RESENDS = 3;
-/** Wrong codes against a destination or principal are remembered this long (across conversations). */
+/** Wrong codes one conversation may type for one destination before it is locked out (M). */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** A conversation's wrong codes for a destination are remembered this long, over new codes. */
 const FAILS_WINDOW_MS = 24 * HOUR;
 
 /** Issues and checks one-time codes, one challenge per conversation. */
@@ -160,14 +177,15 @@ export class OtpService {
       throw new Error(`OtpService: codeLength must be an integer from 4 to 10, not ${this.codeLength}`);
     }
     this.ttlMs = opts.ttlMs ?? 5 * MINUTE;
-    this.maxAttempts = opts.maxAttempts ?? 3;
+    this.maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.random = opts.random ?? defaultRandom;
   }
 
   /**
    * Starts a challenge for the conversation, replacing any previous one (its code stops working;
    * its count of wrong attempts carries over, so asking for a new code never buys more guesses).
-   * While the conversation is locked out nothing is sent.
+   * While the conversation is locked out for this destination, or the destination has had its
+   * codes for the hour, nothing is sent.
    *
    * @returns the result to show, and when sent the code to deliver once the unit of work commits.
    */
@@ -179,9 +197,9 @@ export class OtpService {
     now: Date,
     who: ChallengeSubject = {},
   ): Promise<{ result: ChallengeStart; dispatch?: CodeDispatch }> {
-    const others = [destSubject(to.via, to.address), ...(who.principalId !== undefined ? [`p:${who.principalId}`] : [])];
-    const subjects = [conv(conversationKey), ...others];
-    const lock = await this.activeLockout(uow, subjects, now);
+    const dest = destSubject(to.via, to.address);
+    const others = [dest, ...(who.principalId !== undefined ? [`p:${who.principalId}`] : [])];
+    const lock = await this.activeLockout(uow, [guessSubject(conversationKey, dest)], now);
     if (lock) return { result: { status: 'locked', until: lock } };
 
     const destination = maskDestination(to.via, to.address);
@@ -192,13 +210,16 @@ export class OtpService {
       return { result: { status: 'resend_limit', destination, expiresAt: live.expiresAt } };
     }
     // Per destination and per principal, across conversations (issue 14): a new chat account does
-    // not buy a fresh run of codes to the same phone or mailbox.
+    // not buy a fresh run of codes (and so of guesses) to the same phone or mailbox.
+    let full: string | undefined;
     for (const subject of others) {
       const sends = await uow.ephemeral.get<{ since: string; count: number }>(sendsKey(subject));
       if (sends && now.getTime() - Date.parse(sends.since) < DESTINATION_WINDOW_MS && sends.count >= MAX_SENDS_PER_DESTINATION) {
-        return { result: { status: 'locked', until: new Date(Date.parse(sends.since) + DESTINATION_WINDOW_MS).toISOString() } };
+        const until = new Date(Date.parse(sends.since) + DESTINATION_WINDOW_MS).toISOString();
+        if (full === undefined || until > full) full = until;
       }
     }
+    if (full) return { result: { status: 'send_limit', destination, until: full } };
     for (const subject of others) {
       const sends = await uow.ephemeral.get<{ since: string; count: number }>(sendsKey(subject));
       const fresh = !sends || now.getTime() - Date.parse(sends.since) >= DESTINATION_WINDOW_MS;
@@ -215,7 +236,8 @@ export class OtpService {
     const challenge: StoredChallenge = {
       hash: this.hash(conversationKey, secretOfChallenge).toString('base64url'),
       expiresAt,
-      attempts: isChallenge(previous) ? previous.attempts : 0,
+      // Carried over for the same destination only: another destination has its own count.
+      attempts: isChallenge(previous) && previous.subjects?.[0] === dest ? previous.attempts : 0,
       resends: live ? (live.resends ?? 0) + 1 : 0,
       subjects: others,
       destination,
@@ -232,15 +254,18 @@ export class OtpService {
   /**
    * Checks a code as the citizen typed it (spaces, hyphens and Devanagari digits are accepted).
    * A right code ends the challenge, so it cannot be used twice. The last wrong attempt ends it
-   * too and locks the conversation out: 15 minutes, then 1 hour, then 24 hours.
+   * too and locks the conversation out for that destination: 15 minutes, then 1 hour, then 24
+   * hours. Other conversations, the citizen's own among them, are not touched.
    */
   async check(uow: UnitOfWork, conversationKey: string, code: string, now: Date): Promise<ChallengeCheck> {
     const stored = await uow.ephemeral.get<unknown>(challengeKey(conversationKey));
-    const subjects = [conv(conversationKey), ...(isChallenge(stored) ? (stored.subjects ?? []) : [])];
-    const lock = await this.activeLockout(uow, subjects, now);
+    if (!isChallenge(stored)) return { status: 'no_challenge' };
+    const dest = stored.subjects?.[0];
+    // A challenge always names its destination; one that does not (damaged) counts against the conversation alone.
+    const guess = guessSubject(conversationKey, dest ?? '');
+    const lock = await this.activeLockout(uow, [guess], now);
     if (lock) return { status: 'locked', until: lock };
 
-    if (!isChallenge(stored)) return { status: 'no_challenge' };
     if (now.getTime() >= Date.parse(stored.expiresAt)) {
       await uow.ephemeral.delete(challengeKey(conversationKey));
       return { status: 'expired' };
@@ -254,35 +279,25 @@ export class OtpService {
     if (expected.length === actual.length && timingSafeEqual(expected, actual)) {
       await uow.ephemeral.delete(challengeKey(conversationKey));
       // Holding the code proves the destination; earlier failures and lock-outs no longer count.
-      for (const subject of subjects) {
-        await uow.ephemeral.delete(lockoutKey(subject));
-        await uow.ephemeral.delete(failsKey(subject));
-      }
+      await uow.ephemeral.delete(lockoutKey(guess));
+      await uow.ephemeral.delete(failsKey(guess));
       return { status: 'verified' };
     }
 
-    // Wrong: counted for the conversation (on the challenge) and for the destination and principal
-    // (across conversations). The highest count decides what is left.
-    let attempts = stored.attempts + 1;
-    for (const subject of stored.subjects ?? []) {
-      const fails = await uow.ephemeral.get<{ count: number }>(failsKey(subject));
-      const count = (typeof fails?.count === 'number' ? fails.count : 0) + 1;
-      await uow.ephemeral.set(failsKey(subject), { count }, FAILS_WINDOW_MS);
-      attempts = Math.max(attempts, count);
-    }
+    // Wrong: counted on the challenge and for this conversation and destination (remembered over
+    // new codes, and over a challenge that expired). The higher count decides what is left.
+    const fails = await uow.ephemeral.get<{ count: number }>(failsKey(guess));
+    const count = (typeof fails?.count === 'number' ? fails.count : 0) + 1;
+    await uow.ephemeral.set(failsKey(guess), { count }, FAILS_WINDOW_MS);
+    const attempts = Math.max(stored.attempts + 1, count);
     if (attempts < this.maxAttempts) {
       const remainingMs = Date.parse(stored.expiresAt) - now.getTime() + EXPIRED_GRACE_MS;
       await uow.ephemeral.set(challengeKey(conversationKey), { ...stored, attempts: stored.attempts + 1 }, remainingMs);
       return { status: 'wrong', attemptsLeft: this.maxAttempts - attempts };
     }
     await uow.ephemeral.delete(challengeKey(conversationKey));
-    let until = '';
-    for (const subject of subjects) {
-      await uow.ephemeral.delete(failsKey(subject));
-      const u = await this.lockOut(uow, subject, now);
-      if (u > until) until = u;
-    }
-    return { status: 'locked', until };
+    await uow.ephemeral.delete(failsKey(guess));
+    return { status: 'locked', until: await this.lockOut(uow, guess, now) };
   }
 
   private hash(conversationKey: string, code: string): Buffer {

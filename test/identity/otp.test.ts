@@ -57,40 +57,47 @@ for (const backend of backends) {
   describe.skipIf(backend.skip)(`OtpService: ${backend.name}`, () => {
     const open = useStores(backend);
 
-    it('caps codes to one destination at 5 an hour, whichever conversation (a new chat account) asks (issue 14)', async () => {
+    it('caps codes to one destination at 5 an hour, whichever conversation (a new chat account) asks, and says until when (issue 14)', async () => {
       const { store } = await open();
       const clock = new Clock();
       const otp = service();
       for (let i = 0; i < 5; i++) expect((await start(store, otp, clock, `telegram:attacker-${i}`)).result.status).toBe('sent');
       const sixth = await start(store, otp, clock, 'telegram:attacker-new');
-      expect(sixth.result.status).toBe('locked');
-      expect(sixth.dispatch).toBeUndefined();
-      expect((await start(store, otp, clock, KEY)).result.status).toBe('locked');
+      expect(sixth).toEqual({ result: { status: 'send_limit', destination: '+91 98XXXXX210', until: '2026-11-22T06:30:00.000Z' } });
+      expect((await start(store, otp, clock, KEY)).result).toEqual({ status: 'send_limit', destination: '+91 98XXXXX210', until: '2026-11-22T06:30:00.000Z' });
       clock.advance(60 * 60_000);
       expect((await start(store, otp, clock, KEY)).result.status).toBe('sent');
     });
 
-    it('wrong codes and lock-outs are shared by every conversation asking about one person (issue 14)', async () => {
+    it('wrong codes from another chat lock out that chat only: the citizen’s own chat still verifies', async () => {
       const { store } = await open();
       const clock = new Clock();
       const otp = service(sequence('739146'));
       const EMAIL = { via: 'email' as const, address: 'asha@example.in' };
       const startAs = (key: string, to: typeof MOBILE | typeof EMAIL) => store.transaction((u) => otp.start(u, key, to, 'en', clock.now(), { principalId: 7 }));
-      // Two chat accounts, one guessing against the mobile number, the other against the mailbox of the same principal.
-      expect((await startAs('telegram:a', MOBILE)).result.status).toBe('sent');
-      expect(await check(store, otp, '000001', clock, 'telegram:a')).toEqual({ status: 'wrong', attemptsLeft: 2 });
-      expect(await check(store, otp, '000002', clock, 'telegram:a')).toEqual({ status: 'wrong', attemptsLeft: 1 });
-      expect((await startAs('telegram:b', EMAIL)).result.status).toBe('sent');
-      expect(await check(store, otp, '000003', clock, 'telegram:b')).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
-      // The lock-out holds in every conversation: the first one, a third, by mobile or by email.
-      expect(await check(store, otp, '739146', clock, 'telegram:a')).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
-      expect((await startAs('telegram:c', MOBILE)).result).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
-      expect((await startAs('telegram:c', EMAIL)).result).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
-      // Back-off across conversations: the mobile's two earlier wrong codes still count, and the
-      // person's second lock-out lasts an hour, although this chat account never failed before.
+      // Two attackers' chats fail three codes each against Asha's mobile: each is locked out.
+      for (const attacker of ['telegram:a', 'telegram:b']) {
+        expect((await startAs(attacker, MOBILE)).result.status).toBe('sent');
+        expect(await check(store, otp, '000001', clock, attacker)).toEqual({ status: 'wrong', attemptsLeft: 2 });
+        expect(await check(store, otp, '000002', clock, attacker)).toEqual({ status: 'wrong', attemptsLeft: 1 });
+        expect(await check(store, otp, '000003', clock, attacker)).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
+        expect((await startAs(attacker, MOBILE)).result).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
+      }
+      // Asha's own chat is untouched: a code, and the right one verifies.
+      expect((await startAs(KEY, MOBILE)).result.status).toBe('sent');
+      expect(await check(store, otp, '739146', clock, KEY)).toEqual({ status: 'verified' });
+      // Her mailbox too, from her chat.
+      expect((await startAs(KEY, EMAIL)).result.status).toBe('sent');
+      expect(await check(store, otp, '739146', clock, KEY)).toEqual({ status: 'verified' });
+      // The attacker's back-off is its own: its second lock-out (on the mobile) lasts an hour.
       clock.advance(15 * MIN);
-      expect((await startAs('telegram:d', MOBILE)).result.status).toBe('sent');
-      expect(await check(store, otp, '000004', clock, 'telegram:d')).toEqual({ status: 'locked', until: '2026-11-22T06:45:00.000Z' });
+      expect((await startAs('telegram:a', MOBILE)).result.status).toBe('sent');
+      for (const wrong of ['000004', '000005']) expect((await check(store, otp, wrong, clock, 'telegram:a')).status).toBe('wrong');
+      expect(await check(store, otp, '000006', clock, 'telegram:a')).toEqual({ status: 'locked', until: '2026-11-22T06:45:00.000Z' });
+      // Guesses across chats are bounded by the codes sent: Asha has had 5 this hour (a, b, her own
+      // two, a again), so a new chat gets none, by mobile or by email, until the hour is over.
+      expect((await startAs('telegram:c', MOBILE)).result).toEqual({ status: 'send_limit', destination: '+91 98XXXXX210', until: '2026-11-22T06:30:00.000Z' });
+      expect((await startAs('telegram:c', EMAIL)).result).toMatchObject({ status: 'send_limit', until: '2026-11-22T06:30:00.000Z' });
     });
 
     it('a new code may be asked for 3 times while the current one is valid, then the citizen is asked to use it (issue 14)', async () => {
@@ -119,7 +126,7 @@ for (const backend of backends) {
       expect((await start(store, otp, clock)).result.status).toBe('resend_limit');
       clock.advance(5 * MIN);
       expect((await start(store, otp, clock)).result.status).toBe('sent');
-      expect((await start(store, otp, clock)).result).toEqual({ status: 'locked', until: '2026-11-22T06:30:00.000Z' });
+      expect((await start(store, otp, clock)).result).toEqual({ status: 'send_limit', destination: '+91 98XXXXX210', until: '2026-11-22T06:30:00.000Z' });
     });
 
     it('a decoy for a number not on file answers like a real challenge, sends nothing and accepts no code (issue 14)', async () => {
@@ -141,11 +148,12 @@ for (const backend of backends) {
         { status: 'wrong', attemptsLeft: 2 },
         { status: 'wrong', attemptsLeft: 1 },
         { status: 'locked', until: '2026-11-22T05:45:00.000Z' },
-        { status: 'locked', until: '2026-11-22T05:45:00.000Z' },
+        { status: 'no_challenge' },
       ]);
+      expect((await store.transaction((u) => otp.start(u, 'console:decoy', OTHER, 'en', clock.now(), { decoy: true }))).result).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
       // The decoy's destination is counted like any other: 5 an hour.
       for (let i = 0; i < 4; i++) await store.transaction((u) => otp.start(u, `console:d${i}`, OTHER, 'en', clock.now(), { decoy: true }));
-      expect((await store.transaction((u) => otp.start(u, 'console:d9', OTHER, 'en', clock.now(), { decoy: true }))).result.status).toBe('locked');
+      expect((await store.transaction((u) => otp.start(u, 'console:d9', OTHER, 'en', clock.now(), { decoy: true }))).result.status).toBe('send_limit');
     });
 
     it('sends a code once, masked in the result, and the right code verifies exactly once', async () => {
@@ -180,8 +188,8 @@ for (const backend of backends) {
       expect(await check(store, otp, '000000', clock)).toEqual({ status: 'wrong', attemptsLeft: 2 });
       expect(await check(store, otp, '111111', clock)).toEqual({ status: 'wrong', attemptsLeft: 1 });
       expect(await check(store, otp, '222222', clock)).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
-      // The right code no longer helps, and no new code is sent while locked.
-      expect(await check(store, otp, '739146', clock)).toEqual({ status: 'locked', until: '2026-11-22T05:45:00.000Z' });
+      // The challenge is over (the right code no longer helps), and no new code is sent while locked.
+      expect(await check(store, otp, '739146', clock)).toEqual({ status: 'no_challenge' });
       expect(await start(store, otp, clock)).toEqual({ result: { status: 'locked', until: '2026-11-22T05:45:00.000Z' } });
       clock.advance(15 * MIN);
       expect(await check(store, otp, '739146', clock)).toEqual({ status: 'no_challenge' });
@@ -258,8 +266,8 @@ for (const backend of backends) {
       await start(store, otp, clock, 'console:a');
       await start(store, otp, clock, 'console:b');
       expect(await check(store, otp, '582047', clock, 'console:a')).toEqual({ status: 'wrong', attemptsLeft: 2 });
-      // Same number: the wrong code in the other conversation counts too (issue 14).
-      expect(await check(store, otp, '739146', clock, 'console:b')).toEqual({ status: 'wrong', attemptsLeft: 1 });
+      // Same number: the wrong code in the other conversation counts for that conversation only.
+      expect(await check(store, otp, '739146', clock, 'console:b')).toEqual({ status: 'wrong', attemptsLeft: 2 });
       expect(await check(store, otp, '739146', clock, 'console:a')).toEqual({ status: 'verified' });
       expect(await check(store, otp, '582047', clock, 'console:b')).toEqual({ status: 'verified' });
       expect(await check(store, otp, '739146', clock, 'console:c')).toEqual({ status: 'no_challenge' });

@@ -79,17 +79,19 @@ export const findPrincipal: ActionDefinition<typeof findParams> = {
 const sendParams = z.object({ principal: z.number().int(), via: z.enum(['sms', 'email']) });
 /**
  * Sends a one-time code to the principal's own address on file (never to one the citizen typed).
- * @example { "type": "action", "id": "send", "action": "send_code", "params": { "principal": "$principal.id", "via": "$principal.via" }, "save": "challenge", "exits": { "sent": "ask_code", "locked": "locked", "resend_limit": "resend_limit", "no_destination": "not_on_file" } }
+ * @example { "type": "action", "id": "send", "action": "send_code", "params": { "principal": "$principal.id", "via": "$principal.via" }, "save": "challenge", "exits": { "sent": "ask_code", "locked": "locked", "resend_limit": "resend_limit", "send_limit": "send_limit", "no_destination": "not_on_file" } }
  */
 export const sendCode: ActionDefinition<typeof sendParams> = {
   name: 'send_code',
   params: sendParams,
-  exits: ['sent', 'locked', 'resend_limit', 'no_destination'],
+  exits: ['sent', 'locked', 'resend_limit', 'send_limit', 'no_destination'],
   async run(ctx, { principal, via }): Promise<ActionOutcome> {
     const r = await ctx.services.identity.startChallenge(principal, via, ctx.lang);
     if (r.status === 'sent') return { exit: 'sent', result: { destination: r.destination } };
     if (r.status === 'resend_limit') return { exit: 'resend_limit', result: { destination: r.destination } };
     if (r.status === 'locked') return { exit: 'locked', result: { until: r.until } };
+    // Codes to this destination are used up for the hour (any conversation): said apart from a lock-out, which is this chat's own doing.
+    if (r.status === 'send_limit') return { exit: 'send_limit', result: { destination: r.destination, until: r.until } };
     return { exit: 'no_destination', result: null };
   },
 };

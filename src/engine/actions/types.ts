@@ -81,7 +81,7 @@ export interface IdentityServices {
    * Sends a code to the principal's address on file (after the message commits). For the decoy
    * principal nothing is sent, but the answer and every count are as for a real one.
    */
-  startChallenge(principalId: number, via: 'sms' | 'email', lang: Lang): Promise<{ status: 'sent'; destination: string } | { status: 'locked'; until: string } | { status: 'resend_limit'; destination: string } | { status: 'no_destination' }>;
+  startChallenge(principalId: number, via: 'sms' | 'email', lang: Lang): Promise<{ status: 'sent'; destination: string } | { status: 'locked'; until: string } | { status: 'resend_limit'; destination: string } | { status: 'send_limit'; destination: string; until: string } | { status: 'no_destination' }>;
   checkCode(code: string): Promise<{ status: 'verified' } | { status: 'wrong'; attemptsLeft: number } | { status: 'expired' | 'no_challenge' } | { status: 'locked'; until: string }>;
 }
 
