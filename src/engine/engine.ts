@@ -82,16 +82,16 @@ export function newSession(lang: Lang | null = null): SessionState {
 
 /**
  * Runs one sprint. `session` undefined means a citizen we have not seen (or whose state expired).
- * The session passed in is left as it was, except its `vars` with `ownsVars` (the router's, whose
- * session store lends them): copying every answer kept, at every message, is what made a long
- * form's messages cost more the further the citizen got. With `ownsSession` the caller gives the
- * session away whole (the router's is already a copy the session store handed out, read no more
- * after this call), and it is changed in place instead of copied a second time.
+ * The session passed in is left as it was, unless the caller gives it away whole with
+ * `ownsSession` (the router's is already a copy the session store handed out, its `vars` lent by
+ * the store's cache, and read no more after this call): it is then changed in place, `vars`
+ * included, instead of copied a second time. Copying every answer kept, at every message, is what
+ * made a long form's messages cost more the further the citizen got.
  */
 export async function resume(
-  env: EngineEnv, session: SessionState | undefined, input: EngineInput, opts: { ownsVars?: boolean; ownsSession?: boolean } = {},
+  env: EngineEnv, session: SessionState | undefined, input: EngineInput, opts: { ownsSession?: boolean } = {},
 ): Promise<Sprint> {
-  const run = new Run(env, session ? (opts.ownsSession === true ? session : copy(session, opts.ownsVars === true)) : newSession(), input);
+  const run = new Run(env, session ? (opts.ownsSession === true ? session : copy(session)) : newSession(), input);
   await run.handle();
   return { session: run.s, events: run.events, varsChange: run.varsChange };
 }
@@ -129,8 +129,8 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-function copy(s: SessionState, ownsVars: boolean): SessionState {
-  return { ...s, at: { ...s.at }, vars: ownsVars ? s.vars : { ...s.vars }, stack: [...s.stack] };
+function copy(s: SessionState): SessionState {
+  return { ...s, at: { ...s.at }, vars: { ...s.vars }, stack: [...s.stack] };
 }
 
 class Run {

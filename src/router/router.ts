@@ -129,7 +129,7 @@ export class Router {
         media: msg.media,
         redacted: masked.kinds,
         attested: msg.attested,
-      }, { ownsVars: true, ownsSession: true });
+      }, { ownsSession: true });
       for (const e of sprint.events) {
         if (e.type === 'error') logger.error({ code: e.code, conversation: key, detail: e.message }, 'flow error');
       }

@@ -48,7 +48,7 @@ describe('engine', () => {
     const { session } = await drive(['hi', '2']);
     const copied = await resume(memoryEngine().env, structuredClone(session), msg('1'));
     const given = structuredClone(session);
-    const owned = await resume(memoryEngine().env, given, msg('1'), { ownsVars: true, ownsSession: true });
+    const owned = await resume(memoryEngine().env, given, msg('1'), { ownsSession: true });
     expect(owned.session).toBe(given);
     expect(owned.session).toEqual(copied.session);
     expect(owned.events.map((e) => e.type)).toEqual(copied.events.map((e) => e.type));
