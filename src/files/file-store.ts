@@ -85,6 +85,9 @@ async function deleteUnreferencedRows(uow: UnitOfWork): Promise<string[]> {
   return deleted;
 }
 
+/** A file on disk no row names is removed only past this age, and the folder is walked at most this often. */
+const STRAY_AGE_MS = 86_400_000;
+
 /** Test seams: where a sweep may be interleaved with other work, deterministically. */
 export interface SweepHooks {
   /** After the sweep's rows are committed, before any bytes are removed. */
@@ -146,21 +149,61 @@ export class DiskFileStore implements FileStore {
    *    reference back; it sees every row, committed or not yet, of the units before it.
    *
    * A crash between the steps leaves bytes on disk that no row names (as does an upload whose
-   * unit of work rolled back): no evidence refers to them; the same content uploaded again
-   * reuses them.
+   * unit of work rolled back): erased evidence must not stay on disk for that, so once a day the
+   * sweep also walks the folder and removes, the same way (lock, check, remove), the files no row
+   * names that are older than a day (a younger one may be an upload whose row is not committed yet).
    */
   async sweep(store: Pick<Store, 'transaction'>): Promise<number> {
     const gone = await store.transaction(deleteUnreferencedRows);
-    if (gone.length === 0) return 0;
-    await this.hooks.afterCommit?.(gone);
-    for (const sha256 of gone) {
-      await store.transaction(async (uow) => {
-        await lockBlob(uow, sha256);
-        if ((await uow.exec.all(queries(uow.dialect).referenced, { sha256 })).length > 0) return;
-        fs.rmSync(this.pathOf(sha256), { force: true });
-      });
+    if (gone.length > 0) await this.hooks.afterCommit?.(gone);
+    for (const sha256 of gone) await this.removeIfUnnamed(store, sha256);
+    // The blobs swept: the rows deleted (their bytes too unless uploaded again meanwhile), and strays.
+    return gone.length + (await this.sweepStrays(store));
+  }
+
+  /** Removes a blob's bytes under its lock, if nothing names it; true when it did. */
+  private removeIfUnnamed(store: Pick<Store, 'transaction'>, sha256: string): Promise<boolean> {
+    return store.transaction(async (uow) => {
+      await lockBlob(uow, sha256);
+      if ((await uow.exec.all(queries(uow.dialect).referenced, { sha256 })).length > 0) return false;
+      fs.rmSync(this.pathOf(sha256), { force: true });
+      return true;
+    });
+  }
+
+  private lastStrayWalk = Number.NEGATIVE_INFINITY;
+
+  /** Files on disk that no row names (left by a crash mid-sweep or a rolled-back upload): once a day. */
+  private async sweepStrays(store: Pick<Store, 'transaction'>): Promise<number> {
+    const now = this.clock().getTime();
+    if (now - this.lastStrayWalk < STRAY_AGE_MS) return 0;
+    this.lastStrayWalk = now;
+    let removed = 0;
+    for (const sha256 of await this.strayCandidates(now - STRAY_AGE_MS)) if (await this.removeIfUnnamed(store, sha256)) removed++;
+    return removed;
+  }
+
+  /**
+   * Blob files last written before `before` (ms), at most SWEEP_BATCH of them; the rest at the next
+   * walk. Read with the asynchronous calls: a folder of many files must not hold up the messages.
+   */
+  private async strayCandidates(before: number): Promise<string[]> {
+    const found: string[] = [];
+    const dirs = fs.existsSync(this.dir) ? (await fs.promises.readdir(this.dir)).filter((d) => /^[0-9a-f]{2}$/.test(d)).sort() : [];
+    for (const d of dirs) {
+      for (const name of (await fs.promises.readdir(path.join(this.dir, d))).sort()) {
+        const file = path.join(this.dir, d, name);
+        // (Gone meanwhile: removed by a sweep, or renamed into place by a put.)
+        const written = (await fs.promises.stat(file).catch(() => undefined))?.mtimeMs;
+        if (!name.startsWith(d) || written === undefined || written >= before) continue;
+        // A put that died between writing and renaming: half a file, which nothing can name.
+        if (/^[0-9a-f]{64}\.[0-9a-f]+\.tmp$/.test(name)) await fs.promises.rm(file, { force: true });
+        if (!/^[0-9a-f]{64}$/.test(name)) continue;
+        found.push(name);
+        if (found.length >= SWEEP_BATCH) return found;
+      }
     }
-    return gone.length;
+    return found;
   }
 }
 

@@ -59,6 +59,32 @@ describe('the disk file store’s sweep', () => {
     expect(fs.existsSync(onDisk)).toBe(false);
   });
 
+  it('bytes no row names (a crash between the sweep’s two steps, a rolled-back upload) go once they are a day old', async () => {
+    const { app, files, evidence, onDisk } = await setup();
+    // A crash after the sweep committed, before it removed the bytes: the row is gone, the file stays.
+    const { sha256 } = await app.store.transaction((uow) => files.put(PNG, uow));
+    (app.store as SqliteStore).connection.prepare('delete from file_blobs where sha256 = ?').run(sha256);
+    // And an upload that died half-way through writing its file.
+    const tmp = `${onDisk}.a1b2c3.tmp`;
+    fs.writeFileSync(tmp, PNG.subarray(0, 10));
+    // Young files are left: one may be an upload whose row is not committed yet.
+    expect(await evidence.sweep()).toBe(0);
+    expect(fs.existsSync(onDisk)).toBe(true);
+    // A day later (file times set by the test's clock, not the machine's).
+    h!.clock.advance(25 * 3_600_000);
+    const dayOld = new Date(h!.clock.now().getTime() - 24.5 * 3_600_000);
+    for (const f of [onDisk, tmp]) fs.utimesSync(f, dayOld, dayOld);
+    expect(await evidence.sweep()).toBe(1);
+    expect(fs.existsSync(onDisk)).toBe(false);
+    expect(fs.existsSync(tmp)).toBe(false);
+    // Bytes still named (a row, or evidence) are never removed, however old.
+    const kept = await evidence.add({ conversationKey: 'console:asha', ticketId: null, bytes: PNG, addedBy: 'citizen', channel: 'console', messageId: 'm1' });
+    fs.utimesSync(onDisk, dayOld, dayOld);
+    h!.clock.advance(25 * 3_600_000);
+    expect(await evidence.sweep()).toBe(0);
+    expect(await app.store.transaction((uow) => evidence.bytesOf(uow, kept.sha256))).toEqual(PNG);
+  });
+
   it('an erasure whose commit fails keeps the file and its bytes; they go with the sweep after one that commits', async () => {
     const { app, evidence, onDisk, blobRows } = await setup();
     const row = await evidence.add({ conversationKey: 'console:asha', ticketId: null, bytes: PNG, addedBy: 'citizen', channel: 'console', messageId: 'm1' });
