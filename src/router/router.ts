@@ -94,11 +94,10 @@ export class Router {
       if (!this.awaitsCode(session)) masked = (await maskSplitNumber(uow, key, raw, previousMayEndNumber)) ?? masked;
       const shown = this.transcriptText(session, masked.text, msg);
       await uow.transcripts.append({ conversation_key: key, direction: 'in', message_id: msg.messageId, text: shown, at });
-      // An officer holds the chat: the message is theirs (the desk shows it from the transcript),
-      // and the assistant stays quiet until the chat is handed back.
-      if (stored?.live) return { status: 'relayed' };
       // STOP / "बंद करें" (and START) work at any step, before the flows and the understanding
       // see the message: a purpose-level choice, recorded in the ledger; the flow stays where it was.
+      // Also while an officer holds the chat: the officer reads it in the transcript, and the
+      // choice is recorded and confirmed all the same (withdrawing is as easy as giving).
       // START is that command only for a citizen who opted out: otherwise it is a greeting (WhatsApp's
       // first message is often "Start") and goes to the engine, which asks the language and shows the notice.
       // Also when the message releases replies a template announced: a STOP written in answer to
@@ -112,6 +111,9 @@ export class Router {
         await deliver(uow, { channel: msg.channel, conversationId: msg.conversationId, conversationKey: key }, { text, choices: [] }, at);
         return { status: 'processed', replies: 1 };
       }
+      // An officer holds the chat: the message is theirs (the desk shows it from the transcript),
+      // and the assistant stays quiet until the chat is handed back.
+      if (stored?.live) return { status: 'relayed' };
       // The citizen wrote to read the replies a template announced: they go out now, and this
       // message is not taken as an answer to a question they have not read yet.
       if (released) return { status: 'processed', replies: 0 };

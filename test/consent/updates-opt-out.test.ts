@@ -93,6 +93,24 @@ describe('updates opt-out: STOP / बंद करें (seed 002)', () => {
     expect(resolved.join('\n')).toContain(NUMBER);
   });
 
+  it('STOP while an officer holds the chat is recorded and confirmed; the officer sees it and keeps the chat', async () => {
+    const { addOfficer } = await import('../helpers/desk.ts');
+    const h = await consented('en');
+    const meena = await addOfficer(h.app, 'officer', 'Meena');
+    await h.say('officer');
+    const chat = (await h.app.handoffs.open()).find((r) => r.conversation_key === 'console:citizen-1')!;
+    await h.app.desk.takeChat(meena, chat.id);
+    h.adapter.take();
+    const reply = await h.say('STOP');
+    expect(reply.map((m) => m.text).join('\n')).toContain('You will no longer receive updates from us.');
+    expect((await ledger(h)).at(-1)).toMatchObject({ action: 'opted_out:updates' });
+    const seen = await h.app.desk.chatAfter(meena, chat.id, 0);
+    expect(seen.rows.map((r) => r.text)).toContain('STOP');
+    expect(seen.status).toBe('taken');
+    // Anything else is still the officer's alone.
+    expect(await h.say('Thank you, madam')).toEqual([]);
+  });
+
   it('START from a new citizen is a greeting: the welcome and language question, no ledger row; after STOP it opts back in', async () => {
     h = await startHarness({ clock: new FakeClock(RECEIVED) });
     const first = (await h.say('Start')).map((m) => m.text).join('\n');
