@@ -201,11 +201,21 @@ export class PgStore implements Store {
   }
 
   private executor(client: PoolClient, ended: () => boolean): Executor {
+    let inFlight = false;
     const query = async (q: Prepared<object, unknown>, params: object) => {
       // A unit of work kept past its transaction would write on a connection that is back in
       // the pool, possibly inside someone else's transaction.
       if (ended()) throw new Error('a unit of work was used after its transaction ended');
-      return client.query({ name: this.statementName(q.sql), text: q.sql, values: q.bind(params) });
+      // One connection answers one query at a time: a second sent before the first answered
+      // would wait in pg's queue, which pg 8 deprecates and pg 9 removes (and SQLite, being
+      // synchronous, would never show the mistake). Await each statement of a unit of work.
+      if (inFlight) throw new Error(`a unit of work sent a query while another was running (await each one): ${q.sql.slice(0, 80)}`);
+      inFlight = true;
+      try {
+        return await client.query({ name: this.statementName(q.sql), text: q.sql, values: q.bind(params) });
+      } finally {
+        inFlight = false;
+      }
     };
     return {
       all: async <P extends object, R>(q: Prepared<P, R>, params: P) =>
