@@ -106,6 +106,18 @@ export const retentionQueries = featureQueries((db) => {
       db.selectFrom('data_exports').select(sql<number>`count(*)`.as('n')).where('expires_at', '<', p.now)),
     deleteExpiredExports: prepare<{ now: string; limit: number }, never>((p) =>
       db.deleteFrom('data_exports').where('id', 'in', db.selectFrom('data_exports').select('id').where('expires_at', '<', p.now).limit(p.limit))),
+    // Traces of delivery, by age: a platform's message ids (the redelivery guard) and its status
+    // callbacks. Neither table has an index on its time (one more write per message for a daily
+    // job), so each batch reads until it has found its rows.
+    countProcessedBefore: prepare<{ before: string }, { n: number }>((p) =>
+      db.selectFrom('processed_messages').select(sql<number>`count(*)`.as('n')).where('at', '<', p.before)),
+    deleteProcessedBefore: prepare<{ before: string; limit: number }, never>((p) =>
+      db.deleteFrom('processed_messages').where((eb) => eb(eb.refTuple('channel', 'message_id'), 'in',
+        eb.selectFrom('processed_messages as old').select(['old.channel', 'old.message_id']).where('old.at', '<', p.before).limit(p.limit).$asTuple('channel', 'message_id')))),
+    countStatusesBefore: prepare<{ before: string }, { n: number }>((p) =>
+      db.selectFrom('delivery_statuses').select(sql<number>`count(*)`.as('n')).where('at', '<', p.before)),
+    deleteStatusesBefore: prepare<{ before: string; limit: number }, never>((p) =>
+      db.deleteFrom('delivery_statuses').where('id', 'in', db.selectFrom('delivery_statuses').select('id').where('at', '<', p.before).limit(p.limit))),
     countExpiredSessions: prepare<{ now: string }, { n: number }>((p) =>
       db.selectFrom('desk_sessions').select(sql<number>`count(*)`.as('n')).where('expires_at', '<', p.now)),
     deleteExpiredSessions: prepare<{ now: string; limit: number }, never>((p) =>

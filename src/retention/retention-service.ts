@@ -53,6 +53,8 @@ type TicketRelated = (typeof TICKET_RELATED)[number];
 
 /** Rows read and deleted per transaction: a big purge never holds the SQLite writer for long. */
 const ROWS_PER_BATCH = 500;
+/** Days a platform's message id is kept to drop a redelivery of it. */
+export const PROCESSED_DAYS = 30;
 /** Tickets per transaction: each takes its history, timers, notes, rating and review along. */
 const TICKETS_PER_BATCH = 50;
 /** Where runIfDue remembers the IST day it last ran (keyv, committed with the claim). */
@@ -102,7 +104,7 @@ export interface PurgeReport {
   /** The rows that went with the deleted tickets. */
   related: Record<TicketRelated, number>;
   /** Expired citizen export links and desk log-ins (no retention period: they simply expired). */
-  housekeeping: { data_exports: number; desk_sessions: number; breach_identifiers: number };
+  housekeeping: { data_exports: number; desk_sessions: number; breach_identifiers: number; processed_messages: number; delivery_statuses: number };
   /**
    * Evidence files deleted: with their ticket, or (sent while no ticket was open) after the
    * transcripts' period, kept for the same exceptions as the rest of their conversation.
@@ -160,7 +162,7 @@ export class RetentionService {
       at: now.toISOString(),
       classes: Object.fromEntries(DATA_CLASSES.map((c) => [c, { ...periods[c], deleted: 0, kept: emptyKept(), keptTotal: 0 }])) as Record<DataClass, ClassReport>,
       related: { ticket_events: 0, timers: 0, officer_notifications: 0, ratings: 0, reviews: 0 },
-      housekeeping: { data_exports: 0, desk_sessions: 0, breach_identifiers: 0 },
+      housekeeping: { data_exports: 0, desk_sessions: 0, breach_identifiers: 0, processed_messages: 0, delivery_statuses: 0 },
       files: { deleted: 0, bytes: 0, kept: emptyKept(), keptTotal: 0, blobs: 0 },
       counts: {},
       deleted: 0,
@@ -173,6 +175,7 @@ export class RetentionService {
       await this.purgeConversationFiles(now, opts.dryRun, report);
       await this.purgeTickets(now, opts.dryRun, report);
       await this.purgeBreachIdentifiers(opts.dryRun, report);
+      await this.purgeDeliveryTraces(now, opts.dryRun, report);
       await this.sweepFileBytes(opts.dryRun, report);
       await this.purgeAudit(opts.dryRun, report, opts.actor ?? 'system', now);
     } catch (error) {
@@ -248,6 +251,30 @@ export class RetentionService {
         },
         at: now,
       }));
+  }
+
+  /**
+   * The redelivery guard's message ids after PROCESSED_DAYS (platforms stop redelivering within
+   * days: Meta retries for up to 7, Telegram for 24 hours), and the platforms' delivery statuses
+   * with the transcripts they describe (the transcripts' period). Without this both tables grew
+   * by a row per message for ever.
+   */
+  private async purgeDeliveryTraces(now: Date, dryRun: boolean, report: PurgeReport): Promise<void> {
+    const jobs = [
+      ['processed_messages', 'countProcessedBefore', 'deleteProcessedBefore', new Date(now.getTime() - PROCESSED_DAYS * 86_400_000).toISOString()],
+      ['delivery_statuses', 'countStatusesBefore', 'deleteStatusesBefore', report.classes.transcripts.cutoff],
+    ] as const;
+    for (const [name, count, del, before] of jobs) {
+      if (dryRun) {
+        report.housekeeping[name] = await this.deps.store.transaction(async (uow) => num((await uow.exec.all(this.q(uow)[count], { before }))[0]?.n));
+        continue;
+      }
+      for (;;) {
+        const n = await this.deps.store.transaction(async (uow) => (await uow.exec.run(this.q(uow)[del], { before, limit: ROWS_PER_BATCH })).changes);
+        report.housekeeping[name] += n;
+        if (n < ROWS_PER_BATCH) break;
+      }
+    }
   }
 
   /** Expired export links and desk sessions. */
