@@ -78,7 +78,7 @@ export function formatPurgeReport(r: PurgeReport): string {
     `a pending appeal, a Board case or a legal hold; a row kept for two reasons counts under both.`,
     `${r.dryRun ? 'Would go with the tickets' : 'Deleted with the tickets'}: ${rel.ticket_events} history entries, ${rel.timers} timers, ${rel.officer_notifications} officers' notes, ${rel.ratings} ratings, ${rel.reviews} reviews.`,
     `Evidence files: ${r.files.deleted} ${r.dryRun ? 'would go' : 'deleted'} (${r.files.bytes} bytes)${r.dryRun ? '' : `, ${r.files.blobs} stored contents removed`}; ${r.files.keptTotal} sent before any ticket kept for an exception (those of kept tickets stay with them).`,
-    `Housekeeping: ${r.housekeeping.data_exports} expired export links, ${r.housekeeping.desk_sessions} expired desk log-ins, ${r.housekeeping.processed_messages} old message ids, ${r.housekeeping.delivery_statuses} old delivery statuses.`,
+    `Housekeeping: ${r.housekeeping.data_exports} expired export links, ${r.housekeeping.desk_sessions} expired desk log-ins, ${r.housekeeping.processed_messages} old message ids, ${r.housekeeping.delivery_statuses} old delivery statuses, ${r.housekeeping.sessions} idle chat sessions.`,
     r.dryRun
       ? `In all ${r.deleted} rows would go.`
       : `In all ${r.deleted} rows deleted${r.auditSeq ? `; audit entry ${r.auditSeq}` : ''}.${r.auditPurgedThrough > 0 ? ` The audit log now starts after row ${r.auditPurgedThrough}.` : ''}`,

@@ -118,6 +118,10 @@ export const retentionQueries = featureQueries((db) => {
       db.selectFrom('delivery_statuses').select(sql<number>`count(*)`.as('n')).where('at', '<', p.before)),
     deleteStatusesBefore: prepare<{ before: string; limit: number }, never>((p) =>
       db.deleteFrom('delivery_statuses').where('id', 'in', db.selectFrom('delivery_statuses').select('id').where('at', '<', p.before).limit(p.limit))),
+    /** Conversations the citizen last wrote to before `before`, in key order from `after`. */
+    idleConversations: prepare<{ after: string; before: string; limit: number }, { conversation_key: string }>((p) =>
+      db.selectFrom('conversation_state').select('conversation_key')
+        .where('conversation_key', '>', p.after).where('last_inbound_at', '<', p.before).orderBy('conversation_key').limit(p.limit)),
     countExpiredSessions: prepare<{ now: string }, { n: number }>((p) =>
       db.selectFrom('desk_sessions').select(sql<number>`count(*)`.as('n')).where('expires_at', '<', p.now)),
     deleteExpiredSessions: prepare<{ now: string; limit: number }, never>((p) =>

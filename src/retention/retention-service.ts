@@ -104,7 +104,7 @@ export interface PurgeReport {
   /** The rows that went with the deleted tickets. */
   related: Record<TicketRelated, number>;
   /** Expired citizen export links and desk log-ins (no retention period: they simply expired). */
-  housekeeping: { data_exports: number; desk_sessions: number; breach_identifiers: number; processed_messages: number; delivery_statuses: number };
+  housekeeping: { data_exports: number; desk_sessions: number; breach_identifiers: number; processed_messages: number; delivery_statuses: number; sessions: number };
   /**
    * Evidence files deleted: with their ticket, or (sent while no ticket was open) after the
    * transcripts' period, kept for the same exceptions as the rest of their conversation.
@@ -162,7 +162,7 @@ export class RetentionService {
       at: now.toISOString(),
       classes: Object.fromEntries(DATA_CLASSES.map((c) => [c, { ...periods[c], deleted: 0, kept: emptyKept(), keptTotal: 0 }])) as Record<DataClass, ClassReport>,
       related: { ticket_events: 0, timers: 0, officer_notifications: 0, ratings: 0, reviews: 0 },
-      housekeeping: { data_exports: 0, desk_sessions: 0, breach_identifiers: 0, processed_messages: 0, delivery_statuses: 0 },
+      housekeeping: { data_exports: 0, desk_sessions: 0, breach_identifiers: 0, processed_messages: 0, delivery_statuses: 0, sessions: 0 },
       files: { deleted: 0, bytes: 0, kept: emptyKept(), keptTotal: 0, blobs: 0 },
       counts: {},
       deleted: 0,
@@ -176,6 +176,7 @@ export class RetentionService {
       await this.purgeTickets(now, opts.dryRun, report);
       await this.purgeBreachIdentifiers(opts.dryRun, report);
       await this.purgeDeliveryTraces(now, opts.dryRun, report);
+      await this.purgeIdleSessions(now, opts.dryRun, report);
       await this.sweepFileBytes(opts.dryRun, report);
       await this.purgeAudit(opts.dryRun, report, opts.actor ?? 'system', now);
     } catch (error) {
@@ -274,6 +275,34 @@ export class RetentionService {
         report.housekeeping[name] += n;
         if (n < ROWS_PER_BATCH) break;
       }
+    }
+  }
+
+  /**
+   * Chat sessions of conversations the citizen has not written to for the transcripts' period: the
+   * answers of a form left half-way (a name, a number, a description) would otherwise be kept for
+   * ever. Kept for the same exceptions as the transcript (an open ticket, an appeal, a Board case, a
+   * legal hold), and while an officer holds the chat. A citizen who comes back starts afresh (their
+   * language, the notice, their consent asked again).
+   */
+  private async purgeIdleSessions(now: Date, dryRun: boolean, report: PurgeReport): Promise<void> {
+    const before = report.classes.transcripts.cutoff;
+    let after = '';
+    for (let more = true; more; ) {
+      more = await this.deps.store.transaction(async (uow) => {
+        const rows = await uow.exec.all(this.q(uow).idleConversations, { after, before, limit: ROWS_PER_BATCH });
+        if (rows.length === 0) return false;
+        after = rows.at(-1)!.conversation_key;
+        const reasons = await keepReasonsOf(uow, rows.map((r) => r.conversation_key), now, this.deps.profile);
+        for (const { conversation_key: key } of rows) {
+          if (reasons.get(key)!.length > 0) continue;
+          const stored = await uow.sessions.get<unknown>(key);
+          if (!stored || stored.live) continue;
+          if (!dryRun) await uow.sessions.delete(key);
+          report.housekeeping.sessions++;
+        }
+        return rows.length === ROWS_PER_BATCH;
+      });
     }
   }
 

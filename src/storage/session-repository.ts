@@ -54,6 +54,7 @@ export function compileSessionQueries(db: Kysely<Database>, dialect: Dialect) {
     addAnswerReturning: prepare<{ session_key: string; name: string; value: string }, { id: number }>((p) => insert(p).returning('id')),
     deleteAnswer: prepare<{ id: number }, never>((p) => db.deleteFrom('session_answers').where('id', '=', p.id)),
     deleteAnswers: prepare<{ ids: string | number[] }, never>((p) => db.deleteFrom('session_answers').where(inIds(p.ids))),
+    deleteHead: prepare<{ key: string }, never>((p) => db.deleteFrom('keyv').where('key', '=', p.key)),
   };
 }
 
@@ -151,6 +152,8 @@ export interface SessionRepository {
    * same unit of work (as a read-modify-write does).
    */
   set<S>(key: string, value: StoredSession<S>, change?: VarsChange): Promise<void>;
+  /** Forgets the session: its head and every answer row it lists (the retention purge of idle chats). */
+  delete(key: string): Promise<void>;
 }
 
 export function createSessionRepository(ex: Executor, q: SessionQueries, cache: SessionCache): SessionRepository {
@@ -190,6 +193,13 @@ export function createSessionRepository(ex: Executor, q: SessionQueries, cache: 
       }
       if (opts.lend) e.lent = true;
       return handOut(e.stored, opts.lend === true) as unknown as StoredSession<S>;
+    },
+
+    async delete(key: string) {
+      // Dropped first: should this unit of work roll back, the next read goes to the rows.
+      cache.drop(key);
+      await dropAll(await storedIds(key));
+      await ex.run(q.deleteHead, { key: NAMESPACE + key });
     },
 
     async set<S>(key: string, value: StoredSession<S>, change?: VarsChange) {

@@ -261,8 +261,9 @@ for (const backend of BACKENDS) {
       expect(detail.counts.consent_ledger).toBe(0);
 
       failAt = -1;
-      // The two consent records left, and the two chats' six message ids (kept 30 days to drop a redelivery).
-      expect(await service.runIfDue()).toBe(2 + 6);
+      // The two consent records left, the two chats' six message ids (kept 30 days to drop a
+      // redelivery) and their two chat sessions (idle past the transcripts' period).
+      expect(await service.runIfDue()).toBe(2 + 6 + 2);
       purges = (await auditRows(h.app)).filter((r) => r.action === 'retention.purge');
       expect(purges).toHaveLength(2);
       expect(JSON.parse(purges[1]!.detail)).not.toHaveProperty('unfinished');

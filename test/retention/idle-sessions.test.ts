@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SqliteStore } from '../../src/storage/sqlite-store.ts';
+import { pgTestSchema, TEST_DATABASE_URL } from '../helpers/backends.ts';
+import { fileGrievance } from '../helpers/desk.ts';
+import { FakeClock, startHarness, texts, type Harness } from '../helpers/harness.ts';
+
+/**
+ * A form left half-way keeps the citizen's answers in their chat session (a description, a
+ * number): without a retention period they stayed for ever. They go with the transcripts' period.
+ */
+const START = '2026-01-05T04:30:00.000Z';
+const DAY = 86_400_000;
+
+describe.each([
+  { backend: 'sqlite' },
+  { backend: 'postgres', skip: !TEST_DATABASE_URL },
+])('idle chat sessions on $backend', ({ backend, skip }) => {
+  let h: Harness | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await h?.close();
+    await drop?.();
+    h = undefined;
+    drop = undefined;
+  });
+
+  it.skipIf(skip === true)('are deleted with their answers after the transcripts’ period, except with an open ticket or a recent message', { timeout: 60_000 }, async () => {
+    let env: Record<string, string> | undefined;
+    let answersOf: (key: string) => Promise<number>;
+    if (backend === 'postgres') {
+      const schema = await pgTestSchema();
+      drop = schema.drop;
+      env = { DATABASE_URL: schema.url };
+      answersOf = async (key) => Number((await schema.query(`select count(*) as n from ${schema.schema}.session_answers where session_key = '${key}'`))[0]?.n);
+    } else {
+      answersOf = async (key) => (((h!.app.store as SqliteStore).connection.prepare('select count(*) as n from session_answers where session_key = ?').get(key)) as { n: number }).n;
+    }
+    h = await startHarness({ clock: new FakeClock(START), ...(env ? { env } : {}) });
+    const app = h.app;
+    // Asha stops half-way through a grievance, her description given.
+    for (const t of ['hi', '2', 'yes', '1', '1', 'No water in Sector 4; call me on 9876543210.']) await h.say(t, { user: 'asha' });
+    // Ravi files one, still open.
+    const open = await fileGrievance(h, { user: 'ravi' });
+    expect(open).toMatch(/^GRV-/);
+    const session = (user: string) => app.store.transaction((uow) => uow.sessions.get<{ vars: Record<string, unknown> }>(`console:${user}`));
+    expect((await session('asha'))?.state.vars).toMatchObject({ description: 'No water in Sector 4; call me on 9876543210.' });
+    expect(await answersOf('console:asha')).toBeGreaterThan(0);
+
+    // Thirteen months on (the shipped profile keeps transcripts 12): Meena writes today.
+    h.clock.set(new Date(Date.parse(START) + 396 * DAY).toISOString());
+    for (const t of ['hi', '2', 'yes']) await h.say(t, { user: 'meena' });
+    const dry = await app.retention.run({ dryRun: true });
+    expect(dry.housekeeping.sessions).toBe(1);
+    expect(await session('asha')).toBeDefined();
+    const report = await app.retention.run({ dryRun: false });
+    expect(report.housekeeping.sessions).toBe(1);
+    expect(await session('asha')).toBeUndefined();
+    expect(await session('ravi')).toBeDefined();
+    expect(await session('meena')).toBeDefined();
+    // No answer row of hers is left behind; the others' stay.
+    expect(await answersOf('console:asha')).toBe(0);
+    expect(await answersOf('console:ravi')).toBeGreaterThan(0);
+    // When she comes back, she starts afresh.
+    expect(texts(await h.say('hello', { user: 'asha' }))).toContain('Please choose your language');
+    expect((await app.retention.run({ dryRun: false })).housekeeping.sessions).toBe(0);
+  });
+});
