@@ -80,7 +80,8 @@ interface Window {
 const MAX_TRAILING_AFTER_CARD = 7; // "12/28 123": an expiry and a CVV
 
 /**
- * Every Aadhaar number (12 digits, first 2–9, Verhoeff) and card number (13–19 digits, Luhn) in
+ * Every Aadhaar number (12 digits, first 2–9, Verhoeff), Aadhaar Virtual ID (16 digits, Verhoeff)
+ * and card number (13–19 digits, Luhn) in
  * the text, looked for in every window of every digit run, not only whole runs: a mobile number
  * just before an Aadhaar number, or a CVV just after a card number, make one longer run.
  *
@@ -97,6 +98,12 @@ export function findNumbers(text: string): NumberSpan[] {
     const windows: Window[] = [];
     for (let s = 0; s + 12 <= digits.length; s++) {
       if (digits[s]! >= '2' && verhoeffValid(digits.slice(s, s + 12))) windows.push({ kind: 'aadhaar', from: s, to: s + 11 });
+      // An Aadhaar Virtual ID (VID): 16 digits with a Verhoeff check digit, which authenticates in
+      // place of the number itself. A window that is also a valid card number is the card's.
+      if (s + 16 <= digits.length) {
+        const vid = digits.slice(s, s + 16);
+        if (verhoeffValid(vid) && !luhnValid(vid)) windows.push({ kind: 'aadhaar', from: s, to: s + 15 });
+      }
       if (digits[s] === '0') continue;
       for (let len = 13; len <= 19 && s + len <= digits.length; len++) {
         if (luhnValid(digits.slice(s, s + len))) windows.push({ kind: 'card', from: s, to: s + len - 1 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { digitRuns, digitValue } from '../../src/text/digits.ts';
-import { redact, redactSplit } from '../../src/text/redact.ts';
+import { luhnValid, redact, redactSplit, verhoeffValid } from '../../src/text/redact.ts';
 import { aadhaarFormats, cardFormats } from '../helpers/number-formats.ts';
 
 /**
@@ -90,5 +90,30 @@ describe('a number split over two messages', () => {
   it('leaves two unrelated numbers alone', () => {
     expect(redactSplit('my pincode is 110092', '42 is the house')).toBeUndefined();
     expect(redactSplit('call me', '2345 6789 0124')).toBeUndefined();
+  });
+});
+
+const toDevanagari = (s: string) => s.replace(/\d/g, (d) => String.fromCharCode(0x0966 + Number(d)));
+
+describe('an Aadhaar Virtual ID (16 digits, Verhoeff check digit)', () => {
+  /** 15 digits and the check digit that makes them a valid VID (and not a card number). */
+  const vidOf = (base: string): string => {
+    for (let d = 0; d <= 9; d++) if (verhoeffValid(base + d) && !luhnValid(base + d)) return base + d;
+    throw new Error('no VID digit');
+  };
+  const VID = vidOf('912345678901234');
+  const grouped = VID.replace(/(\d{4})(?=\d)/g, '$1 ');
+
+  it('is masked to its last four digits, grouped or not, in Devanagari digits, after a mobile number', () => {
+    for (const text of [`my VID is ${grouped}`, `VID ${VID}`, `वीआईडी ${toDevanagari(grouped)}`, `call 9876543210 vid ${grouped}`]) {
+      const out = redact(text);
+      expect(out.text, text).not.toMatch(/\d{4}[\s\u00a0]?\d{4}[\s\u00a0]?\d{4}[\s\u00a0]?\d{4}/);
+      expect(out.text, text).toContain(VID.slice(-4));
+      expect(out.kinds, text).toEqual(['aadhaar']);
+    }
+  });
+
+  it('a 16-digit card number stays a card', () => {
+    expect(redact('4111 1111 1111 1111').kinds).toEqual(['card']);
   });
 });
