@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROCESSED_DAYS } from '../../src/retention/retention-service.ts';
-import { pgTestSchema, TEST_DATABASE_URL } from '../helpers/backends.ts';
-import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
+import { FakeClock } from '../helpers/harness.ts';
+import { BACKENDS, useHarnesses } from './helpers.ts';
 
 /**
  * The redelivery guard's message ids and the platforms' delivery statuses are purged by age:
@@ -10,27 +10,11 @@ import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 const START = '2026-01-05T04:30:00.000Z';
 const DAY = 86_400_000;
 
-describe.each([
-  { backend: 'sqlite' },
-  { backend: 'postgres', skip: !TEST_DATABASE_URL },
-])('message ids and delivery statuses on $backend', ({ backend, skip }) => {
-  let h: Harness | undefined;
-  let drop: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await h?.close();
-    await drop?.();
-    h = undefined;
-    drop = undefined;
-  });
+describe.each(BACKENDS)('message ids and delivery statuses on $name', (backend) => {
+  const harnesses = useHarnesses(backend);
 
-  it.skipIf(skip === true)(`keeps message ids ${PROCESSED_DAYS} days (a redelivery within them is still dropped) and statuses as long as transcripts`, { timeout: 60_000 }, async () => {
-    let env: Record<string, string> | undefined;
-    if (backend === 'postgres') {
-      const schema = await pgTestSchema();
-      drop = schema.drop;
-      env = { DATABASE_URL: schema.url };
-    }
-    h = await startHarness({ clock: new FakeClock(START), ...(env ? { env } : {}) });
+  it.skipIf(backend.skip)(`keeps message ids ${PROCESSED_DAYS} days (a redelivery within them is still dropped) and statuses as long as transcripts`, { timeout: 60_000 }, async () => {
+    const h = await harnesses.start({ clock: new FakeClock(START) });
     const app = h.app;
     const ids = () => app.store.transaction(async (uow) => ({
       early: await uow.processed('console', 'early-1'),
@@ -53,9 +37,9 @@ describe.each([
     // The later message, delivered again, is still a duplicate: no second reply.
     expect(await h.say('2', { messageId: 'late-1' })).toEqual([]);
 
-    // Past the transcripts' period (12 months in the shipped profile) the status goes too.
+    // Past the transcripts' period (12 months here) the status goes too.
     h.clock.set(new Date(Date.parse(START) + 400 * DAY).toISOString());
-    await app.store.transaction((uow) => uow.deliveryStatuses.add({ channel: 'whatsapp-cloud', platform_message_id: 'wamid.NEW', status: 'sent', at: h!.clock.now().toISOString(), error_code: null }));
+    await app.store.transaction((uow) => uow.deliveryStatuses.add({ channel: 'whatsapp-cloud', platform_message_id: 'wamid.NEW', status: 'sent', at: h.clock.now().toISOString(), error_code: null }));
     const later = await app.retention.run({ dryRun: false });
     expect(later.housekeeping.delivery_statuses).toBe(1);
     const left = await app.store.transaction(async (uow) => [...(await uow.deliveryStatuses.of('whatsapp-cloud', 'wamid.OLD')), ...(await uow.deliveryStatuses.of('whatsapp-cloud', 'wamid.NEW'))]);

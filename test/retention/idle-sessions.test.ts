@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { SqliteStore } from '../../src/storage/sqlite-store.ts';
-import { pgTestSchema, TEST_DATABASE_URL } from '../helpers/backends.ts';
+import { describe, expect, it } from 'vitest';
 import { fileGrievance } from '../helpers/desk.ts';
-import { FakeClock, startHarness, texts, type Harness } from '../helpers/harness.ts';
+import { FakeClock, texts } from '../helpers/harness.ts';
+import { BACKENDS, useHarnesses } from './helpers.ts';
 
 /**
  * A form left half-way keeps the citizen's answers in their chat session (a description, a
@@ -11,31 +10,13 @@ import { FakeClock, startHarness, texts, type Harness } from '../helpers/harness
 const START = '2026-01-05T04:30:00.000Z';
 const DAY = 86_400_000;
 
-describe.each([
-  { backend: 'sqlite' },
-  { backend: 'postgres', skip: !TEST_DATABASE_URL },
-])('idle chat sessions on $backend', ({ backend, skip }) => {
-  let h: Harness | undefined;
-  let drop: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await h?.close();
-    await drop?.();
-    h = undefined;
-    drop = undefined;
-  });
+describe.each(BACKENDS)('idle chat sessions on $name', (backend) => {
+  const harnesses = useHarnesses(backend);
 
-  it.skipIf(skip === true)('are deleted with their answers after the transcripts’ period, except with an open ticket or a recent message', { timeout: 60_000 }, async () => {
-    let env: Record<string, string> | undefined;
-    let answersOf: (key: string) => Promise<number>;
-    if (backend === 'postgres') {
-      const schema = await pgTestSchema();
-      drop = schema.drop;
-      env = { DATABASE_URL: schema.url };
-      answersOf = async (key) => Number((await schema.query(`select count(*) as n from ${schema.schema}.session_answers where session_key = '${key}'`))[0]?.n);
-    } else {
-      answersOf = async (key) => (((h!.app.store as SqliteStore).connection.prepare('select count(*) as n from session_answers where session_key = ?').get(key)) as { n: number }).n;
-    }
-    h = await startHarness({ clock: new FakeClock(START), ...(env ? { env } : {}) });
+  it.skipIf(backend.skip)('are deleted with their answers after the transcripts’ period, except with an open ticket or a recent message', { timeout: 60_000 }, async () => {
+    const h = await harnesses.start({ clock: new FakeClock(START) });
+    const sql = await harnesses.sql(h);
+    const answersOf = (key: string) => sql.count('session_answers', `session_key = '${key}'`);
     const app = h.app;
     // Asha stops half-way through a grievance, her description given.
     for (const t of ['hi', '2', 'yes', '1', '1', 'No water in Sector 4; call me on 9876543210.']) await h.say(t, { user: 'asha' });
@@ -46,7 +27,7 @@ describe.each([
     expect((await session('asha'))?.state.vars).toMatchObject({ description: 'No water in Sector 4; call me on 9876543210.' });
     expect(await answersOf('console:asha')).toBeGreaterThan(0);
 
-    // Thirteen months on (the shipped profile keeps transcripts 12): Meena writes today.
+    // Thirteen months on (the profile keeps transcripts 12 months): Meena writes today.
     h.clock.set(new Date(Date.parse(START) + 396 * DAY).toISOString());
     for (const t of ['hi', '2', 'yes']) await h.say(t, { user: 'meena' });
     const dry = await app.retention.run({ dryRun: true });
