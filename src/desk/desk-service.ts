@@ -200,6 +200,11 @@ export class DeskService {
     if (!evidence) throw new Error('DeskService.attachAndReply needs the evidence files (DeskServiceDeps.evidence)');
     const now = this.deps.clock();
     const t = await this.deps.store.transaction(async (uow) => {
+      // The conversation's lock first, as the router takes it before a citizen's file (then the
+      // blob's): taken in the other order, an officer attaching the very file the citizen is
+      // sending at that moment would deadlock with it on PostgreSQL.
+      const held = await uow.tickets.byNumber(number);
+      if (held) await uow.lockConversation(held.conversation_key);
       const { row, fresh } = await evidence.attachIn(uow, user, number, input.file, input.idempotencyKey);
       if (!fresh) return undefined;
       const ticket = await uow.tickets.byId(Number(row.ticket_id));

@@ -9,7 +9,7 @@ import type { EvidenceFilesTable } from '../storage/schema.ts';
 import type { Store } from '../storage/sqlite-store.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { checkEvidence, type CheckedFile } from './checks.ts';
-import type { FileStore } from './file-store.ts';
+import { sha256Of, type FileStore } from './file-store.ts';
 
 export type EvidenceRow = Omit<EvidenceFilesTable, 'id'> & { id: number };
 
@@ -138,6 +138,8 @@ export class EvidenceFiles {
       if (row && Number(row.ticket_id) !== t.id) {
         throw new AppError(ERROR_CODES.DESK_INPUT, 'error.form_other_ticket');
       }
+      // The same key with another file is not a retry: the second file must not vanish unsaid.
+      if (row && row.sha256 !== sha256Of(file.bytes)) throw new AppError(ERROR_CODES.DESK_INPUT, 'error.form_other_file');
       return row && { row: { ...row, id: Number(row.id), size: Number(row.size) }, fresh: false };
     };
     const before = await earlier();

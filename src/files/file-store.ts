@@ -179,16 +179,29 @@ export class DiskFileStore implements FileStore {
     if (now - this.lastStrayWalk < STRAY_AGE_MS) return 0;
     this.lastStrayWalk = now;
     let removed = 0;
-    for (const sha256 of await this.strayCandidates(now - STRAY_AGE_MS)) if (await this.removeIfUnnamed(store, sha256)) removed++;
+    for (const sha256 of await this.strayCandidates(store, now - STRAY_AGE_MS)) if (await this.removeIfUnnamed(store, sha256)) removed++;
     return removed;
   }
 
   /**
-   * Blob files last written before `before` (ms), at most SWEEP_BATCH of them; the rest at the next
-   * walk. Read with the asynchronous calls: a folder of many files must not hold up the messages.
+   * Blob files last written before `before` (ms) that no row names, at most SWEEP_BATCH of them (the
+   * rest at the next walk). Named files are passed over as they are found, so however many live
+   * files there are, every stray is reached. Read with the asynchronous calls: a folder of many
+   * files must not hold up the messages. (`removeIfUnnamed` checks again, under the blob's lock.)
    */
-  private async strayCandidates(before: number): Promise<string[]> {
+  private async strayCandidates(store: Pick<Store, 'transaction'>, before: number): Promise<string[]> {
     const found: string[] = [];
+    let old: string[] = [];
+    const keepUnnamed = async () => {
+      const names = old;
+      old = [];
+      const unnamed = await store.transaction(async (uow) => {
+        const out: string[] = [];
+        for (const sha256 of names) if ((await uow.exec.all(queries(uow.dialect).referenced, { sha256 })).length === 0) out.push(sha256);
+        return out;
+      });
+      found.push(...unnamed);
+    };
     const dirs = fs.existsSync(this.dir) ? (await fs.promises.readdir(this.dir)).filter((d) => /^[0-9a-f]{2}$/.test(d)).sort() : [];
     for (const d of dirs) {
       for (const name of (await fs.promises.readdir(path.join(this.dir, d))).sort()) {
@@ -199,11 +212,13 @@ export class DiskFileStore implements FileStore {
         // A put that died between writing and renaming: half a file, which nothing can name.
         if (/^[0-9a-f]{64}\.[0-9a-f]+\.tmp$/.test(name)) await fs.promises.rm(file, { force: true });
         if (!/^[0-9a-f]{64}$/.test(name)) continue;
-        found.push(name);
-        if (found.length >= SWEEP_BATCH) return found;
+        old.push(name);
+        if (old.length >= 100) await keepUnnamed();
+        if (found.length >= SWEEP_BATCH) return found.slice(0, SWEEP_BATCH);
       }
     }
-    return found;
+    if (old.length > 0) await keepUnnamed();
+    return found.slice(0, SWEEP_BATCH);
   }
 }
 

@@ -219,6 +219,9 @@ export class OtpService {
         if (full === undefined || until > full) full = until;
       }
     }
+    // A resend past the hour's codes while the current code is still valid: the citizen is asked to
+    // use that code (and stays at the question), not told the check is over.
+    if (full && live) return { result: { status: 'resend_limit', destination, expiresAt: live.expiresAt } };
     if (full) return { result: { status: 'send_limit', destination, until: full } };
     for (const subject of others) {
       const sends = await uow.ephemeral.get<{ since: string; count: number }>(sendsKey(subject));

@@ -122,6 +122,9 @@ export const retentionQueries = featureQueries((db) => {
     idleConversations: prepare<{ after: string; before: string; limit: number }, { conversation_key: string }>((p) =>
       db.selectFrom('conversation_state').select('conversation_key')
         .where('conversation_key', '>', p.after).where('last_inbound_at', '<', p.before).orderBy('conversation_key').limit(p.limit)),
+    /** When the citizen last wrote, read again under the conversation's lock. */
+    lastInboundOf: prepare<{ conversation_key: string }, { last_inbound_at: string }>((p) =>
+      db.selectFrom('conversation_state').select('last_inbound_at').where('conversation_key', '=', p.conversation_key)),
     countExpiredSessions: prepare<{ now: string }, { n: number }>((p) =>
       db.selectFrom('desk_sessions').select(sql<number>`count(*)`.as('n')).where('expires_at', '<', p.now)),
     deleteExpiredSessions: prepare<{ now: string; limit: number }, never>((p) =>

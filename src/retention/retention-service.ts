@@ -296,6 +296,11 @@ export class RetentionService {
         const reasons = await keepReasonsOf(uow, rows.map((r) => r.conversation_key), now, this.deps.profile);
         for (const { conversation_key: key } of rows) {
           if (reasons.get(key)!.length > 0) continue;
+          // The citizen may have written since the page was read (PostgreSQL: another instance):
+          // under the conversation's lock, which their message's unit of work holds, read again.
+          await uow.lockConversation(key);
+          const [state] = await uow.exec.all(this.q(uow).lastInboundOf, { conversation_key: key });
+          if (!state || state.last_inbound_at >= before) continue;
           const stored = await uow.sessions.get<unknown>(key);
           if (!stored || stored.live) continue;
           if (!dryRun) await uow.sessions.delete(key);

@@ -42,7 +42,7 @@ export interface QueueParams {
 /**
  * The live chats an officer may open, as `canSeeChat` (src/desk/access.ts) decides, written for
  * SQL so the desk counts and lists them in one statement whatever their number. Built by
- * `accessFrom` (src/departments/access.ts); test/desk/chat-scope.test.ts holds the two to the same answers.
+ * `accessFrom` (src/departments/access.ts); test/departments/waiting-chats.test.ts holds the two to the same answers.
  * - `me`: the officer (their own chat, and tickets assigned to them); -1 for one who takes no chats.
  * - `departments`: `,id,…,` the departments there are; a ticket stored under any other id (`main`
  *   from before departments, one no longer declared) is `fallback`'s, as `Departments.get` says.

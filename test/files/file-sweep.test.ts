@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvidenceFiles } from '../../src/files/evidence.ts';
 import { DatabaseFileStore, DiskFileStore, sha256Of, type SweepHooks } from '../../src/files/file-store.ts';
@@ -168,4 +170,42 @@ describe.skipIf(!TEST_DATABASE_URL)('the database file store’s sweep on Postgr
     expect(await app.evidence.sweep()).toBe(1);
     expect(await app.store.transaction((uow) => app.evidence.bytesOf(uow, row.sha256))).toBeUndefined();
   });
+});
+
+describe('the daily walk for bytes no row names', () => {
+  it('reaches a stray however many named files sort before it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nivaran-strays-'));
+    const store = await SqliteStore.open(path.join(dir, 'db.sqlite'));
+    try {
+      let now = Date.parse(START);
+      const files = new DiskFileStore(path.join(dir, 'files'), () => new Date(now));
+      // A stray whose name sorts last, behind 600 files evidence still names (more than a walk's batch).
+      let stray: Buffer;
+      do stray = randomBytes(32); while (!sha256Of(stray).startsWith('ff'));
+      const named: Buffer[] = [];
+      while (named.length < 600) {
+        const b = randomBytes(32);
+        if (sha256Of(b) < 'ff') named.push(b);
+      }
+      await store.transaction(async (uow) => {
+        for (const b of [...named, stray]) await files.put(b, uow);
+      });
+      const db = store.connection;
+      const add = db.prepare("insert into evidence_files (conversation_key, ticket_id, sha256, mime, size, added_by, channel, message_id, created_at) values ('console:x', null, ?, 'image/png', 32, 'citizen', 'console', null, ?)");
+      for (const b of named) add.run(sha256Of(b), START);
+      // The crash between the sweep's two steps: the stray's row gone, its bytes on disk.
+      db.prepare('delete from file_blobs where sha256 = ?').run(sha256Of(stray));
+      const onDisk = (b: Buffer) => path.join(dir, 'files', sha256Of(b).slice(0, 2), sha256Of(b));
+      const old = new Date(now - 3 * 86_400_000);
+      for (const b of [...named, stray]) fs.utimesSync(onDisk(b), old, old);
+      expect(await files.sweep(store)).toBe(1);
+      expect(fs.existsSync(onDisk(stray))).toBe(false);
+      expect(named.every((b) => fs.existsSync(onDisk(b)))).toBe(true);
+      now += 86_400_001;
+      expect(await files.sweep(store)).toBe(0);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

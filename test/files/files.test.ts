@@ -124,7 +124,11 @@ describe('evidence on the desk', () => {
       const otherTicket = await fileGrievance(h, { user: 'c-other' });
       const reused = await keyed(PDF, 'upload-7f3a', otherTicket);
       expect(reused.statusCode).toBe(400);
-      expect(reused.json().message).toBe('This form was already used on another ticket. Open the ticket again and attach the file from its page.');
+      expect(reused.json().message).toBe('This Idempotency-Key was already used for a file on another ticket; send a new key.');
+      // The same key with another file is not a retry: refused, not silently answered with the first file.
+      const otherFile = await keyed(Buffer.concat([PDF, Buffer.from('\n% another')]), 'upload-7f3a');
+      expect(otherFile.statusCode).toBe(400);
+      expect(otherFile.json().message).toBe('This Idempotency-Key was already used for another file; send a new key.');
 
       // Erasure of the conversation takes its files (the citizen's and the two attached) and, once unreferenced, their bytes.
       expect(await h.app.store.transaction((uow) => h!.app.evidence.erase(uow, t.conversation_key))).toBe(3);

@@ -126,6 +126,10 @@ for (const backend of backends) {
       expect((await start(store, otp, clock)).result.status).toBe('resend_limit');
       clock.advance(5 * MIN);
       expect((await start(store, otp, clock)).result.status).toBe('sent');
+      // The hour's fifth code is still valid: a resend asks the citizen to use it (the question stays).
+      expect((await start(store, otp, clock)).result).toEqual({ status: 'resend_limit', destination: '+91 98XXXXX210', expiresAt: '2026-11-22T05:40:00.000Z' });
+      // Once it has expired, the hour's cap says until when.
+      clock.advance(5 * MIN);
       expect((await start(store, otp, clock)).result).toEqual({ status: 'send_limit', destination: '+91 98XXXXX210', until: '2026-11-22T06:30:00.000Z' });
     });
 

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.ts';
+import { RetentionService } from '../../src/retention/retention-service.ts';
+import type { Prepared } from '../../src/storage/prepared.ts';
+import type { Store } from '../../src/storage/sqlite-store.ts';
+import type { UnitOfWork } from '../../src/storage/unit-of-work.ts';
 import { fileGrievance } from '../helpers/desk.ts';
 import { FakeClock, texts } from '../helpers/harness.ts';
 import { BACKENDS, useHarnesses } from './helpers.ts';
@@ -45,4 +50,38 @@ describe.each(BACKENDS)('idle chat sessions on $name', (backend) => {
     expect(texts(await h.say('hello', { user: 'asha' }))).toContain('Please choose your language');
     expect((await app.retention.run({ dryRun: false })).housekeeping.sessions).toBe(0);
   });
+
+  it.skipIf(backend.skip)('keeps the session of a citizen who writes while the purge runs', { timeout: 60_000 }, async () => {
+    const h = await harnesses.start({ clock: new FakeClock(START) });
+    const app = h.app;
+    for (const t of ['hi', '2', 'yes', '1', '1', 'No water in Sector 4.']) await h.say(t, { user: 'asha' });
+    h.clock.set(new Date(Date.parse(START) + 396 * DAY).toISOString());
+    // Asha writes again just after the purge found her idle: on PostgreSQL her message commits on
+    // a connection of its own in between; on SQLite it waits for the purge's unit of work.
+    let written: Promise<unknown> | undefined;
+    const store: Store = {
+      transaction: (work) => app.store.transaction((uow) => work(new Proxy(uow, {
+        get(target, prop) {
+          if (prop !== 'exec') return target[prop as keyof UnitOfWork];
+          return {
+            run: target.exec.run,
+            all: async <P extends object, R>(q: Prepared<P, R>, params: P) => {
+              const rows = await target.exec.all(q, params);
+              if (!written && q.sql.includes('conversation_state') && rows.length > 0) {
+                written = h.say('hi', { user: 'asha' });
+                if (backend.name === 'postgres') await written;
+              }
+              return rows;
+            },
+          };
+        },
+      }))),
+      close: () => app.store.close(),
+    };
+    await new RetentionService({ store, profile: app.content.profile, clock: h.clock.now, logger: createLogger('silent') }).run({ dryRun: false });
+    await written;
+    expect(written).toBeDefined();
+    expect(await app.store.transaction((uow) => uow.sessions.get('console:asha'))).toBeDefined();
+  });
 });
+

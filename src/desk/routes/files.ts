@@ -16,6 +16,12 @@ const uploadForm = z.object({
   form_key: z.string().regex(/^[A-Za-z0-9_-]{32,64}$/).optional(),
 });
 /** Room for the form's other fields and the multipart headers beside the file. */
+/** An Idempotency-Key used before for another request: not a retry, refused. */
+const API_KEY_REUSED: Record<string, string> = {
+  'error.form_other_ticket': 'This Idempotency-Key was already used for a file on another ticket; send a new key.',
+  'error.form_other_file': 'This Idempotency-Key was already used for another file; send a new key.',
+};
+
 /** The API upload's optional Idempotency-Key header (as Stripe's and the IETF draft's). */
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/).optional();
 const FORM_OVERHEAD = 64 * 1024;
@@ -57,7 +63,12 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
       // once, and the retry answers 200 with the first one's file. Keys are the officer's own.
       const key = idempotencyKey.safeParse(request.headers['idempotency-key']);
       if (!key.success) throw new AppError(ERROR_CODES.DESK_INPUT, 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.');
-      const { row, fresh } = await app.evidence.attach(officer, number, request.body, key.data === undefined ? undefined : `api:${officer.id}:${key.data}`);
+      const { row, fresh } = await app.evidence.attach(officer, number, request.body, key.data === undefined ? undefined : `api:${officer.id}:${key.data}`)
+        .catch((error: unknown) => {
+          // The desk form's wording ("this form") told in the API's terms.
+          const reused = error instanceof AppError && error.code === ERROR_CODES.DESK_INPUT ? API_KEY_REUSED[error.message] : undefined;
+          throw reused ? new AppError(ERROR_CODES.DESK_INPUT, reused) : error;
+        });
       return reply.status(fresh ? 201 : 200).send({ id: row.id, mime: row.mime, size: row.size, sha256: row.sha256, createdAt: row.created_at });
     });
   });
