@@ -1,6 +1,6 @@
 import type { RedactionKind } from '../text/redact.ts';
 import { cleanText, hasDevanagari, matchForm, visibleLength } from '../text/normalize.ts';
-import { ticketNumberAtEnd } from '../domain/tickets/ticket-number.ts';
+import { ticketKindOf, ticketNumberAtEnd, ticketWordKey } from '../domain/tickets/ticket-number.ts';
 import type { ActionRegistry } from './actions/registry.ts';
 import type { EngineServices } from './actions/types.ts';
 import type { Choice, EngineEvent, ParamValue } from './events.ts';
@@ -586,6 +586,9 @@ class Run {
         else if (filter === 'datetime' && typeof value === 'string') out[k] = { datetime: value };
         // `$category|t:grievance.category.` shows the translated label of a choice id.
         else if (filter?.startsWith('t:') && typeof value === 'string') out[k] = { t: `${filter.slice(2)}${value}` };
+        // `$feedback_ticket|ticket_word`: what a ticket is called in the citizen's language, from its
+        // number (Hindi: टिकट for a grievance, अनुरोध for a data-rights request).
+        else if (filter === 'ticket_word') out[k] = { t: ticketWordKey(typeof value === 'string' ? ticketKindOf(value) : undefined) };
         else out[k] = value === null || value === undefined ? '' : typeof value === 'number' ? value : String(value);
       } else if (typeof v === 'string' || typeof v === 'number') out[k] = v;
       else if (typeof v === 'boolean') out[k] = String(v);

@@ -12,7 +12,7 @@ const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case id');
 export const i18nKey = z.string().regex(/^(common:|law:|departments:|security:)?[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'dotted i18n key');
 /** `step` within the same flow, or `flow/step`. */
 export const target = z.string().regex(/^([a-z][a-z0-9_]*\/)?[a-z][a-z0-9_]*$/, 'step id or flow/step');
-/** Literal, `$var.path` (a variable, optionally `|date`) or `t:key` (a translated text). */
+/** Literal, `$var.path` (a variable, optionally `|date`, `|datetime`, `|t:key.prefix.` or `|ticket_word`: "टिकट"/"अनुरोध" from a ticket number) or `t:key` (a translated text). */
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
 const params = z.record(z.string(), paramValue);
 

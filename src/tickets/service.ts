@@ -3,6 +3,7 @@ import { capAtCeiling, ceilingOf, REGIME_LAW } from '../domain/sla/ceiling.ts';
 import { deadline, reminderInstants, type Pause } from '../domain/sla/deadline.ts';
 import type { Duration } from '../domain/sla/duration.ts';
 import { canTransition, clockRuns, isOpen, isTicketStatus, type TicketStatus } from '../domain/tickets/state-machine.ts';
+import { ticketWordKey } from '../domain/tickets/ticket-number.ts';
 import type { ParamValue } from '../engine/events.ts';
 import { isLang, type Lang } from '../engine/session.ts';
 import { deliver, recipientOf } from '../outbox/enqueue.ts';
@@ -571,7 +572,9 @@ export class TicketService {
     update = false,
   ): Promise<void> {
     const lang = this.langOf(t);
-    const text = withContactLine(this.deps.translator.t(lang, key, { number: t.number, ...params }), key, this.deps.translator.t(lang, 'law:contact'));
+    // `item`: Hindi calls a grievance a टिकट and a data-rights request an अनुरोध (both masculine, so
+    // the words around them agree either way); English says "ticket" for both and does not use it.
+    const text = withContactLine(this.deps.translator.t(lang, key, { number: t.number, item: { t: ticketWordKey(t.kind) }, ...params }), key, this.deps.translator.t(lang, 'law:contact'));
     if (update) await deliverUpdate(uow, recipientOf(t.conversation_key), { text, choices }, now.toISOString(), this.deps.translator.t(lang, 'updates:hint'));
     else await deliver(uow, recipientOf(t.conversation_key), { text, choices }, now.toISOString());
   }

@@ -83,7 +83,7 @@ for (const backend of [{ name: 'sqlite', skip: false }, { name: 'postgres', skip
         for (const s of a.sent) {
           const key = `${a.name}:${s.to}`;
           told.set(key, (told.get(key) ?? 0) + 1);
-          if (s.message.text.includes('महत्वपूर्ण सूचना')) hindi++;
+          if (s.message.text.includes('ज़रूरी सूचना')) hindi++;
         }
       }
       expect(told.size).toBe(N);

@@ -67,7 +67,7 @@ describe('personal-data breach notices (s.8(6), Rule 7)', () => {
       'contact A. Sharma, Data Protection Officer: dpo@example.org, +91 11 2345 6789.',
     ]) expect(en).toContain(part);
     const hi = told.get('ravi')![0]!;
-    for (const part of ['जल बोर्ड की ओर से महत्वपूर्ण सूचना', BREACH.notice.hi.what, BREACH.notice.hi.safety, 'A. Sharma, डेटा संरक्षण अधिकारी से संपर्क करें']) expect(hi).toContain(part);
+    for (const part of ['जल बोर्ड की ओर से ज़रूरी सूचना', BREACH.notice.hi.what, BREACH.notice.hi.safety, 'डेटा संरक्षण अधिकारी A. Sharma से संपर्क करें']) expect(hi).toContain(part);
     // The transcript keeps what each was told.
     const rows = await h.app.store.transaction((u) => u.transcripts.of('console:ravi'));
     expect(rows.at(-1)!.text).toBe(hi);

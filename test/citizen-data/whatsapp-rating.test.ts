@@ -128,10 +128,10 @@ describe('the rating on WhatsApp Cloud', () => {
     // WhatsApp still counts the window as closed (131047) when the reply to "हाँ" goes out: the
     // adapter falls back to the template, and the rating question that follows goes the same way.
     graph.failNext(400, { error: { message: '(#131047) Re-engagement message', code: 131047 } });
-    const sent = await post(text('हाँ', CITIZEN, at()), /मूल्यांकन करें/);
+    const sent = await post(text('हाँ', CITIZEN, at()), /उत्तर कैसा लगा/);
     expect(sent.map((m) => m.type)).toEqual(['template', 'template']);
     expect(sent[1]!.body).toMatchObject({ template: { name: 'nivaran_update', language: { code: 'hi' } } });
-    expect(readable(sent[1]!)).toBe('कृपया टिकट GRV-2026-000001 के उत्तर का मूल्यांकन करें: 1 (बहुत खराब) से 5 (बहुत अच्छा) के बीच कोई विकल्प चुनें। 1. बहुत खराब 2. खराब 3. औसत 4. अच्छा 5. बहुत अच्छा');
+    expect(readable(sent[1]!)).toBe('आपको टिकट GRV-2026-000001 का उत्तर कैसा लगा? 1 (बहुत खराब) से 5 (बहुत अच्छा) तक कोई एक अंक चुनें। 1. बहुत खराब 2. खराब 3. औसत 4. अच्छा 5. बहुत अच्छा');
 
     // The citizen types a number (Devanagari digits too): the window is open again.
     const next = await post(text('२', CITIZEN, at()), /टिप्पणी/);

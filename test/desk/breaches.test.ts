@@ -52,7 +52,7 @@ describe('breaches on the desk', () => {
     await h.app.scheduler.sweep();
     await h.app.sender.drain('console');
     const told = h.adapter.take();
-    expect(told.map((m) => m.text.slice(0, 20))).toEqual(['जल बोर्ड की ओर से मह']);
+    expect(told.map((m) => m.text.slice(0, 20))).toEqual(['जल बोर्ड की ओर से ज़']);
     const after = await b.get('/breaches/1');
     expect(after.body).toMatch(/<progress max="1" value="1"/);
     expect(after.body).toContain('ref:CUST-404');

@@ -25,7 +25,7 @@ async function start(env: Record<string, string> = {}): Promise<Harness> {
 /** The test profile with CPGRAMS grievances, whose guidelines allow one extension. */
 const CPGRAMS = { PROFILE_FILE: path.join(import.meta.dirname, '..', 'fixtures', 'profile-cpgrams.yaml') };
 const CONTACT_EN = 'For any question about your data or this request, contact A. Sharma, Data Protection Officer: dpo@example.org, +91 11 2345 6789.';
-const CONTACT_HI = 'अपने डेटा या इस अनुरोध के संबंध में किसी भी प्रश्न के लिए A. Sharma, डेटा संरक्षण अधिकारी से संपर्क करें: dpo@example.org, +91 11 2345 6789।';
+const CONTACT_HI = 'अपने डेटा या इस मामले के बारे में किसी भी प्रश्न के लिए डेटा संरक्षण अधिकारी A. Sharma से संपर्क करें: dpo@example.org, +91 11 2345 6789।';
 
 const filters = (f: Record<string, unknown> = {}) => queueFiltersSchema.parse(f);
 const numbers = async (h: Harness, o: Officer, f: Record<string, unknown> = {}) => (await h.app.desk.queue(o, filters(f))).items.map((i) => i.number);
@@ -297,7 +297,7 @@ describe('desk actions', () => {
     await inbox(h);
     await act(h, o1, number, { type: 'reply', text: 'पाइपलाइन की मरम्मत चल रही है।' });
     const told = await inbox(h, 'citizen-1');
-    expect(told).toEqual([`आपके टिकट ${number} के संबंध में शिकायत डेस्क अधिकारी का उत्तर:\nपाइपलाइन की मरम्मत चल रही है।\n${CONTACT_HI}`]);
+    expect(told).toEqual([`आपके टिकट ${number} के बारे में शिकायत डेस्क अधिकारी का उत्तर:\nपाइपलाइन की मरम्मत चल रही है।\n${CONTACT_HI}`]);
   });
 
   it('ask: the ticket waits for the citizen, and their next message resumes it', async () => {

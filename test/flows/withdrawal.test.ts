@@ -37,8 +37,8 @@ describe('after consent is withdrawn', () => {
     const answer = await h.say(s.yes);
     const said = texts(answer);
     const tr = h.app.content.translator;
-    expect(said).toContain(tr.t(lang, 'law:feedback_noted', { number: 'GRV-2026-000001' }));
-    expect(said).not.toContain(tr.t(lang, 'followup.rating_prompt', { number: 'GRV-2026-000001' }).slice(0, 20));
+    expect(said).toContain(tr.t(lang, 'law:feedback_noted', { number: 'GRV-2026-000001', item: { t: 'common:ticket_word.grievance' } }));
+    expect(said).not.toContain(tr.t(lang, 'followup.rating_prompt', { number: 'GRV-2026-000001', item: { t: 'common:ticket_word.grievance' } }).slice(0, 20));
     expect(said).not.toContain(tr.t(lang, 'followup.comment_prompt').slice(0, 20));
     // A comment typed anyway is taken nowhere.
     await h.say('COMMENT-7731 the officer was slow and rude to me on the phone');

@@ -5,7 +5,7 @@ import { FakeClock, startHarness, type Harness } from '../helpers/harness.ts';
 /** DPDP Rules r.9: every message that answers or updates a right or a grievance names the contact person and how to reach them. */
 const LINE = {
   en: 'For any question about your data or this request, contact A. Sharma, Data Protection Officer: dpo@example.org, +91 11 2345 6789.',
-  hi: 'अपने डेटा या इस अनुरोध के संबंध में किसी भी प्रश्न के लिए A. Sharma, डेटा संरक्षण अधिकारी से संपर्क करें: dpo@example.org, +91 11 2345 6789।',
+  hi: 'अपने डेटा या इस मामले के बारे में किसी भी प्रश्न के लिए डेटा संरक्षण अधिकारी A. Sharma से संपर्क करें: dpo@example.org, +91 11 2345 6789।',
 } as const;
 const FILE = {
   en: ['hi', '2', 'yes', '1', '1', 'No water in Sector 4 since Friday morning.', '3', 'yes'],
@@ -60,7 +60,7 @@ describe('the contact line', () => {
     for (const t of FILE[lang]) await say(h, t);
     await h.app.store.transaction((u) => h!.app.tickets.transition(u, NUMBER, 'withdrawn', { actor: 'citizen', reason: 'cancelled', now: h!.clock.now() }));
     const told = await inbox(h);
-    expect(told[0]).toContain(h.app.content.translator.t(lang, 'common:ticket.withdrawn', { number: NUMBER }));
+    expect(told[0]).toContain(h.app.content.translator.t(lang, 'common:ticket.withdrawn', { number: NUMBER, item: { t: 'common:ticket_word.grievance' } }));
     expect(told[0]).toContain(LINE[lang]);
   });
 });

@@ -13,6 +13,20 @@ const TICKET_NUMBER = new RegExp(`^${TICKET_PATTERN}$`);
 const TICKET_ANYWHERE = new RegExp(TICKET_PATTERN, 'i');
 const TICKET_AT_END = new RegExp(`${TICKET_PATTERN}$`, 'i');
 
+/**
+ * The kind of ticket a number belongs to, read from its prefix (`DPR-…` is a data-rights request).
+ * Hindi names the two differently (टिकट, अनुरोध) where English says "ticket" for both.
+ */
+export function ticketKindOf(number: string): TicketKind | undefined {
+  const prefix = number.trim().toUpperCase().slice(0, 3);
+  return (Object.keys(TICKET_PREFIX) as TicketKind[]).find((k) => TICKET_PREFIX[k] === prefix);
+}
+
+/** The key of the word for a ticket of this kind ("ticket" / "टिकट", "request" / "अनुरोध"). */
+export function ticketWordKey(kind: string | undefined): string {
+  return `common:ticket_word.${kind === 'data_rights' ? 'data_rights' : 'grievance'}`;
+}
+
 export function formatTicketNumber(prefix: string, year: number, seq: number): string {
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
 }
