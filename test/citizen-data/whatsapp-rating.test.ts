@@ -115,7 +115,7 @@ describe('the rating on WhatsApp Cloud', () => {
     await post(text('नमस्ते', CITIZEN, at()), /choose your language/);
     await post(buttonReply('hi', 'हिंदी', CITIZEN, at()), /सहमति देते हैं/);
     await post(buttonReply('yes', 'हाँ', CITIZEN, at()), /सहायता करूँ/);
-    await post(listReply('grievance', 'शिकायत दर्ज करें', CITIZEN, at()), /किस विषय/);
+    await post(listReply('grievance', 'शिकायत दर्ज करें', CITIZEN, at()), /किस बारे में/);
     await post(listReply('billing', 'शुल्क, फ़ीस या भुगतान', CITIZEN, at()), /अपने शब्दों में/);
     await post(text('अक्टूबर के पानी के बिल की राशि दो बार काटी गई।', CITIZEN, at()), /संपर्क कर सकता है/);
     await post(listReply('none', 'नहीं, इसी चैट में उत्तर दें', CITIZEN, at()), /दर्ज कर दी जाए/);

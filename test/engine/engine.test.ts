@@ -78,7 +78,7 @@ describe('engine', () => {
     const { session, said } = await drive(['hi', '2', 'yes', '1', 'हिंदी']);
     expect(session.lang).toBe('hi');
     expect(session.at).toEqual({ flow: 'grievance', step: 'ask_category' });
-    expect(said).toEqual(['भाषा हिंदी कर दी गई है।', 'आपकी शिकायत किस विषय से संबंधित है?']);
+    expect(said).toEqual(['भाषा हिंदी कर दी गई है।', 'आपकी शिकायत किस बारे में है?']);
   });
 
   it('answers "status <number>" in the middle of a flow and returns to the waiting question', async () => {

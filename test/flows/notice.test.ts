@@ -20,7 +20,7 @@ function profileWith(extra: string, board?: string): string {
 describe('the consent notice (DPDP s.5, Rule 3)', () => {
   it.each([
     ['en', ['hi', '2'], ['nominate', 'rating of our answers', 'Our privacy notice: https://jal.example.gov.in/privacy', 'complain to the Data Protection Board of India, through the online means the Board publishes', 'to act on your nomination', 'from your rating and comment', 'A. Sharma']],
-    ['hi', ['नमस्ते', '१'], ['नामित करें, तो उसका नाम', 'आपकी रेटिंग (1 से 5)', 'हमारी गोपनीयता सूचना: https://jal.example.gov.in/privacy', 'तो आप बोर्ड द्वारा प्रकाशित ऑनलाइन माध्यम से (देखें www.meity.gov.in) भारतीय डेटा संरक्षण बोर्ड में शिकायत कर सकते हैं', 'आपके नामांकन पर कार्रवाई', 'आपकी रेटिंग और टिप्पणी से', 'A. Sharma']],
+    ['hi', ['नमस्ते', '१'], ['नॉमिनी बनाएँ, तो उसका नाम', 'आपकी रेटिंग (1 से 5)', 'हमारी गोपनीयता सूचना: https://jal.example.gov.in/privacy', 'तो आप बोर्ड द्वारा प्रकाशित ऑनलाइन माध्यम से (देखें www.meity.gov.in) भारतीय डेटा संरक्षण बोर्ड में शिकायत कर सकते हैं', 'आपके नॉमिनी से जुड़े अनुरोध पर कार्रवाई', 'आपकी रेटिंग और टिप्पणी से', 'A. Sharma']],
   ] as const)('itemises nominees and ratings, links the privacy notice and says how to reach the Board (%s)', async (_lang, start, expected) => {
     h = await startHarness({ env: { PROFILE_FILE: profileWith('law:\n  privacyNoticeUrl: https://jal.example.gov.in/privacy') } });
     let notice = '';

@@ -86,7 +86,7 @@ describe('Telegram channel end to end (fake Bot API over HTTP)', () => {
     // Long labels: one button per row.
     expect((menu.at(-1)!.replyMarkup as { inline_keyboard: unknown[][] }).inline_keyboard.every((row) => row.length === 1)).toBe(true);
 
-    await step(textUpdate(CITIZEN, '१'), /किस विषय से संबंधित है/);
+    await step(textUpdate(CITIZEN, '१'), /किस बारे में है/);
     await step(callbackUpdate(CITIZEN, 'staff', 'cbq-2'), /अपने शब्दों में लिखें/);
     await step(textUpdate(CITIZEN, DESCRIPTION), /संपर्क कर सकता है/);
     const summary = await step(textUpdate(CITIZEN, '३'), /क्या यह शिकायत दर्ज कर दी जाए/);
