@@ -62,10 +62,10 @@ describe('updates opt-out: STOP / बंद करें (seed 002)', () => {
     const h = await consented('hi');
     for (const w of ['बंद करें', 'band karo', 'बंद करो']) {
       const r = await h.say(w);
-      expect(r.map((m) => m.text)).toEqual([expect.stringContaining('अब आपको हमारी ओर से अद्यतन सूचनाएँ (अपडेट) नहीं भेजी जाएँगी।')]);
+      expect(r.map((m) => m.text)).toEqual([expect.stringContaining('अब आपको हमारी ओर से अपडेट नहीं भेजे जाएँगे।')]);
     }
     const back = await h.say('शुरू करें');
-    expect(back[0]!.text).toBe('अपडेट पुनः चालू कर दिए गए हैं। इन्हें कभी भी बंद करने के लिए “बंद करें” या STOP लिखें।');
+    expect(back[0]!.text).toBe('अपडेट फिर से चालू कर दिए गए हैं। इन्हें कभी भी बंद करने के लिए “बंद करें” या STOP लिखें।');
     expect((await ledger(h)).map((r) => r.action).filter((a) => a.includes(':updates'))).toEqual(['opted_out:updates', 'opted_out:updates', 'opted_out:updates', 'opted_in:updates']);
   });
 

@@ -48,7 +48,7 @@ describe('one-time codes in the identity flow: lock-outs per chat, codes capped 
     expect(en).toMatch(/^We have already sent \+91 98XXXXX210 as many one-time codes as we send in one hour\. To keep your details safe, the next code can be sent only after .+\. Please try again then\./);
     expect(en).not.toContain('wrong codes');
     const hi = await toCode(h, 'asha-hi', 'hi');
-    expect(hi).toMatch(/^\+91 98XXXXX210 पर एक घंटे में भेजे जा सकने वाले सभी एक-बारीय कोड भेजे जा चुके हैं। आपकी जानकारी की सुरक्षा के लिए अगला कोड .+ के बाद ही भेजा जा सकेगा।/);
+    expect(hi).toMatch(/^\+91 98XXXXX210 पर एक घंटे में जितने कोड \(OTP\) भेजे जा सकते हैं, वे सब भेजे जा चुके हैं। आपकी जानकारी की सुरक्षा के लिए अगला कोड .+ के बाद ही भेजा जा सकेगा।/);
     expect(h.codes).toHaveLength(5);
   }, 60_000);
 });
