@@ -5,6 +5,7 @@ import type { Translator } from '../i18n/i18n.ts';
 import type { Logger } from '../logger.ts';
 import type { UnitOfWork } from '../storage/unit-of-work.ts';
 import { isOpen, isTicketStatus } from '../domain/tickets/state-machine.ts';
+import { ticketWordKey } from '../domain/tickets/ticket-number.ts';
 import { checkEvidence, type CheckedFile } from './checks.ts';
 import type { EvidenceFiles } from './evidence.ts';
 
@@ -68,7 +69,7 @@ export class EvidenceIntake {
       { conversationKey: input.key, ticketId: ticket?.id ?? null, bytes: input.fetched.bytes, checked: input.fetched.checked, addedBy: 'citizen', channel: input.channel, messageId: input.messageId },
       uow,
     );
-    await (ticket ? say('files.received_ticket', { number: ticket.number }) : say('files.received'));
+    await (ticket ? say('files.received_ticket', { number: ticket.number, item: this.deps.translator.t(lang, ticketWordKey(ticket.kind)) }) : say('files.received'));
     return 1;
   }
 }

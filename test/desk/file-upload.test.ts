@@ -97,7 +97,7 @@ describe('attaching a file on the ticket page', () => {
       await h.app.sender.drain('console');
       const told = texts(h.adapter.take());
       expect(told).toContain('कृपया संलग्न आदेश देखें।');
-      expect(told).toContain(`आपकी शिकायत ${number} के साथ एक दस्तावेज़ संलग्न किया गया है`);
+      expect(told).toContain(`आपके टिकट ${number} के साथ एक दस्तावेज़ जोड़ा गया है`);
       expect(told).toContain('मेरा डेटा');
       // What the reply promises: the document is in the citizen's copy of their data.
       const { buildOwnDataExport } = await import('../../src/citizen-data/export.ts');

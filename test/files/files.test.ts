@@ -232,4 +232,10 @@ describe('evidence sent in the chat', () => {
     const big = Buffer.concat([PNG, Buffer.alloc(h.app.content.profile.files.maxBytes)]);
     expect(await sendFile(h, 'ravi', big, 'big')).toBe('यह फ़ाइल बहुत बड़ी है। कृपया अधिकतम 10 एमबी की फ़ाइल भेजें।');
   });
+
+  it('in Hindi, a file for a grievance is added to its टिकट (not "मामला GRV-… में")', async () => {
+    h = await startHarness({ clock: new FakeClock(START) });
+    const number = await fileGrievance(h, { user: 'ravi', lang: 'hi' });
+    expect(await sendFile(h, 'ravi', PDF, 'p1')).toBe(`धन्यवाद: आपकी फ़ाइल मिल गई है और टिकट ${number} में जोड़ दी गई है।`);
+  });
 });

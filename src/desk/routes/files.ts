@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Officer } from '../accounts.ts';
 import { z } from 'zod';
 import { AppError, ERROR_CODES } from '../../errors.ts';
+import { ticketKindOf, ticketWordKey } from '../../domain/tickets/ticket-number.ts';
 import { parseMultipart } from '../multipart.ts';
 import type { DeskContext } from '../server.ts';
 import { apiTokenCheck, sendApiError } from './api.ts';
@@ -110,7 +111,7 @@ export async function registerFileRoutes(server: FastifyInstance, ctx: DeskConte
         file: { bytes: form.data.file, checked },
         note: form.data.text || undefined,
         idempotencyKey: form.data.form_key && `desk-form:${officer.id}:${form.data.form_key}`,
-        told: (lang) => app.content.translator.t(lang, 'operations:files.attached_reply', { number }),
+        told: (lang) => app.content.translator.t(lang, 'operations:files.attached_reply', { number, item: { t: ticketWordKey(ticketKindOf(number)) } }),
       });
       // A repeat lands where the first submission did: the file is there, the citizen was told once.
       return reply.redirect(`/tickets/${number}?done=file`, 303);
