@@ -63,6 +63,14 @@ async function openStream(client: DeskClient) {
   };
 }
 
+/** The citizen writes again: the stream ends without carrying it. */
+async function expectClosedBeforeNextMessage(stream: Awaited<ReturnType<typeof openStream>>) {
+  await h.say('My neighbour Ramesh has the same problem.', { user: 'c1' });
+  await stream.until(() => stream.ended);
+  expect(stream.ended).toBe(true);
+  expect(stream.text).not.toContain('Ramesh');
+}
+
 describe('an open live page of an officer who is switched off or logs out', () => {
   it('is closed at the next change, and the citizen’s next message never reaches it', async () => {
     const browser = new DeskClient(server);
@@ -77,10 +85,7 @@ describe('an open live page of an officer who is switched off or logs out', () =
       expect(stream.text).toContain('The tanker has not come either.');
 
       await h.app.accounts.deactivate(asha.id, `officer:${admin.id}`);
-      await h.say('My neighbour Ramesh has the same problem.', { user: 'c1' });
-      await stream.until(() => stream.ended);
-      expect(stream.ended).toBe(true);
-      expect(stream.text).not.toContain('Ramesh');
+      await expectClosedBeforeNextMessage(stream);
     } finally {
       await stream.cancel();
     }
@@ -95,10 +100,7 @@ describe('an open live page of an officer who is switched off or logs out', () =
       // The officer logs out in the same browser (another tab): the session is gone.
       await browser.get('/queue');
       expect((await browser.post('/logout', {})).statusCode).toBe(303);
-      await h.say('My neighbour Ramesh has the same problem.', { user: 'c1' });
-      await stream.until(() => stream.ended);
-      expect(stream.ended).toBe(true);
-      expect(stream.text).not.toContain('Ramesh');
+      await expectClosedBeforeNextMessage(stream);
     } finally {
       await stream.cancel();
     }
