@@ -40,9 +40,10 @@ const queries = featureQueries((db) => {
     /** The whole reply was accepted: it leaves the queue (the transcript is the history). */
     sent: prepare<{ id: number; owner: string }, never>((p) =>
       db.deleteFrom('outbox').where('id', '=', p.id).where('lease_owner', '=', p.owner)),
-    defer: prepare<{ id: number; owner: string; next_attempt_at: string; status: 'pending' | 'failed' }, never>((p) =>
+    /** `counted`: 1 for a failed attempt, 0 when the platform only asked to wait. */
+    defer: prepare<{ id: number; owner: string; next_attempt_at: string; status: 'pending' | 'failed'; counted: number }, never>((p) =>
       db.updateTable('outbox')
-        .set({ status: p.status, next_attempt_at: p.next_attempt_at, attempts: sql<number>`attempts + 1`, lease_owner: null, lease_until: null, sending_part: null })
+        .set({ status: p.status, next_attempt_at: p.next_attempt_at, attempts: sql<number>`attempts + ${p.counted}`, lease_owner: null, lease_until: null, sending_part: null })
         .where('id', '=', p.id).where('lease_owner', '=', p.owner)),
     /** Waits for the citizen to write (a template's short form asked them to). */
     hold: prepare<{ id: number; owner: string }, never>((p) =>

@@ -10,6 +10,8 @@ import { claim, outboxQueries, type ClaimedRow } from './queue.ts';
 /** Queue rows looked at per claim. */
 const SCAN = 2000;
 const MAX_ATTEMPTS = 10;
+/** A reply the platform keeps asking to wait for is marked failed only once it is this old (a day). */
+const RATE_LIMIT_GIVE_UP_MS = 24 * 60 * 60_000;
 /** Conversations sent to at once; each conversation's own replies go strictly one after another. */
 const PARALLEL_CONVERSATIONS = 8;
 /** Conversations claimed at once: a few rounds of the workers, so a lease is not held long unused. */
@@ -278,14 +280,19 @@ export class OutboxSender {
 
   private async defer(channel: string, row: ClaimedRow, err: unknown): Promise<void> {
     const failure = (err && typeof err === 'object' ? err : {}) as SendFailure;
-    const attempts = row.attempts + 1;
-    const hopeless = failure.retryable === false || attempts >= MAX_ATTEMPTS;
-    const delayMs = typeof failure.retryAfterMs === 'number' && failure.retryAfterMs > 0
-      ? failure.retryAfterMs
-      : Math.min(2 ** attempts * 1000, 15 * 60_000);
+    // The platform asked to wait (a 429, WhatsApp's pair limit): not a failure of the reply, so it
+    // does not use up its attempts. A storm of them (minutes of 429s) must not mark replies failed
+    // and lose them; it waits as long as asked, until the reply is RATE_LIMIT_GIVE_UP_MS old.
+    const waitAsked = typeof failure.retryAfterMs === 'number' && failure.retryAfterMs > 0 ? failure.retryAfterMs : undefined;
+    const attempts = waitAsked === undefined ? row.attempts + 1 : row.attempts;
+    const tooOld = this.clock().getTime() - Date.parse(row.created_at) >= RATE_LIMIT_GIVE_UP_MS;
+    const hopeless = failure.retryable === false || attempts >= MAX_ATTEMPTS || (waitAsked !== undefined && tooOld);
+    const delayMs = waitAsked ?? Math.min(2 ** attempts * 1000, 15 * 60_000);
     const next = new Date(this.clock().getTime() + delayMs).toISOString();
     await this.store.transaction((uow) =>
-      uow.exec.run(outboxQueries(uow.dialect).defer, { id: row.id, owner: this.owner, next_attempt_at: next, status: hopeless ? 'failed' : 'pending' }));
+      uow.exec.run(outboxQueries(uow.dialect).defer, {
+        id: row.id, owner: this.owner, next_attempt_at: next, status: hopeless ? 'failed' : 'pending', counted: attempts - row.attempts,
+      }));
     this.logger.warn(
       { channel, outboxId: row.id, attempts, retryInMs: hopeless ? null : delayMs, error: describeError(err) },
       hopeless ? 'send failed; the reply is marked failed for an operator' : 'send failed; will retry',

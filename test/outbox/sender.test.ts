@@ -64,6 +64,29 @@ describe('OutboxSender', () => {
     expect(adapter.delivered).toEqual(['b:b1', 'b:b2', 'a:a1', 'a:a2']);
   });
 
+  it('a storm of 429s (the platform asking to wait, minutes on end) never marks a reply failed', async () => {
+    const adapter = new ScriptedAdapter();
+    const { sender, clock } = await setup(adapter, [['a', 'a1'], ['a', 'a2']]);
+    // Twenty refusals in a row, each asking for a second: more than the ten attempts a failing send has.
+    for (let i = 0; i < 20; i++) {
+      adapter.failOnce.set('a1', Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 1000 }));
+      expect(await sender.drain('test')).toBe(0);
+      clock.advance(1000);
+    }
+    expect(await sender.drain('test')).toBe(2);
+    expect(adapter.delivered).toEqual(['a:a1', 'a:a2']);
+    expect((store!.connection.prepare("select count(*) as n from outbox where status = 'failed'").get() as { n: number }).n).toBe(0);
+  });
+
+  it('a reply the platform still asks to wait for a day after it was queued is given up, for an operator', async () => {
+    const adapter = new ScriptedAdapter();
+    const { sender: later, clock: laterClock } = await setup(adapter, [['b', 'b1']]);
+    adapter.failOnce.set('b1', Object.assign(new Error('429 Too Many Requests'), { retryAfterMs: 1000 }));
+    laterClock.advance(24 * 3_600_000);
+    await later.drain('test');
+    expect((store!.connection.prepare("select count(*) as n from outbox where status = 'failed'").get() as { n: number }).n).toBe(1);
+  });
+
   it('marks a reply that cannot succeed as failed at once, and sends the next', async () => {
     const adapter = new ScriptedAdapter();
     adapter.failOnce.set('x1', Object.assign(new Error('template not approved'), { retryable: false }));
