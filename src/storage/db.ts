@@ -100,6 +100,34 @@ export function pgCompiler(): Kysely<Schema> {
 }
 
 /**
+ * SQLite runs DDL in transactions, though Kysely's adapter says it does not (so its migrator runs
+ * each migration bare and records it afterwards). Said here, the migrator runs the pending
+ * migrations and their records in one transaction: a start-up killed half-way through an upgrade
+ * leaves the database as it was, and the next start runs them whole, instead of finding a table
+ * half made or a migration done but not recorded.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+/** The migrator of a SQLite file (exported for the test that interrupts one). */
+export function sqliteMigrator(raw: Database.Database, list: Record<string, Migration>): { kysely: Kysely<unknown>; migrator: Migrator } {
+  const sqlite = new SqliteDialect({ database: nonClosing(raw) });
+  const kysely = new Kysely<unknown>({
+    dialect: {
+      createAdapter: () => new TransactionalSqliteAdapter(),
+      createDriver: () => sqlite.createDriver(),
+      createIntrospector: (db) => sqlite.createIntrospector(db),
+      createQueryCompiler: () => sqlite.createQueryCompiler(),
+    },
+  });
+  const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => list }, allowUnorderedMigrations: UNORDERED_MIGRATIONS });
+  return { kysely, migrator };
+}
+
+/**
  * Opens (creating if needed) the SQLite file, sets the pragmas the hot path relies on and runs
  * pending migrations. WAL lets readers proceed during a write; synchronous=NORMAL keeps every
  * committed message across a process crash (a power cut may lose the last few commits).
@@ -127,12 +155,7 @@ export async function openSqlite(file: string): Promise<Database.Database> {
   // durable path measured no slower (docs/performance.md, memory).
   raw.pragma('cache_size = -4096');
 
-  const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: nonClosing(raw) }) });
-  const migrator = new Migrator({
-    db: kysely,
-    provider: { getMigrations: async () => migrations('sqlite') },
-    allowUnorderedMigrations: UNORDERED_MIGRATIONS,
-  });
+  const { kysely, migrator } = sqliteMigrator(raw, migrations('sqlite'));
   const { error, results } = await migrator.migrateToLatest();
   await kysely.destroy();
   if (error) {

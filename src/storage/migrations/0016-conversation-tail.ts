@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { inTransaction } from './columns.ts';
 import type { Dialect } from '../db.ts';
 
 /**
@@ -21,7 +22,7 @@ export function migration0016(dialect: Dialect) {
       }
       // Kysely runs SQLite migrations outside a transaction: the rebuild takes its own, so a crash
       // half-way leaves the old table as it was.
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await sql`create table conversation_state_0016 (
           conversation_key text primary key, last_inbound_at text not null,
           held integer not null default 0, in_tail integer not null default 3) without rowid`.execute(trx);

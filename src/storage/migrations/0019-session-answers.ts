@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { inTransaction } from './columns.ts';
 import type { Dialect } from '../db.ts';
 
 /**
@@ -27,7 +28,7 @@ export function migration0019(dialect: Dialect) {
       }
       // …and the SQLite ones outside any: this one takes its own, so a crash half-way leaves the
       // sessions as they were.
-      await db.transaction().execute((trx) => move(trx, dialect));
+      await inTransaction(db, (trx) => move(trx, dialect));
     },
   };
 }

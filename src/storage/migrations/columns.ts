@@ -16,3 +16,11 @@ export function tableWithId(db: Kysely<unknown>, table: string, dialect: Dialect
 export function bigintType(dialect: Dialect): 'bigint' | 'integer' {
   return dialect === 'postgres' ? 'bigint' : 'integer';
 }
+
+/**
+ * Runs `work` in a transaction: the migrator's own when it holds one (every pending migration and
+ * its record in one, db.ts), or one of its own.
+ */
+export function inTransaction(db: Kysely<unknown>, work: (trx: Kysely<unknown>) => Promise<void>): Promise<void> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
