@@ -54,7 +54,7 @@ const queries = featureQueries((db) => ({
       .unionAll(db.selectFrom('evidence_files').select((eb) => eb.lit(1).as('n')).where('sha256', '=', p.sha256))
       .limit(1)),
   /** PostgreSQL only: the blob's advisory lock, held to the end of the transaction. */
-  lockBlob: prepare<{ key: string }, { locked: unknown }>((p) => db.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext(${p.key}))`.as('locked'))),
+  lockBlob: prepare<{ key: string }, { locked: unknown }>((p) => db.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${p.key}))`.as('locked'))),
 }));
 
 /**

@@ -66,7 +66,7 @@ const queries = featureQueries((db) => {
     release: prepare<{ owner: string }, never>((p) =>
       db.updateTable('outbox').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', p.owner).where('status', '=', 'pending')),
     tryLock: prepare<{ key: string }, { ok: boolean }>((p) =>
-      db.selectNoFrom(sql<boolean>`pg_try_advisory_xact_lock(hashtext(${p.key}))`.as('ok'))),
+      db.selectNoFrom(sql<boolean>`pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || ${p.key}))`.as('ok'))),
     /**
      * The citizen's message: the window opens at its time (never moved back by a late
      * redelivery). Returns whether replies are held for this moment (a template's short form),

@@ -142,10 +142,12 @@ export function compileQueries(db: Kysely<Database>) {
     /**
      * PostgreSQL only: one conversation's writers (a message, a ticket notice, an officer's reply)
      * and the outbox claim take turns, so replies get ids in commit order and instances serialise
-     * one citizen's messages. Held until the transaction ends.
+     * one citizen's messages. Held until the transaction ends. Advisory locks belong to the whole
+     * database, so the key carries the installation's schema: two installations in one database (or
+     * two test runs) never wait on each other's citizens (the same in the claim and the blob lock).
      */
     lockConversation: prepare<{ key: string }, { locked: unknown }>((p) =>
-      db.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext(${p.key}))`.as('locked'))),
+      db.selectNoFrom(sql<unknown>`pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${p.key}))`.as('locked'))),
     enqueueOutbox: prepare<NewOutbox, never>((p) =>
       db.insertInto('outbox').values({
         channel: p.channel, conversation_key: p.conversation_key, payload: p.payload, status: 'pending',

@@ -94,7 +94,14 @@ export async function startHarness(
         media: extra.media,
         at: clock.now(),
       });
+      // What the router committed is sent before the replies are read. One pass may leave a
+      // conversation for the next (PostgreSQL: its lock was busy a moment, as the sender's claim
+      // tries it without waiting; a running bot's next pass sends it): pass again until none is left.
       await app.sender.drain('console');
+      for (let i = 0; i < 50 && (await app.store.transaction((uow) => uow.outbox.pending('console', clock.now().toISOString(), 1))).length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        await app.sender.drain('console');
+      }
       clock.advance(1000);
       return adapter.take();
     },
