@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, auditPoint, sealAuditHead, setAuditKey, verifyAudit, type AuditEntry, type AuditPoint } from '../../src/audit/audit-log.ts';
 import { auditHash } from '../../src/audit/audit-log.ts';
 import { checkAgainst, makeCheckpoint, parseCheckpoint, type Checkpoint } from '../../src/audit/checkpoint.ts';
@@ -7,9 +6,8 @@ import { ERROR_CODES } from '../../src/errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadProfile } from '../../src/profile/load.ts';
 import { RetentionService, retentionCutoff } from '../../src/retention/retention-service.ts';
-import { PgStore } from '../../src/storage/pg-store.ts';
-import { SqliteStore, type Store } from '../../src/storage/sqlite-store.ts';
-import { backends, pgTestSchema, useStores } from '../helpers/backends.ts';
+import type { Store } from '../../src/storage/sqlite-store.ts';
+import { backends, useStoresWithSql } from '../helpers/backends.ts';
 import { FakeClock } from '../helpers/harness.ts';
 import { NOW, profileWithRetention, T_NEW, T_OLD } from '../retention/helpers.ts';
 
@@ -29,31 +27,12 @@ afterAll(() => setAuditKey(undefined));
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`audit checkpoints and purge records (${backend.name})`, () => {
-    const open = useStores(backend);
-    const cleanups: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const c of cleanups.splice(0)) await c();
-    });
-
+    const openWithSql = useStoresWithSql(backend);
     /** A store with raw SQL beside it and the append-only triggers dropped: what someone with database access can do. */
     async function tamperable(): Promise<{ store: Store; sql: (text: string) => Promise<void> }> {
-      if (backend.name === 'sqlite') {
-        const { store } = await open();
-        const db = (store as SqliteStore).connection;
-        db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete');
-        return { store, sql: async (t) => void db.exec(t) };
-      }
-      const schema = await pgTestSchema();
-      const store = await PgStore.open(schema.url, { poolSize: 4 });
-      const client = new pg.Client({ connectionString: schema.url });
-      await client.connect();
-      cleanups.push(async () => {
-        await client.end();
-        await store.close();
-        await schema.drop();
-      });
-      await client.query('drop trigger audit_log_append_only on audit_log');
-      return { store, sql: async (t) => void (await client.query(t)) };
+      const { store, sql, dropTriggers } = await openWithSql();
+      await dropTriggers();
+      return { store, sql };
     }
 
     const append = (store: Store, from: number, to: number, at?: (i: number) => number) =>

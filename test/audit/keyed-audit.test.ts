@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, auditHash, auditPoint, setAuditKey, verifyAudit, type AuditEntry } from '../../src/audit/audit-log.ts';
 import { loadConfig } from '../../src/config.ts';
-import { PgStore } from '../../src/storage/pg-store.ts';
 import { SqliteStore, type Store } from '../../src/storage/sqlite-store.ts';
-import { backends, pgTestSchema, useStores } from '../helpers/backends.ts';
+import { backends, useStores, useStoresWithSql } from '../helpers/backends.ts';
 
 /**
  * Issue 14, item 5: with database access, deleting the last rows and moving `audit_head`, raising
@@ -83,30 +81,8 @@ describe('the keyed audit chain (SQLite)', () => {
  */
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`the keyed chain downgraded to plain SHA-256 (${backend.name})`, () => {
-    const open = useStores(backend);
-    const cleanups: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const c of cleanups.splice(0)) await c();
-    });
-
-    async function openWithSql(): Promise<{ store: Store; sql: (text: string) => Promise<void>; dropTriggers: () => Promise<void> }> {
-      if (backend.name === 'sqlite') {
-        const { store } = await open();
-        const db = (store as SqliteStore).connection;
-        return { store, sql: async (t) => void db.exec(t), dropTriggers: async () => void db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete') };
-      }
-      const schema = await pgTestSchema();
-      const store = await PgStore.open(schema.url, { poolSize: 2 });
-      const client = new pg.Client({ connectionString: schema.url });
-      await client.connect();
-      cleanups.push(async () => {
-        await client.end();
-        await store.close();
-        await schema.drop();
-      });
-      const sql = async (t: string) => void (await client.query(t));
-      return { store, sql, dropTriggers: () => sql('drop trigger audit_log_append_only on audit_log') };
-    }
+    /** A store with raw SQL beside it (what someone with database access can do). */
+    const openWithSql = useStoresWithSql(backend);
 
     it('keying starts when the store opens, and a removed key start is reported, not verified', async () => {
       const { store, sql, dropTriggers } = await openWithSql();

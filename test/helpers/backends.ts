@@ -119,3 +119,44 @@ export function useStores(backend: Backend): () => Promise<OpenedStore> {
     return opened;
   };
 }
+
+/** A store with raw SQL beside it: what someone with database access can do (the audit log's tests). */
+export interface StoreWithSql {
+  store: Store;
+  sql: (text: string) => Promise<void>;
+  /** Drops the triggers that keep the audit log append-only (a tamperer's first step). */
+  dropTriggers: () => Promise<void>;
+}
+
+/**
+ * Like `useStores`, with a raw SQL connection beside each store (SQLite: the store's own; PostgreSQL:
+ * a client on the store's schema), closed and dropped after each test.
+ */
+export function useStoresWithSql(backend: Backend): (() => Promise<StoreWithSql>) & { closePostgres: () => Promise<void> } {
+  const open = useStores(backend);
+  const cleanups: Array<() => Promise<void>> = [];
+  /** Closes and drops the PostgreSQL stores opened so far (a test that opens many, one after another). */
+  const closePostgres = async () => {
+    for (const c of cleanups.splice(0)) await c();
+  };
+  afterEach(closePostgres);
+  const openWithSql = async (): Promise<StoreWithSql> => {
+    if (backend.name === 'sqlite') {
+      const { store } = await open();
+      const db = (store as SqliteStore).connection;
+      return { store, sql: async (t) => void db.exec(t), dropTriggers: async () => void db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete') };
+    }
+    const schema = await pgTestSchema();
+    const store = await PgStore.open(schema.url, { poolSize: 4 });
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    cleanups.push(async () => {
+      await client.end();
+      await store.close();
+      await schema.drop();
+    });
+    const sql = async (t: string) => void (await client.query(t));
+    return { store, sql, dropTriggers: () => sql('drop trigger audit_log_append_only on audit_log') };
+  };
+  return Object.assign(openWithSql, { closePostgres });
+}

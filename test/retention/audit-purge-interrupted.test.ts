@@ -1,12 +1,10 @@
-import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendAudit, auditPoint, verifyAudit } from '../../src/audit/audit-log.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadProfile } from '../../src/profile/load.ts';
 import { RetentionService } from '../../src/retention/retention-service.ts';
-import { PgStore } from '../../src/storage/pg-store.ts';
-import { SqliteStore, type Store } from '../../src/storage/sqlite-store.ts';
-import { backends, pgTestSchema, useStores } from '../helpers/backends.ts';
+import type { Store } from '../../src/storage/sqlite-store.ts';
+import { backends, useStoresWithSql } from '../helpers/backends.ts';
 import { FakeClock } from '../helpers/harness.ts';
 import { NOW, profileWithRetention, T_NEW, T_OLD } from './helpers.ts';
 
@@ -40,30 +38,8 @@ function dyingAt(store: Store, crashAt: number): { store: Store; transactions: (
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`a retention purge interrupted at each step (${backend.name})`, () => {
-    const open = useStores(backend);
-    const cleanups: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const c of cleanups.splice(0)) await c();
-    });
-
     /** A fresh store and raw SQL beside it (what someone with database access can do). */
-    async function openWithSql(): Promise<{ store: Store; sql: (text: string) => Promise<void> }> {
-      if (backend.name === 'sqlite') {
-        const { store } = await open();
-        const db = (store as SqliteStore).connection;
-        return { store, sql: async (t) => void db.exec(t) };
-      }
-      const schema = await pgTestSchema();
-      const store = await PgStore.open(schema.url, { poolSize: 4 });
-      const client = new pg.Client({ connectionString: schema.url });
-      await client.connect();
-      cleanups.push(async () => {
-        await client.end();
-        await store.close();
-        await schema.drop();
-      });
-      return { store, sql: async (t) => void (await client.query(t)) };
-    }
+    const openWithSql = useStoresWithSql(backend);
 
     const service = (store: Store) =>
       new RetentionService({ store, profile: loadProfile(profileWithRetention()), clock: new FakeClock(NOW).now, logger: createLogger('silent') });
@@ -75,7 +51,7 @@ for (const backend of backends) {
       const counter = dyingAt(counted.store, Number.POSITIVE_INFINITY);
       await service(counter.store).run({ dryRun: false });
       const total = counter.transactions();
-      for (const c of cleanups.splice(0)) await c();
+      await openWithSql.closePostgres();
 
       const pointsLeft = new Set<number>();
       for (let crashAt = 1; crashAt <= total; crashAt++) {
@@ -90,7 +66,7 @@ for (const backend of backends) {
 
         await service(store).run({ dryRun: false });
         expect(await verifyAudit(store), `rerun after a crash at ${crashAt}`).toMatchObject({ ok: true, purgedThrough: OLD_ROWS });
-        for (const c of cleanups.splice(0)) await c();
+        await openWithSql.closePostgres();
       }
       // The crashes fell before the audit purge, between its two steps, and after its last.
       expect([...pointsLeft].sort((a, b) => a - b)).toEqual([0, 500, OLD_ROWS]);

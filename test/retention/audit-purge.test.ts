@@ -1,12 +1,10 @@
-import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendAudit, auditPoint, verifyAudit } from '../../src/audit/audit-log.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadProfile } from '../../src/profile/load.ts';
 import { RetentionService } from '../../src/retention/retention-service.ts';
-import { SqliteStore, type Store } from '../../src/storage/sqlite-store.ts';
-import { PgStore } from '../../src/storage/pg-store.ts';
-import { backends, pgTestSchema, useStores } from '../helpers/backends.ts';
+import type { Store } from '../../src/storage/sqlite-store.ts';
+import { backends, useStoresWithSql } from '../helpers/backends.ts';
 import { FakeClock } from '../helpers/harness.ts';
 import { NOW, profileWithRetention, T_NEW, T_OLD } from './helpers.ts';
 
@@ -36,31 +34,8 @@ async function fill(store: Store): Promise<void> {
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`audit log retention on ${backend.name}`, () => {
-    const open = useStores(backend);
-    const cleanups: Array<() => Promise<void>> = [];
-    afterEach(async () => {
-      for (const c of cleanups.splice(0)) await c();
-    });
-
     /** A store with raw SQL beside it (what someone with database access can do). */
-    async function openWithSql(): Promise<{ store: Store; sql: (text: string) => Promise<void>; dropTriggers: () => Promise<void> }> {
-      if (backend.name === 'sqlite') {
-        const { store } = await open();
-        const db = (store as SqliteStore).connection;
-        return { store, sql: async (t) => void db.exec(t), dropTriggers: async () => void db.exec('drop trigger audit_log_no_update; drop trigger audit_log_no_delete') };
-      }
-      const schema = await pgTestSchema();
-      const store = await PgStore.open(schema.url, { poolSize: 4 });
-      const client = new pg.Client({ connectionString: schema.url });
-      await client.connect();
-      cleanups.push(async () => {
-        await client.end();
-        await store.close();
-        await schema.drop();
-      });
-      const sql = async (t: string) => void (await client.query(t));
-      return { store, sql, dropTriggers: () => sql('drop trigger audit_log_append_only on audit_log') };
-    }
+    const openWithSql = useStoresWithSql(backend);
 
     const service = (store: Store, clock = new FakeClock(NOW)) =>
       new RetentionService({ store, profile: loadProfile(profileWithRetention()), clock: clock.now, logger: createLogger('silent') });
