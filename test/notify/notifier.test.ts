@@ -203,31 +203,8 @@ describe('My account → notifications', () => {
 });
 
 describe('with departments', () => {
-  it('only the officers of the ticket’s department at its rung are told', async () => {
-    const path = await import('node:path');
-    const { setMembership } = await import('../../src/departments/memberships.ts');
-    const mail = await startMailServer();
-    cleanups.push(mail.close);
-    const h = await startHarness({
-      clock: new FakeClock(START),
-      env: {
-        SMTP_URL: mail.url, SMTP_FROM: 'no-reply@example.in', DESK_PUBLIC_URL: DESK,
-        PROFILE_FILE: path.join(import.meta.dirname, '..', '..', 'profiles', 'examples', 'state-portal.yaml'),
-      },
-    });
-    cleanups.push(() => h.close());
-    const power = await addOfficer(h.app, 'officer', 'Power');
-    const water = await addOfficer(h.app, 'officer', 'Water');
-    await h.app.store.transaction((uow) => setMembership(uow, h.app.tickets.departments, power.id, 'power', 'officer', 'test', h.clock.now()));
-    await h.app.store.transaction((uow) => setMembership(uow, h.app.tickets.departments, water.id, 'water', 'officer', 'test', h.clock.now()));
-    let last = '';
-    for (const t of ['hi', '2', 'yes', '1', '1', 'No power since the storm.', '3', 'yes']) last = (await h.say(t, { user: 'asha' })).map((m) => m.text).join('\n');
-    const number = /GRV-\d{4}-\d{6}/.exec(last)![0];
-    await h.app.scheduler.sweep();
-    expect(mail.received.map((m) => [m.to[0], m.subject])).toEqual([[power.email, `Nivaran ${number}: New ticket at your level`]]);
-  });
-
-  it('a citizen waiting in a live chat: only the first-rung officers who may open it are told', async () => {
+  /** The state portal's departments (Electricity, Water Supply), a mail server, and who belongs where. */
+  async function withDepartments() {
     const path = await import('node:path');
     const { setMembership } = await import('../../src/departments/memberships.ts');
     const mail = await startMailServer();
@@ -242,6 +219,24 @@ describe('with departments', () => {
     cleanups.push(() => h.close());
     const member = (o: { id: number }, department: string, role: string) =>
       h.app.store.transaction((uow) => setMembership(uow, h.app.tickets.departments, o.id, department, role, 'test', h.clock.now()));
+    return { h, mail, member };
+  }
+
+  it('only the officers of the ticket’s department at its rung are told', async () => {
+    const { h, mail, member } = await withDepartments();
+    const power = await addOfficer(h.app, 'officer', 'Power');
+    const water = await addOfficer(h.app, 'officer', 'Water');
+    await member(power, 'power', 'officer');
+    await member(water, 'water', 'officer');
+    let last = '';
+    for (const t of ['hi', '2', 'yes', '1', '1', 'No power since the storm.', '3', 'yes']) last = (await h.say(t, { user: 'asha' })).map((m) => m.text).join('\n');
+    const number = /GRV-\d{4}-\d{6}/.exec(last)![0];
+    await h.app.scheduler.sweep();
+    expect(mail.received.map((m) => [m.to[0], m.subject])).toEqual([[power.email, `Nivaran ${number}: New ticket at your level`]]);
+  });
+
+  it('a citizen waiting in a live chat: only the first-rung officers who may open it are told', async () => {
+    const { h, mail, member } = await withDepartments();
     const power = await addOfficer(h.app, 'officer', 'Power');
     const water = await addOfficer(h.app, 'officer', 'Water');
     const waterHead = await addOfficer(h.app, 'grievance_officer', 'Water head');
