@@ -93,7 +93,8 @@ describe('WhatsApp Cloud replies across restarts', () => {
     expect(readable(graph.sent[0]!)).toMatch(/choose your language/);
   });
 
-  it('a reply too long for the template goes as its short form, waits, and reaches the citizen whole when they write', { timeout: 60_000 }, async () => {
+  /** An instance whose profile has templates, a fake Graph, and a citizen who said hello (their greeting sent). */
+  async function greetedWithTemplates() {
     const graph = new FakeGraph();
     const apiRoot = await graph.listen();
     cleanups.push(() => graph.close());
@@ -102,6 +103,11 @@ describe('WhatsApp Cloud replies across restarts', () => {
     const { app, post } = await instance(graph, apiRoot, tempDataDir(), clock, profileWithTemplates());
     expect((await post(text('Hello', CITIZEN, at()))).status).toBe(200);
     await waitFor(graph, 1);
+    return { graph, clock, at, app, post };
+  }
+
+  it('a reply too long for the template goes as its short form, waits, and reaches the citizen whole when they write', { timeout: 60_000 }, async () => {
+    const { graph, clock, at, app, post } = await greetedWithTemplates();
 
     // A day later the organisation sends a long notice with a question (as a consent notice is).
     clock.advance(25 * HOUR);
@@ -133,14 +139,7 @@ describe('WhatsApp Cloud replies across restarts', () => {
   });
 
   it('STOP in answer to a template holding an update: STOP is recorded and confirmed, the held update is not sent', { timeout: 60_000 }, async () => {
-    const graph = new FakeGraph();
-    const apiRoot = await graph.listen();
-    cleanups.push(() => graph.close());
-    const clock = new FakeClock();
-    const at = () => Math.floor(clock.now().getTime() / 1000);
-    const { app, post } = await instance(graph, apiRoot, tempDataDir(), clock, profileWithTemplates());
-    expect((await post(text('Hello', CITIZEN, at()))).status).toBe(200);
-    await waitFor(graph, 1);
+    const { graph, clock, at, app, post } = await greetedWithTemplates();
 
     // A day later an update too long for the template: its short form goes, the update is held.
     clock.advance(25 * HOUR);
