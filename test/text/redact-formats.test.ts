@@ -104,8 +104,8 @@ describe('an Aadhaar Virtual ID (16 digits, Verhoeff check digit)', () => {
   const VID = vidOf('912345678901234');
   const grouped = VID.replace(/(\d{4})(?=\d)/g, '$1 ');
 
-  it('is masked to its last four digits, grouped or not, in Devanagari digits, after a mobile number', () => {
-    for (const text of [`my VID is ${grouped}`, `VID ${VID}`, `वीआईडी ${toDevanagari(grouped)}`, `call 9876543210 vid ${grouped}`]) {
+  it('is masked to its last four digits, grouped or not, with no-break spaces, in Devanagari digits, after a mobile number', () => {
+    for (const text of [`my VID is ${grouped}`, `VID ${VID}`, `VID ${grouped.replace(/ /g, '\u00a0')}`, `वीआईडी ${toDevanagari(grouped)}`, `call 9876543210 vid ${grouped}`]) {
       const out = redact(text);
       expect(out.text, text).not.toMatch(/\d{4}[\s\u00a0]?\d{4}[\s\u00a0]?\d{4}[\s\u00a0]?\d{4}/);
       expect(out.text, text).toContain(VID.slice(-4));
